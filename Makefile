@@ -1,0 +1,44 @@
+# Quick start: `make run` (embedded: SQLite, in-process tasks) and `make test` (the whole suite).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format worker beat web messages bench clean
+
+install:
+	@scripts/install-deps.sh
+
+run: install
+	$(UV) run python manage.py migrate --noinput -v0
+	$(UV) run python manage.py load_demo
+	@echo ">> Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(UV) run python manage.py runserver $(HOST):$(PORT)
+
+test:
+	@scripts/install-deps.sh test
+	@scripts/test.sh $(ARGS)
+
+lint:
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format:
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+# With DATABASE_URL and REDIS_URL set (see .env.example):
+web:
+	$(UV) run gunicorn emulation.wsgi:application --bind $(HOST):$(PORT) --workers 3
+
+worker:
+	$(UV) run celery -A emulation worker --loglevel=INFO --concurrency=2
+
+beat:
+	$(UV) run celery -A emulation beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+# Refresh the translation catalogues after changing user-facing strings.
+messages:
+	@scripts/messages.sh
+
+clean:
+	rm -rf test-output var db.sqlite3

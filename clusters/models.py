@@ -1,0 +1,262 @@
+"""Who takes part: provinces, clusters, member units (with renames and merges), years, people."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    place_name = models.CharField(
+        _("place name on documents"), max_length=120, blank=True, help_text=_("e.g. Hải Phòng")
+    )
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    DISTRICT = "huyen", _("District (huyện)")
+    TOWN = "thi_xa", _("Town (thị xã)")
+    PROVINCIAL_CITY = "thanh_pho", _("Provincial city (thành phố thuộc tỉnh)")
+    URBAN_DISTRICT = "quan", _("Urban district (quận)")
+    COMMUNE = "xa", _("Commune (xã)")
+    WARD = "phuong", _("Ward (phường)")
+    TOWNSHIP = "thi_tran", _("Township (thị trấn)")
+    SPECIAL_ZONE = "dac_khu", _("Special zone (đặc khu)")
+    AGENCY = "so_nganh", _("Agency (sở, ban, ngành)")
+    OTHER = "khac", _("Other")
+
+
+class Unit(models.Model):
+    """A member unit. Name, short name and kind are the current ones; earlier states live in
+    UnitVersion so that past years keep showing the unit as it was then."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="units", verbose_name=_("province"))
+    code = models.SlugField(_("code"), max_length=40)
+    kind = models.CharField(_("type"), max_length=12, choices=UnitKind.choices)
+    name = models.CharField(_("name"), max_length=160)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    leader_name = models.CharField(_("leader's name"), max_length=120, blank=True)
+    leader_title = models.CharField(_("leader's title"), max_length=80, blank=True, default="CHỦ TỊCH")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_units",
+        verbose_name=_("merged into"),
+    )
+    merged_on = models.DateField(_("merged on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["province", "code"], name="unit_code_unique_in_province")]
+
+    def __str__(self):
+        return self.name
+
+    def state_in_year(self, year):
+        """(name, short_name, kind) as the unit was at the end of `year`.
+
+        Uses prefetched `versions` when present, so callers can stay at a constant query count."""
+        end = datetime.date(year, 12, 31)
+        later = [v for v in self.versions.all() if v.valid_until > end]
+        if later:
+            v = min(later, key=lambda v: v.valid_until)
+            return v.name, v.short_name, v.kind
+        return self.name, self.short_name, self.kind
+
+    def name_in_year(self, year):
+        return self.state_in_year(year)[0]
+
+
+class UnitVersion(models.Model):
+    """A past state of a unit: it was called `name` (of `kind`) until `valid_until` (exclusive)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="versions")
+    name = models.CharField(_("name"), max_length=160)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    kind = models.CharField(_("type"), max_length=12, choices=UnitKind.choices)
+    valid_until = models.DateField(_("valid until"))
+
+    class Meta:
+        verbose_name = _("earlier name of a unit")
+        verbose_name_plural = _("earlier names of units")
+        ordering = ["valid_until"]
+
+
+class ClusterKind(models.TextChoices):
+    GEOGRAPHIC = "cum", _("Cluster (cụm)")
+    FUNCTIONAL = "khoi", _("Block (khối)")
+
+
+class Cluster(models.Model):
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("province")
+    )
+    kind = models.CharField(_("kind"), max_length=4, choices=ClusterKind.choices, default=ClusterKind.GEOGRAPHIC)
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["province", "code"], name="cluster_code_unique_in_province")]
+
+    def __str__(self):
+        return self.name
+
+
+class Stage(models.TextChoices):
+    SETUP = "setup", _("Set-up")
+    REGISTRATION = "registration", _("Registration and pledge")
+    SCORING = "scoring", _("Scoring")
+    VOTING = "voting", _("Review and voting")
+    DOSSIER = "dossier", _("Dossier")
+    CLOSED = "closed", _("Closed")
+
+
+STAGE_ORDER = [s.value for s in Stage]
+
+
+class ClusterYear(models.Model):
+    """A cluster's cycle for one year. The stage moves only through clusters.services."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="years", verbose_name=_("cluster"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.SETUP)
+    registration_deadline = models.DateField(_("registration deadline"), null=True, blank=True)
+    scoring_deadline = models.DateField(_("self-scoring deadline"), null=True, blank=True)
+    voting_deadline = models.DateField(_("voting deadline"), null=True, blank=True)
+    dossier_deadline = models.DateField(_("dossier deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cluster year")
+        verbose_name_plural = _("cluster years")
+        ordering = ["-year", "cluster__name"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "year"], name="one_cluster_year")]
+
+    def __str__(self):
+        return f"{self.cluster.name} – {self.year}"
+
+    @property
+    def province_id(self):
+        return self.cluster.province_id
+
+    def stage_index(self):
+        return STAGE_ORDER.index(self.stage)
+
+    def deadline_for_stage(self):
+        return {
+            Stage.REGISTRATION: self.registration_deadline,
+            Stage.SCORING: self.scoring_deadline,
+            Stage.VOTING: self.voting_deadline,
+            Stage.DOSSIER: self.dossier_deadline,
+        }.get(self.stage)
+
+
+class MemberRole(models.TextChoices):
+    HEAD = "head", _("Head (Trưởng cụm)")
+    DEPUTY = "deputy", _("Deputy (Phó trưởng cụm)")
+    MEMBER = "member", _("Member")
+
+
+class Membership(models.Model):
+    cluster_year = models.ForeignKey(
+        ClusterYear, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cluster year")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=8, choices=MemberRole.choices, default=MemberRole.MEMBER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["cluster_year", "unit"], name="unit_once_per_cluster_year"),
+            models.UniqueConstraint(fields=["cluster_year"], condition=Q(role="head"), name="one_head_per_year"),
+            models.UniqueConstraint(fields=["cluster_year"], condition=Q(role="deputy"), name="one_deputy_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} ({self.get_role_display()})"
+
+
+class Role(models.TextChoices):
+    UNIT_STAFF = "unit_staff", _("Unit staff")
+    UNIT_LEADER = "unit_leader", _("Unit leader")
+    COUNCIL_MEMBER = "council_member", _("Council member")
+    CLUSTER_SECRETARY = "cluster_secretary", _("Cluster secretary")
+    PROVINCE_ADMIN = "province_admin", _("Province admin")
+
+
+class User(AbstractUser):
+    """A person. Belongs to one province and (except province admins) one unit."""
+
+    province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("province")
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("unit")
+    )
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def role_codes(self):
+        if not hasattr(self, "_role_codes"):
+            self._role_codes = frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
+        return self._role_codes
+
+    def has_role(self, role):
+        return role in self.role_codes
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_once_per_user")]
+
+    def __str__(self):
+        return self.get_role_display()
+
+
+class AuditEvent(models.Model):
+    """Append-only log of every change: who, when, what, old and new values, why."""
+
+    province = models.ForeignKey(Province, null=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,91 @@
+"""Object-level permissions (django-rules). Every view checks one of these.
+
+Objects carry their province: a user never gets a permission on another province's object."""
+
+import rules
+
+from .models import Cluster, ClusterYear, MemberRole, Province, Role
+
+
+def province_id_of(obj):
+    if obj is None:
+        return None
+    if isinstance(obj, Province):
+        return obj.pk
+    if isinstance(obj, ClusterYear):
+        return obj.cluster.province_id
+    return getattr(obj, "province_id", None)
+
+
+def unit_roles_in_year(cluster_year):
+    """{unit_id: role} for the year, cached on the instance (one query per request)."""
+    cache = getattr(cluster_year, "_unit_roles", None)
+    if cache is None:
+        cache = dict(cluster_year.memberships.values_list("unit_id", "role"))
+        cluster_year._unit_roles = cache
+    return cache
+
+
+def _same_province(user, obj):
+    return user.is_authenticated and user.province_id is not None and user.province_id == province_id_of(obj)
+
+
+@rules.predicate
+def is_province_admin(user, obj=None):
+    if not user.is_authenticated or not user.has_role(Role.PROVINCE_ADMIN):
+        return False
+    return obj is None or _same_province(user, obj)
+
+
+@rules.predicate
+def is_member_of_year(user, cluster_year):
+    return (
+        isinstance(cluster_year, ClusterYear)
+        and _same_province(user, cluster_year)
+        and user.unit_id in unit_roles_in_year(cluster_year)
+    )
+
+
+@rules.predicate
+def is_secretary_of_year(user, cluster_year):
+    return (
+        isinstance(cluster_year, ClusterYear)
+        and _same_province(user, cluster_year)
+        and user.has_role(Role.CLUSTER_SECRETARY)
+        and unit_roles_in_year(cluster_year).get(user.unit_id) == MemberRole.HEAD
+    )
+
+
+@rules.predicate
+def is_council_member_of_province(user, obj):
+    return _same_province(user, obj) and user.has_role(Role.COUNCIL_MEMBER)
+
+
+@rules.predicate
+def is_member_of_cluster(user, cluster):
+    return (
+        isinstance(cluster, Cluster)
+        and _same_province(user, cluster)
+        and user.unit_id is not None
+        and cluster.years.filter(memberships__unit_id=user.unit_id).exists()
+    )
+
+
+@rules.predicate
+def has_unit_role_staff(user, obj=None):
+    return user.is_authenticated and user.has_role(Role.UNIT_STAFF)
+
+
+@rules.predicate
+def has_unit_role_leader(user, obj=None):
+    return user.is_authenticated and user.has_role(Role.UNIT_LEADER)
+
+
+can_view_year = is_province_admin | is_member_of_year | is_council_member_of_province
+
+rules.add_perm("clusters.view_cluster_year", can_view_year)
+rules.add_perm("clusters.manage_cluster_year", is_province_admin)
+rules.add_perm("clusters.advance_stage", is_province_admin | is_secretary_of_year)
+rules.add_perm("clusters.revert_stage", is_province_admin)
+rules.add_perm("clusters.view_cluster", is_province_admin | is_member_of_cluster | is_council_member_of_province)
+rules.add_perm("clusters.manage_province", is_province_admin)

@@ -1,0 +1,239 @@
+"""Every write about who takes part: one function per state change, atomic, audited."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from . import audit
+from .models import (
+    STAGE_ORDER,
+    Cluster,
+    ClusterYear,
+    MemberRole,
+    Membership,
+    Role,
+    Stage,
+    Unit,
+    UnitVersion,
+    User,
+    UserRole,
+)
+
+# Other apps add checks that must hold before a year leaves a stage:
+# STAGE_EXIT_GUARDS[stage] = [callable(cluster_year) -> error message or None]
+STAGE_EXIT_GUARDS = {s.value: [] for s in Stage}
+
+
+def _setup_guard(cluster_year):
+    roles = list(cluster_year.memberships.values_list("role", flat=True))
+    if len(roles) < 2:
+        return _("A cluster year needs at least two member units.")
+    if roles.count(MemberRole.HEAD) != 1:
+        return _("Assign exactly one head unit before moving on.")
+    return None
+
+
+STAGE_EXIT_GUARDS[Stage.SETUP].append(_setup_guard)
+
+
+def _lock_year(cluster_year):
+    return ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)
+
+
+@transaction.atomic
+def cluster_create(*, province, kind, code, name, actor):
+    if Cluster.objects.filter(province=province, code=code).exists():
+        raise ValidationError(_("A cluster with code “%(code)s” already exists.") % {"code": code})
+    cluster = Cluster.objects.create(province=province, kind=kind, code=code, name=name)
+    audit.record(actor=actor, action="cluster.created", obj=cluster, data={"code": code, "name": name})
+    return cluster
+
+
+@transaction.atomic
+def cluster_year_create(*, cluster, year, actor, copy_from=None):
+    """Open a cluster's year; optionally copy the membership of an earlier year, merges applied."""
+    if ClusterYear.objects.filter(cluster=cluster, year=year).exists():
+        raise ValidationError(_("Year %(year)s already exists for this cluster.") % {"year": year})
+    cy = ClusterYear.objects.create(cluster=cluster, year=year)
+    audit.record(actor=actor, action="cluster_year.created", obj=cy, province_id=cluster.province_id,
+                 data={"year": year})
+    if copy_from is not None:
+        memberships_copy(source=copy_from, target=cy, actor=actor)
+    return cy
+
+
+def _successor(unit, on_date):
+    seen = set()
+    while unit.merged_into_id and unit.merged_on and unit.merged_on <= on_date and unit.pk not in seen:
+        seen.add(unit.pk)
+        unit = unit.merged_into
+    return unit
+
+
+@transaction.atomic
+def memberships_copy(*, source, target, actor):
+    """Copy members (not head/deputy roles) of `source` year into `target`; merged units are
+    replaced by the unit they were merged into by 1 January of the target year."""
+    start = datetime.date(target.year, 1, 1)
+    existing = set(target.memberships.values_list("unit_id", flat=True))
+    added = []
+    for m in source.memberships.select_related("unit__merged_into__merged_into"):
+        unit = _successor(m.unit, start)
+        if unit.pk in existing:
+            continue
+        existing.add(unit.pk)
+        added.append(Membership(cluster_year=target, unit=unit, role=MemberRole.MEMBER))
+    Membership.objects.bulk_create(added)
+    audit.record(actor=actor, action="membership.copied", obj=target, province_id=target.cluster.province_id,
+                 data={"from_year": source.year, "units": [m.unit_id for m in added]})
+    return added
+
+
+@transaction.atomic
+def membership_add(*, cluster_year, unit, actor, role=MemberRole.MEMBER):
+    if unit.province_id != cluster_year.cluster.province_id:
+        raise ValidationError(_("The unit belongs to another province."))
+    if Membership.objects.filter(cluster_year=cluster_year, unit=unit).exists():
+        raise ValidationError(_("%(unit)s is already a member this year.") % {"unit": unit.name})
+    m = Membership.objects.create(cluster_year=cluster_year, unit=unit, role=MemberRole.MEMBER)
+    audit.record(actor=actor, action="membership.added", obj=cluster_year,
+                 province_id=unit.province_id, data={"unit": unit.pk})
+    if role != MemberRole.MEMBER:
+        membership_set_role(membership=m, role=role, actor=actor)
+    return m
+
+
+@transaction.atomic
+def membership_remove(*, membership, actor):
+    cy = _lock_year(membership.cluster_year)
+    if cy.stage != Stage.SETUP:
+        raise ValidationError(_("Members can only be removed during set-up."))
+    audit.record(actor=actor, action="membership.removed", obj=cy, province_id=cy.cluster.province_id,
+                 data={"unit": membership.unit_id, "role": membership.role})
+    membership.delete()
+
+
+@transaction.atomic
+def membership_set_role(*, membership, role, actor):
+    """Make a unit head, deputy or plain member; the previous head/deputy becomes a member."""
+    cy = _lock_year(membership.cluster_year)
+    old = membership.role
+    if role in (MemberRole.HEAD, MemberRole.DEPUTY):
+        cy.memberships.filter(role=role).exclude(pk=membership.pk).update(role=MemberRole.MEMBER)
+    membership.role = role
+    try:
+        with transaction.atomic():
+            membership.save(update_fields=["role"])
+    except IntegrityError as exc:
+        raise ValidationError(_("Only one head and one deputy per year.")) from exc
+    audit.record(actor=actor, action="membership.role_changed", obj=cy, province_id=cy.cluster.province_id,
+                 data={"unit": membership.unit_id, "old": old, "new": role})
+    return membership
+
+
+@transaction.atomic
+def stage_advance(*, cluster_year, actor):
+    cy = _lock_year(cluster_year)
+    idx = STAGE_ORDER.index(cy.stage)
+    if idx == len(STAGE_ORDER) - 1:
+        raise ValidationError(_("This year is already closed."))
+    for guard in STAGE_EXIT_GUARDS[cy.stage]:
+        problem = guard(cy)
+        if problem:
+            raise ValidationError(problem)
+    old, cy.stage = cy.stage, STAGE_ORDER[idx + 1]
+    cy.save(update_fields=["stage"])
+    audit.record(actor=actor, action="stage.advanced", obj=cy, province_id=cy.cluster.province_id,
+                 data={"old": old, "new": cy.stage})
+    return cy
+
+
+@transaction.atomic
+def stage_revert(*, cluster_year, actor, reason):
+    """Province admin only (checked by the view): move a year one stage back, with a reason."""
+    if not (reason or "").strip():
+        raise ValidationError(_("A reason is required to move a year back."))
+    cy = _lock_year(cluster_year)
+    idx = STAGE_ORDER.index(cy.stage)
+    if idx == 0:
+        raise ValidationError(_("This year is still in set-up."))
+    old, cy.stage = cy.stage, STAGE_ORDER[idx - 1]
+    cy.save(update_fields=["stage"])
+    audit.record(actor=actor, action="stage.reverted", obj=cy, province_id=cy.cluster.province_id,
+                 data={"old": old, "new": cy.stage}, reason=reason)
+    return cy
+
+
+@transaction.atomic
+def unit_create(*, province, code, kind, name, short_name="", leader_name="", actor):
+    if Unit.objects.filter(province=province, code=code).exists():
+        raise ValidationError(_("A unit with code “%(code)s” already exists.") % {"code": code})
+    unit = Unit.objects.create(province=province, code=code, kind=kind, name=name, short_name=short_name,
+                               leader_name=leader_name)
+    audit.record(actor=actor, action="unit.created", obj=unit, data={"name": name, "kind": kind})
+    return unit
+
+
+@transaction.atomic
+def unit_rename(*, unit, name, short_name, kind, effective, actor):
+    """Rename a unit and/or change its type from `effective`; earlier years keep the old state."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.versions.filter(valid_until__gte=effective).exists():
+        raise ValidationError(_("A later change of this unit is already recorded."))
+    UnitVersion.objects.create(unit=unit, name=unit.name, short_name=unit.short_name, kind=unit.kind,
+                               valid_until=effective)
+    old = {"name": unit.name, "short_name": unit.short_name, "kind": unit.kind}
+    unit.name, unit.short_name, unit.kind = name, short_name, kind
+    unit.save(update_fields=["name", "short_name", "kind"])
+    audit.record(actor=actor, action="unit.renamed", obj=unit,
+                 data={"old": old, "new": {"name": name, "short_name": short_name, "kind": kind},
+                       "effective": effective})
+    return unit
+
+
+@transaction.atomic
+def unit_merge(*, unit, into, effective, actor):
+    """Merge `unit` into `into` from `effective`; later years copy its membership to `into`."""
+    if unit.pk == into.pk:
+        raise ValidationError(_("A unit cannot be merged into itself."))
+    if unit.province_id != into.province_id:
+        raise ValidationError(_("Both units must belong to the same province."))
+    if into.merged_into_id:
+        raise ValidationError(_("The target unit has itself been merged."))
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.merged_into_id:
+        raise ValidationError(_("This unit has already been merged."))
+    unit.merged_into, unit.merged_on = into, effective
+    unit.save(update_fields=["merged_into", "merged_on"])
+    audit.record(actor=actor, action="unit.merged", obj=unit, data={"into": into.pk, "effective": effective})
+    return unit
+
+
+@transaction.atomic
+def user_create(*, province, unit, username, password, full_name, roles, actor, email=""):
+    if unit is not None and unit.province_id != province.pk:
+        raise ValidationError(_("The unit belongs to another province."))
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("The user name “%(name)s” is taken.") % {"name": username})
+    user = User.objects.create_user(username=username, password=password, email=email, province=province,
+                                    unit=unit, full_name=full_name)
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
+    audit.record(actor=actor, action="user.created", obj=user, data={"roles": sorted(roles)})
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, user, roles, actor):
+    roles = set(roles)
+    invalid = roles - set(Role.values)
+    if invalid:
+        raise ValidationError(_("Unknown role."))
+    old = set(user.roles.values_list("role", flat=True))
+    user.roles.exclude(role__in=roles).delete()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles - old])
+    user.__dict__.pop("_role_codes", None)
+    audit.record(actor=actor, action="user.roles_changed", obj=user,
+                 data={"old": sorted(old), "new": sorted(roles)})
+    return user

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clusters"
+urlpatterns = [
+    path("", views.cluster_list, name="cluster_list"),
+    path("new/", views.cluster_create, name="cluster_create"),
+    path("<int:pk>/", views.cluster_detail, name="cluster_detail"),
+    path("<int:pk>/years/new/", views.cluster_year_create, name="year_create"),
+    path("years/<int:pk>/", views.year_detail, name="year_detail"),
+    path("years/<int:pk>/members/add/", views.membership_add, name="membership_add"),
+    path("years/<int:pk>/advance/", views.stage_advance, name="stage_advance"),
+    path("years/<int:pk>/revert/", views.stage_revert, name="stage_revert"),
+    path("memberships/<int:pk>/role/", views.membership_role, name="membership_role"),
+    path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/new/", views.unit_create, name="unit_create"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/rename/", views.unit_rename, name="unit_rename"),
+    path("units/<int:pk>/merge/", views.unit_merge, name="unit_merge"),
+    path("accounts/", views.user_list, name="user_list"),
+    path("accounts/new/", views.user_create, name="user_create"),
+    path("accounts/<int:pk>/roles/", views.user_roles, name="user_roles"),
+]

@@ -1,0 +1,32 @@
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from . import registry
+from .models import Document, DocumentState
+
+
+def _document_for(request, pk):
+    if not request.user.is_authenticated:
+        raise Http404
+    doc = get_object_or_404(Document, pk=pk, province_id=request.user.province_id)
+    if not registry.get(doc.kind).can_view(request.user, doc):
+        raise PermissionDenied
+    return doc
+
+
+@require_GET
+def document_status(request, pk):
+    """htmx partial: progress while rendering, the download link when done."""
+    doc = _document_for(request, pk)
+    return render(request, "documents/_status.html", {"document": doc})
+
+
+@require_GET
+def document_download(request, pk):
+    doc = _document_for(request, pk)
+    if doc.state != DocumentState.DONE or not doc.file:
+        raise Http404
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.file.name.rsplit("/", 1)[-1],
+                        content_type="application/pdf")

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from clusters.views import home
+
+from .health import healthz
+
+admin.site.site_header = "Quản trị Thi đua - Khen thưởng"
+admin.site.site_title = "Thi đua - Khen thưởng"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("clusters/", include("clusters.urls")),
+    path("documents/", include("emulation.documents.urls")),
+    path("scoring/", include("emulation.scoring.urls")),
+    path("pledges/", include("emulation.pledges.urls")),
+    path("awards/", include("awards.urls")),
+    path("admin/", admin.site.urls),
+]

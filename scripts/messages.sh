@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Refresh the translation catalogues (vi, en) after changing user-facing strings.
+# Each app keeps its own locale/ so that parallel work on different apps does not collide;
+# the root locale/ holds the shared templates/ and the project package's own strings.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+UV="uv"; command -v uv >/dev/null 2>&1 || UV="python3 -m uv"
+# makemessages puts each file's strings in the nearest locale/ folder above it (else ./locale).
+for dir in locale clusters/locale awards/locale emulation/scoring/locale emulation/pledges/locale \
+           emulation/documents/locale; do
+  mkdir -p "$dir"
+done
+# With an argument (an app folder, e.g. emulation/scoring) only that app's catalogue is refreshed.
+only=()
+if [ $# -gt 0 ]; then
+  for dir in clusters awards emulation/scoring emulation/pledges emulation/documents templates emulation/*.py; do
+    case "$dir" in "${1%/}"|"${1%/}"/*) ;; *) only+=(--ignore="$dir") ;; esac
+  done
+fi
+$UV run python manage.py makemessages -l vi -l en --no-obsolete -v0 "${only[@]}" \
+  --ignore=.venv --ignore=tests --ignore=scripts --ignore=var --ignore=test-output --ignore='*/migrations/*'
+$UV run python manage.py compilemessages --ignore=.venv -v0

@@ -1,0 +1,178 @@
+"""Test set-up: the real services (PostgreSQL, Redis + a Celery worker process, Chromium).
+
+Where a service is missing outside CI the tests that need it are skipped and the run says so
+loudly at the end; with CI=true a missing service fails those tests instead."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import services_available as svc
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output"
+_skipped_for_services = {}
+
+
+def pytest_configure(config):
+    OUTPUT.mkdir(exist_ok=True)
+    config.addinivalue_line("markers", "poppler: needs poppler-utils")
+
+
+def _require(item, what):
+    if svc.CHECKS[what]():
+        return
+    reason = svc.MISSING_REASON[what]
+    if svc.IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    _skipped_for_services.setdefault(reason, []).append(item.nodeid)
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    for what in ("postgres", "worker", "browser", "poppler"):
+        if item.get_closest_marker(what):
+            _require(item, what)
+
+
+def pytest_sessionstart(session):
+    if svc.IN_CI and not svc.postgres():
+        pytest.exit("CI=true but DATABASE_URL does not point to PostgreSQL", returncode=3)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _skipped_for_services:
+        return
+    tr = terminalreporter
+    tr.section("SKIPPED FOR MISSING SERVICES", sep="!", red=True, bold=True)
+    for reason, ids in _skipped_for_services.items():
+        tr.write_line(f"{len(ids)} test(s) skipped: {reason}", red=True, bold=True)
+    tr.write_line("Run `make test` on a machine with PostgreSQL, Redis and Chromium for the full suite.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Celery: a real worker process against the test database and the Redis broker.
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """Starts `celery worker` on the test database; tests using it need transactional_db."""
+    from django.conf import settings
+    from django.db import connection
+
+    from emulation.celery import app
+
+    if not svc.redis():
+        pytest.skip(svc.MISSING_REASON["worker"])
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip(svc.MISSING_REASON["postgres"])
+    app.control.purge()
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL,
+           "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    log = open(OUTPUT / "celery-worker.log", "w")  # noqa: SIM115
+    hostname = f"test-{os.getpid()}@%h"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "emulation", "worker", "--pool=solo", "--concurrency=1",
+         "--loglevel=INFO", "-n", hostname, "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited early, see {OUTPUT / 'celery-worker.log'}")
+        replies = app.control.ping(timeout=0.5) or []
+        if any(hostname.split("@")[0] in next(iter(r)) for r in replies):
+            break
+    else:
+        proc.kill()
+        raise RuntimeError("celery worker did not answer within 60 s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    return celery_worker_process
+
+
+def wait_for(predicate, timeout=60, interval=0.2):
+    """Poll until predicate() is truthy (used with the real worker)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+# ---------------------------------------------------------------------------------------------
+# Chromium through Playwright.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not svc.chromium():
+        pytest.skip(svc.MISSING_REASON["browser"])
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=svc.CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.live_server_url = live_server.url
+    yield pg
+    context.close()
+
+
+def login(page, username, password="pw-Test-2024!"):
+    page.goto(page.live_server_url + "/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state("networkidle")
+
+
+def assert_accessible(page, name):
+    """axe-core scan: no serious or critical violation. Also saves a screenshot."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not bad, "\n".join(f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes'][:3]]}"
+                              for v in bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fixed cast used by permission tests.
+
+
+@pytest.fixture
+def cast(db):
+    from tests.factories import make_cast
+
+    return make_cast()
