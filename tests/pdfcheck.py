@@ -90,7 +90,7 @@ def assert_decree30_layout(path, motto=True):
     assert m["bottom"] >= 20, f"bottom margin {m['bottom']:.1f} mm"
     font_rows = fonts(path)
     assert font_rows and all(emb for _, emb in font_rows), f"fonts not all embedded: {font_rows}"
-    assert any("LiberationSerif" in name for name, _ in font_rows), f"no Liberation Serif: {font_rows}"
+    assert any(re.search(r"Liberation-?Serif", name) for name, _ in font_rows), f"no Liberation Serif: {font_rows}"
     extracted = text(path)
     assert extracted == unicodedata.normalize("NFC", extracted), "text is not NFC"
     assert not any(unicodedata.combining(ch) for ch in extracted), "combining marks in the text"
