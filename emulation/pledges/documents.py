@@ -1,0 +1,34 @@
+"""The pledge's document kinds: the two rendered copies and the signed file."""
+
+from emulation.documents import registry
+
+from .models import PledgeVersion
+from .services import KIND, SIGNED_KIND
+
+
+def _can_view(user, document):
+    version = PledgeVersion.objects.select_related("pledge__cluster_year__cluster").get(
+        pk=document.params["version_id"]
+    )
+    return user.has_perm("pledges.view_pledge", version.pledge.cluster_year)
+
+
+@registry.register(KIND, can_view=_can_view)
+def render_pledge(document, progress):
+    from . import pdf
+
+    version = PledgeVersion.objects.select_related("pledge__cluster_year__cluster__province").get(
+        pk=document.params["version_id"]
+    )
+    progress(20)
+    copy = document.params.get("copy", pdf.SIGNING)
+    data, _boxes = pdf.render(version, copy)
+    cy = version.pledge.cluster_year
+    suffix = "ban-ky-so" if copy == pdf.SIGNING else "ban-in-le-ky"
+    return data, f"giao-uoc-{cy.cluster.code}-{cy.year}-v{version.number}-{suffix}.pdf"
+
+
+@registry.register(SIGNED_KIND, can_view=_can_view)
+def render_signed(document, progress):
+    """The signed file is written by the signing task, never rendered."""
+    raise RuntimeError("the signed pledge is produced by signing, not rendering")

@@ -1,0 +1,81 @@
+"""Reads with joins or aggregates about registrations and the pledge."""
+
+from django.db.models import Prefetch
+
+from clusters.selectors import vn_sort_key, year_memberships
+
+from .models import Pledge, PledgeSignature, Registration, RegistrationTarget, SignatureState
+
+
+def registered_target(cluster_year, unit, key):
+    """The value `unit` registered for the target `key` in `cluster_year`, or None."""
+    return (
+        RegistrationTarget.objects.filter(
+            registration__cluster_year=cluster_year, registration__unit=unit, key=key
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+
+
+def registrations_overview(cluster_year):
+    """(members with their registration or None, missing members) for the secretary's list."""
+    members = year_memberships(cluster_year)
+    regs = {
+        r.unit_id: r
+        for r in Registration.objects.filter(cluster_year=cluster_year)
+        .select_related("submitted_by")
+        .prefetch_related(Prefetch("targets", queryset=RegistrationTarget.objects.order_by("position", "id")))
+    }
+    for m in members:
+        m.registration = regs.get(m.unit_id)
+    return members, [m for m in members if m.registration is None]
+
+
+def pledge_summary(cluster_year):
+    pledge = Pledge.objects.filter(cluster_year=cluster_year).first()
+    members = len(year_memberships(cluster_year))
+    empty = {
+        "signed": 0,
+        "members": members,
+        "signed_on": None,
+        "signatories": [],
+        "official_document_id": None,
+    }
+    if pledge is None or pledge.final_version_id is None:
+        return empty
+    sigs = list(
+        PledgeSignature.objects.filter(version_id=pledge.final_version_id, state=SignatureState.DONE)
+        .select_related("unit")
+        .prefetch_related("unit__versions")
+        .order_by("signed_at")
+    )
+    year = cluster_year.year
+    return {
+        "signed": len(sigs),
+        "members": members,
+        "signed_on": sigs[-1].signed_at.date() if sigs else None,
+        "signatories": [(s.unit.name_in_year(year), s.signer_name, s.signed_at) for s in sigs],
+        "official_document_id": pledge.official_document_id,
+    }
+
+
+def review_status(version, members):
+    """Attach each member's review of `version` (or None) as `m.review`."""
+    reviews = {a.unit_id: a for a in version.approvals.select_related("by")} if version else {}
+    for m in members:
+        m.review = reviews.get(m.unit_id)
+    return members
+
+
+def signature_status(version, members):
+    sigs = {}
+    if version:
+        for s in version.signatures.exclude(state=SignatureState.FAILED):
+            sigs[s.unit_id] = s
+    for m in members:
+        m.signature = sigs.get(m.unit_id)
+    return members
+
+
+__all__ = ["pledge_summary", "registered_target", "registrations_overview", "vn_sort_key"]

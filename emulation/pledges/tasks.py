@@ -1,0 +1,19 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="pledges.sign", bind=True, max_retries=30, soft_time_limit=90, time_limit=120)
+def sign_pledge(self, *, signature_id):
+    """Add one unit's PAdES signature. Idempotent: a signature already done is left alone."""
+    try:
+        sig = services.signature_apply(signature_id)
+    except services.NotReady as exc:
+        if self.request.retries >= self.max_retries:
+            services.signature_fail(signature_id, "The signing copy was not rendered in time.")
+            return {"signature_id": signature_id, "state": "failed"}
+        raise self.retry(countdown=2, exc=exc) from exc
+    except Exception as exc:
+        services.signature_fail(signature_id, f"Signing failed: {exc}")
+        raise
+    return {"signature_id": signature_id, "state": sig.state}

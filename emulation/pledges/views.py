@@ -1,0 +1,331 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusters.access import require, year_for
+from clusters.selectors import year_memberships
+from emulation.documents.models import Document
+
+from . import selectors, services
+from .forms import (
+    DraftForm,
+    Pkcs12Form,
+    RegistrationForm,
+    ReviewForm,
+    SignForm,
+    TargetFormSet,
+    UploadSignedForm,
+    VerifyUploadForm,
+)
+from .models import Pledge, PledgeState, PledgeVersion, Registration, SignatureState
+from .verification import check_copy
+
+MAX_UPLOAD = 30 * 1024 * 1024
+
+
+def _errors(request, exc):
+    for msg in exc.messages:
+        messages.error(request, msg)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration
+
+
+@login_required
+def registrations(request, pk):
+    cy = year_for(request, pk, "pledges.view_registrations")
+    members, missing = selectors.registrations_overview(cy)
+    return render(request, "pledges/registrations.html", {"year": cy, "members": members, "missing": missing})
+
+
+@login_required
+def registration_edit(request, pk):
+    cy = year_for(request, pk, "pledges.view_pledge")
+    require(request.user, "pledges.edit_registration", cy)
+    unit = request.user.unit
+    reg = Registration.objects.filter(cluster_year=cy, unit=unit).prefetch_related("targets").first()
+    initial = (
+        [
+            {"key": t.key, "name": t.name, "value": t.value, "measure": t.measure, "note": t.note}
+            for t in reg.targets.all()
+        ]
+        if reg
+        else []
+    )
+    form = RegistrationForm(request.POST or None, initial={"aims": reg.aims if reg else ""})
+    formset = TargetFormSet(request.POST or None, initial=initial, prefix="t")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        try:
+            services.registration_save(
+                cluster_year=cy, unit=unit, aims=form.cleaned_data["aims"], targets=rows, actor=request.user
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Registration saved."))
+            return redirect("pledges:registration_edit", pk=cy.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "pledges/registration_form.html",
+        {"year": cy, "unit": unit, "form": form, "formset": formset, "registration": reg},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The pledge
+
+
+def _pledge(cy):
+    return Pledge.objects.filter(cluster_year=cy).select_related("final_version", "official_document").first()
+
+
+@login_required
+def pledge_detail(request, pk):
+    cy = year_for(request, pk, "pledges.view_pledge")
+    user = request.user
+    pledge = _pledge(cy)
+    version = (
+        pledge.final_version
+        if pledge and pledge.final_version_id
+        else (services.latest_version(pledge) if pledge else None)
+    )
+    members = year_memberships(cy)
+    selectors.review_status(version, members)
+    selectors.signature_status(version, members)
+    docs = {}
+    if version:
+        for d in Document.objects.filter(key__startswith=f"pledge-{version.pk}-v{version.number}-"):
+            docs[d.key.rsplit("-", 1)[-1]] = d
+    is_final = pledge is not None and pledge.state == PledgeState.FINAL
+    my = next((m for m in members if m.unit_id == user.unit_id), None)
+    context = {
+        "year": cy,
+        "pledge": pledge,
+        "version": version,
+        "members": members,
+        "is_final": is_final,
+        "versions": list(pledge.versions.only("number", "created_at", "title")) if pledge else [],
+        "approved_count": sum(1 for m in members if m.review and m.review.approved),
+        "signed_count": sum(1 for m in members if m.signature and m.signature.state == SignatureState.DONE),
+        "docs": docs,
+        "my": my,
+        "can_draft": user.has_perm("pledges.draft_pledge", cy) and not is_final,
+        "can_review": version is not None and not is_final and user.has_perm("pledges.review_pledge", cy),
+        "can_sign": is_final
+        and my is not None
+        and my.signature is None
+        and user.has_perm("pledges.sign_pledge", cy),
+        "can_upload": is_final
+        and my is not None
+        and my.signature is None
+        and user.has_perm("pledges.upload_signed", cy),
+        "review_form": ReviewForm(),
+        "sign_form": SignForm(),
+        "upload_form": UploadSignedForm(),
+        "pkcs12_form": Pkcs12Form(),
+    }
+    return render(request, "pledges/pledge_detail.html", context)
+
+
+@login_required
+def pledge_draft(request, pk):
+    cy = year_for(request, pk, "pledges.draft_pledge")
+    pledge = _pledge(cy)
+    last = services.latest_version(pledge) if pledge else None
+    initial = {"place": cy.cluster.province.place_name, "title": f"Giao ước thi đua năm {cy.year}"}
+    if last:
+        initial = {
+            "title": last.title,
+            "preamble": last.preamble,
+            "place": last.place,
+            "signing_date": last.signing_date,
+            "articles": "\n\n".join(last.articles),
+        }
+    form = DraftForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.pledge_draft(cluster_year=cy, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Draft version %(n)s saved; members are asked to review it.") % {"n": version.number},
+            )
+            return redirect("pledges:pledge", pk=cy.pk)
+    return render(request, "pledges/draft_form.html", {"year": cy, "form": form, "last": last})
+
+
+@login_required
+def pledge_version(request, pk, number):
+    cy = year_for(request, pk, "pledges.view_pledge")
+    version = get_object_or_404(PledgeVersion, pledge__cluster_year=cy, number=number)
+    return render(request, "pledges/version.html", {"year": cy, "version": version})
+
+
+@login_required
+@require_POST
+def pledge_review(request, pk):
+    cy = year_for(request, pk, "pledges.review_pledge")
+    pledge = get_object_or_404(Pledge, cluster_year=cy)
+    form = ReviewForm(request.POST)
+    version = get_object_or_404(PledgeVersion, pledge=pledge, pk=request.POST.get("version"))
+    if form.is_valid():
+        try:
+            services.pledge_review(
+                version=version,
+                unit=request.user.unit,
+                actor=request.user,
+                approved=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Your review is recorded."))
+    else:
+        messages.error(request, _("Choose whether you approve the draft."))
+    return redirect("pledges:pledge", pk=cy.pk)
+
+
+@login_required
+@require_POST
+def pledge_finalise(request, pk):
+    cy = year_for(request, pk, "pledges.draft_pledge")
+    try:
+        services.pledge_finalise(cluster_year=cy, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The pledge is finalised; its PDF copies are being prepared."))
+    return redirect("pledges:pledge", pk=cy.pk)
+
+
+@login_required
+@require_POST
+def pledge_pdf(request, pk):
+    """Queue both copies again (idempotent: the same records and files are replaced)."""
+    cy = year_for(request, pk, "pledges.view_pledge")
+    pledge = get_object_or_404(Pledge, cluster_year=cy)
+    version = pledge.final_version or services.latest_version(pledge)
+    if version is None:
+        raise Http404
+    services.request_pdfs(version=version, actor=request.user)
+    messages.info(request, _("The PDF copies are being prepared."))
+    return redirect("pledges:pledge", pk=cy.pk)
+
+
+@login_required
+@require_POST
+def pledge_sign(request, pk):
+    cy = year_for(request, pk, "pledges.sign_pledge")
+    pledge = get_object_or_404(Pledge, cluster_year=cy)
+    version = get_object_or_404(PledgeVersion, pledge=pledge, pk=request.POST.get("version"))
+    form = SignForm(request.POST)
+    if not form.is_valid() or not request.user.check_password(form.cleaned_data["password"]):
+        messages.error(request, _("The password is not correct; nothing was signed."))
+        return redirect("pledges:pledge", pk=cy.pk)
+    try:
+        services.signature_request(version=version, user=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Your signature is being added to the pledge."))
+    return redirect("pledges:pledge", pk=cy.pk)
+
+
+@login_required
+@require_POST
+def pledge_upload(request, pk):
+    cy = year_for(request, pk, "pledges.upload_signed")
+    pledge = get_object_or_404(Pledge, cluster_year=cy)
+    if pledge.final_version_id is None:
+        raise Http404
+    form = UploadSignedForm(request.POST, request.FILES)
+    if not form.is_valid() or form.cleaned_data["file"].size > MAX_UPLOAD:
+        messages.error(request, _("Choose a PDF file (at most 30 MB)."))
+        return redirect("pledges:pledge", pk=cy.pk)
+    try:
+        services.signature_upload(
+            version=pledge.final_version,
+            unit=request.user.unit,
+            data=form.cleaned_data["file"].read(),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The signed file was accepted."))
+    return redirect("pledges:pledge", pk=cy.pk)
+
+
+@login_required
+@require_POST
+def certificate_import(request, pk):
+    cy = year_for(request, pk, "pledges.sign_pledge")
+    form = Pkcs12Form(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a PKCS#12 file."))
+        return redirect("pledges:pledge", pk=cy.pk)
+    try:
+        services.unit_certificate_import(
+            unit=request.user.unit,
+            data=form.cleaned_data["file"].read(),
+            password=form.cleaned_data["password"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The certificate was imported; your unit's signatures will use it."))
+    return redirect("pledges:pledge", pk=cy.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public verification (the QR code's target): no login, shows only what the signatures show.
+
+
+def verify(request, code):
+    version = get_object_or_404(
+        PledgeVersion.objects.select_related("pledge__cluster_year__cluster__province"), code=code
+    )
+    pledge = version.pledge
+    if pledge.final_version_id != version.pk:
+        raise Http404
+    signatures = list(version.signatures.filter(state=SignatureState.DONE).select_related("unit"))
+    report = None
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid() and form.cleaned_data["file"].size <= MAX_UPLOAD:
+            report = check_copy(version, form.cleaned_data["file"].read())
+        else:
+            messages.error(request, _("Choose a PDF file (at most 30 MB)."))
+    stored = None
+    current = services.current_pdf(version) if signatures else None
+    if current is not None:
+        stored = check_copy(version, current)
+    return render(
+        request,
+        "pledges/verify.html",
+        {
+            "version": version,
+            "year": pledge.cluster_year,
+            "signatures": signatures,
+            "form": form,
+            "report": report,
+            "stored": stored,
+            "member_count": pledge.cluster_year.memberships.count(),
+        },
+    )
+
+
+def _forbid():
+    raise PermissionDenied
