@@ -1,0 +1,28 @@
+"""What the awards app adds to the home page and the year page (no per-item queries)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from clusters.home import Todo
+from clusters.models import Stage
+
+from . import selectors
+
+
+def todos(user, cluster_year):
+    if not user.is_authenticated:
+        return []
+    return [
+        Todo(_("Vote: %(poll)s") % {"poll": p.title}, reverse("awards:vote", args=[p.pk]), p.closes_at)
+        for p in selectors.open_polls_for_voter(user, cluster_year)
+    ]
+
+
+def year_links(user, cluster_year):
+    if not user.has_perm("awards.view_awards", cluster_year):
+        return []
+    if cluster_year.stage_index() < [s.value for s in Stage].index(Stage.SCORING) and not user.has_perm(
+        "awards.manage_rules", cluster_year
+    ):
+        return []
+    return [(_("Review and awards"), reverse("awards:year", args=[cluster_year.pk]))]

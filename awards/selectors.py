@@ -1,0 +1,234 @@
+"""Reads that need joins or aggregates (they own select_related / prefetch_related)."""
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import ProgrammingError, transaction
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.rules import unit_roles_in_year
+from clusters.selectors import vn_sort_key, year_memberships
+
+from .models import AwardRule, AwardType, Decision, Elector, Nomination, Participation, Poll, PollStatus
+
+log = logging.getLogger(__name__)
+
+
+def unit_roles(cluster_year):
+    return unit_roles_in_year(cluster_year)
+
+
+def ranking_rows(cluster_year):
+    """The scoring app's ranking of the year, or [] when it does not exist (yet): the secretary
+    then enters the candidates by hand."""
+    try:
+        from emulation.scoring.selectors import ranking_for_year
+    except (ImportError, AttributeError):
+        return []
+    try:
+        with transaction.atomic():  # a savepoint: a scoring app not migrated yet must not poison the caller
+            return list(ranking_for_year(cluster_year) or [])
+    except ProgrammingError:
+        log.warning("ranking of cluster year %s unavailable; candidates are entered by hand", cluster_year.pk)
+        return []
+
+
+def _get(row, key, default=None):
+    return row.get(key, default) if isinstance(row, dict) else getattr(row, key, default)
+
+
+@dataclass
+class CandidateOption:
+    unit_id: int
+    name: str
+    total: Decimal | None
+    rank: int | None
+    allowed: bool
+    reason: str = ""
+
+
+def candidate_options(cluster_year, rule):
+    """Every member unit with whether the rule lets it stand for this award, and why not.
+
+    With a ranking: ineligible units, a total below the minimum, a rank above the maximum, or
+    (for "leading unit only") any rank but first are excluded. Units proposed for a higher award
+    are excluded unless the rule allows both. Without a ranking every member may stand."""
+    members = year_memberships(cluster_year)
+    ranking = {}
+    for row in ranking_rows(cluster_year):
+        unit = _get(row, "unit")
+        unit_id = getattr(unit, "pk", unit)
+        ranking[unit_id] = row
+    higher = set()
+    if not rule.allow_with_higher_award:
+        higher = set(
+            Nomination.objects.filter(
+                cluster_year=cluster_year, award_type__precedence__lt=rule.award_type.precedence
+            ).values_list("unit_id", flat=True)
+        )
+    options = []
+    for m in members:
+        row = ranking.get(m.unit_id)
+        total = _get(row, "total") if row is not None else None
+        rank = _get(row, "rank") if row is not None else None
+        reason = ""
+        if m.unit_id in higher:
+            reason = _("already proposed for a higher award")
+        elif ranking:
+            if row is None:
+                reason = _("not in the ranking")
+            elif not _get(row, "eligible", True):
+                reason = _("ruled ineligible") + (
+                    f": {_get(row, 'ineligible_reason')}" if _get(row, "ineligible_reason") else ""
+                )
+            elif rule.min_total is not None and (total is None or Decimal(total) < rule.min_total):
+                reason = _("total below %(min)s") % {"min": rule.min_total}
+            elif rule.max_rank is not None and (rank is None or rank > rule.max_rank):
+                reason = _("rank below %(max)s") % {"max": rule.max_rank}
+            elif rule.leading_unit_only and rank != 1:
+                reason = _("not the cluster's leading unit")
+        options.append(CandidateOption(m.unit_id, m.display_name, total, rank, not reason, reason))
+    options.sort(key=lambda o: (o.rank is None, o.rank or 0, vn_sort_key(o.name)))
+    return options
+
+
+def rules_for_year(cluster_year):
+    """Active award types of the province, each with its rule for the year (or None)."""
+    types = list(AwardType.objects.filter(province_id=cluster_year.cluster.province_id, active=True))
+    rules = {r.award_type_id: r for r in AwardRule.objects.filter(cluster_year=cluster_year)}
+    for t in types:
+        t.rule = rules.get(t.pk)
+    return types
+
+
+def polls_for_year(cluster_year, user=None):
+    qs = (
+        Poll.objects.filter(cluster_year=cluster_year)
+        .select_related("award_type")
+        .annotate(voters=Count("electors", distinct=True))
+    )
+    if user is not None:
+        qs = qs.annotate(
+            is_elector=Exists(Elector.objects.filter(poll=OuterRef("pk"), user_id=user.pk)),
+            has_voted=Exists(Participation.objects.filter(poll=OuterRef("pk"), user_id=user.pk)),
+        )
+    return list(qs.order_by("award_type__precedence", "round", "pk"))
+
+
+def open_polls_for_voter(user, cluster_year=None):
+    """Open polls (inside their window) where the user may vote and has not voted yet."""
+    now = timezone.now()
+    qs = (
+        Poll.objects.filter(
+            status=PollStatus.OPEN, opens_at__lte=now, closes_at__gt=now, electors__user_id=user.pk
+        )
+        .exclude(participations__user_id=user.pk)
+        .select_related("award_type", "cluster_year__cluster")
+    )
+    if cluster_year is not None:
+        qs = qs.filter(cluster_year=cluster_year)
+    return list(qs.order_by("closes_at"))
+
+
+def turnout(poll):
+    """(voted, electorate, percent): who took part so far — never what they voted."""
+    electorate = poll.electors.count()
+    voted = poll.participations.count()
+    percent = round(voted * 100 / electorate) if electorate else 0
+    return voted, electorate, percent
+
+
+def electors_with_participation(poll):
+    return list(
+        Elector.objects.filter(poll=poll)
+        .select_related("user", "unit")
+        .annotate(voted=Exists(Participation.objects.filter(poll=poll, user_id=OuterRef("user_id"))))
+        .order_by("unit__name", "user__username")
+    )
+
+
+def nominations_for_year(cluster_year):
+    return list(
+        Nomination.objects.filter(cluster_year=cluster_year)
+        .select_related("award_type", "poll", "decision__granted_award")
+        .order_by("award_type__precedence", "unit_name")
+    )
+
+
+def results_summary(cluster_year):
+    """For the year-end report: one dict per award of the year, highest first.
+
+    candidates: (unit name, votes, share %, met_threshold) of the first round; proposed: names of
+    the units proposed over all rounds; published: the first round is published and no run-off
+    is pending."""
+    polls = list(
+        Poll.objects.filter(cluster_year=cluster_year)
+        .select_related("award_type")
+        .prefetch_related("candidates")
+        .order_by("award_type__precedence", "round")
+    )
+    by_award = {}
+    for p in polls:
+        by_award.setdefault(p.award_type_id, []).append(p)
+    summary = []
+    for chain in by_award.values():
+        main = chain[0]
+        last = chain[-1]
+        counted = main.is_counted
+        summary.append(
+            {
+                "award": main.award_type.name,
+                "candidates": [
+                    (
+                        c.name,
+                        c.votes if counted else None,
+                        c.share if counted else None,
+                        bool(c.met_threshold) if counted else None,
+                    )
+                    for c in main.candidates.all()
+                ],
+                "proposed": [
+                    c.name
+                    for p in chain
+                    if p.status == PollStatus.PUBLISHED
+                    for c in p.candidates.all()
+                    if c.proposed
+                ],
+                "published": last.status == PollStatus.PUBLISHED
+                and not (last.runoff_seats and any(c.tied for c in last.candidates.all())),
+            }
+        )
+    return summary
+
+
+def decisions(cluster_year):
+    """The province's decisions recorded for the year's nominations."""
+    rows = (
+        Decision.objects.filter(nomination__cluster_year=cluster_year)
+        .select_related("nomination__award_type", "granted_award")
+        .order_by("nomination__award_type__precedence", "nomination__unit_name")
+    )
+    return [
+        {
+            "unit": d.nomination.unit_name,
+            "award": d.nomination.award_type.name,
+            "number": d.number,
+            "date": d.date,
+            "outcome": d.outcome,
+            "outcome_label": d.get_outcome_display(),
+            "granted_award": d.granted_award.name if d.granted_award else None,
+        }
+        for d in rows
+    ]
+
+
+def awards_by_year(cluster):
+    """For the cluster page: per year, the nominations and decisions."""
+    return list(
+        Nomination.objects.filter(cluster_year__cluster=cluster)
+        .select_related("cluster_year", "award_type", "decision")
+        .order_by("-cluster_year__year", "award_type__precedence", "unit_name")
+    )

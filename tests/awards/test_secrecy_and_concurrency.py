@@ -1,0 +1,130 @@
+"""Secret ballots cannot be joined to voters; one ballot per voter even under parallel submissions."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, models
+
+from awards import services
+from awards.models import Ballot, BallotChoice, Participation
+from tests.awards.helpers import award_types, open_poll, rule, to_voting, vote
+
+
+def _links(model):
+    return [
+        (f.name, f.related_model._meta.label)
+        for f in model._meta.get_fields()
+        if f.is_relation and f.concrete
+    ]
+
+
+def test_ballot_schema_has_no_link_to_a_voter_or_a_participation():
+    for model in (Ballot, BallotChoice):
+        fields = model._meta.concrete_fields
+        assert isinstance(model._meta.pk, models.UUIDField), f"{model.__name__} key is sequential"
+        assert not [f.name for f in fields if isinstance(f, models.DateField | models.DateTimeField)]
+        assert not [f.name for f in fields if isinstance(f, models.AutoField | models.BigAutoField)]
+        targets = {label for _n, label in _links(model)}
+        assert targets <= {"awards.Poll", "awards.Ballot", "awards.PollCandidate"}, targets
+    assert {label for _n, label in _links(Participation)} == {"awards.Poll", "clusters.User"}
+    # and nothing points at a ballot but its own choices
+    from django.apps import apps
+
+    pointing = [
+        (m.__name__, f.name)
+        for m in apps.get_models()
+        for f in m._meta.concrete_fields
+        if f.is_relation and f.related_model is Ballot
+    ]
+    assert pointing == [("BallotChoice", "ballot")]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_secret_poll_tables_cannot_be_joined_to_voters(cast):
+    cy = to_voting(cast.year)
+    types = award_types(cast.province)
+    rule(cy, types["co-thanh-pho"])
+    units = [cast.head, cast.unit_a, cast.unit_b]
+    voters = [cast.leader_head, cast.leader_a, cast.leader_b]
+    poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=cast.secretary)
+    for v, u in zip(voters, units, strict=True):
+        vote(poll, v, u)  # each in its own transaction (autocommit)
+    with connection.cursor() as cur:
+        cur.execute("SELECT xmin::text FROM awards_participation WHERE poll_id = %s", [poll.pk])
+        part_xmins = {r[0] for r in cur.fetchall()}
+        cur.execute("SELECT xmin::text FROM awards_ballot WHERE poll_id = %s", [poll.pk])
+        before = {r[0] for r in cur.fetchall()}
+    # while open, a database superuser could pair them by transaction ids (adjacent xids)…
+    assert all({int(b) - 1, int(b), int(b) + 1} & {int(p) for p in part_xmins} for b in before)
+    ids_before = set(Ballot.objects.filter(poll=poll).values_list("pk", flat=True))
+    services.poll_close(poll=poll, actor=cast.secretary)
+    with connection.cursor() as cur:
+        cur.execute("SELECT xmin::text FROM awards_ballot WHERE poll_id = %s", [poll.pk])
+        after = {r[0] for r in cur.fetchall()}
+        cur.execute(
+            "SELECT c.xmin::text FROM awards_ballotchoice c JOIN awards_ballot b ON b.id = c.ballot_id "
+            "WHERE b.poll_id = %s",
+            [poll.pk],
+        )
+        after_choices = {r[0] for r in cur.fetchall()}
+    # …after the close every ballot is a fresh row of the closing transaction, in random order
+    assert len(after) == 1 and not after & (part_xmins | before) and after_choices == after
+    assert not ids_before & set(Ballot.objects.filter(poll=poll).values_list("pk", flat=True))
+    assert set(Ballot.objects.filter(poll=poll).values_list("voter_name", flat=True)) == {""}
+    assert Ballot.objects.filter(poll=poll).count() == Participation.objects.filter(poll=poll).count() == 3
+
+
+@pytest.mark.django_db
+def test_open_poll_records_the_voter_name_on_the_ballot(cast):
+    cy = to_voting(cast.year)
+    types = award_types(cast.province)
+    rule(cy, types["co-thanh-pho"], secret=False)
+    poll = open_poll(
+        cy, types["co-thanh-pho"], candidates=[cast.unit_a], voters=[cast.leader_a], actor=cast.secretary
+    )
+    assert not poll.secret
+    vote(poll, cast.leader_a, cast.unit_a)
+    assert Ballot.objects.get().voter_name == cast.leader_a.full_name
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_submissions_by_one_voter_give_one_ballot(cast):
+    cy = to_voting(cast.year)
+    types = award_types(cast.province)
+    rule(cy, types["co-thanh-pho"])
+    poll = open_poll(
+        cy,
+        types["co-thanh-pho"],
+        candidates=[cast.unit_a, cast.unit_b],
+        voters=[cast.leader_head, cast.leader_a, cast.leader_b],
+        actor=cast.secretary,
+    )
+    candidate = poll.candidates.get(unit=cast.unit_a).pk
+    barrier = threading.Barrier(50)
+    receipts, refusals, errors = [], [], []
+
+    def submit():
+        try:
+            barrier.wait()
+            receipts.append(services.ballot_cast(poll=poll, user=cast.leader_a, candidate_ids=[candidate]))
+        except services.VoteRefused as exc:
+            refusals.append(exc.messages[0])
+        except Exception as exc:  # noqa: BLE001 — any other error fails the test below
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert len(receipts) == 1 and len(refusals) == 49
+    assert Participation.objects.filter(poll=poll).count() == 1
+    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert BallotChoice.objects.filter(ballot__poll=poll).count() == 1
+    closed = services.poll_close(poll=poll, actor=cast.secretary)
+    assert not closed.flagged and closed.ballot_count == closed.participation_count == 1
