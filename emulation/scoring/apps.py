@@ -6,3 +6,6 @@ class ScoringConfig(AppConfig):
     name = "emulation.scoring"
     label = "scoring"
     verbose_name = _("Scoring")
+
+    def ready(self):
+        from . import documents, home, services  # noqa: F401 - stage guard, PDF kind, home providers

@@ -1,0 +1,44 @@
+"""The year's ranking as an official document (PDF rendered by Celery on the Decree 30 base)."""
+
+from django.utils import timezone
+
+from clusters.models import ClusterYear
+from emulation.documents import registry
+from emulation.documents.dates import place_date_line
+from emulation.documents.pdf import render_template_to_pdf
+
+from . import selectors
+
+KIND = "scoring_ranking"
+
+
+def document_key(cluster_year):
+    return f"scoring-ranking-{cluster_year.pk}"
+
+
+def _can_view(user, document):
+    cy = ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
+    return user.has_perm("scoring.view_ranking", cy)
+
+
+@registry.register(KIND, can_view=_can_view)
+def render_ranking(document, progress):
+    cy = ClusterYear.objects.select_related("cluster__province").get(pk=document.params["cluster_year_id"])
+    rows = selectors.ranking_for_year(cy)
+    table = selectors.table_of(cy)
+    majors = [c for c in selectors.criteria_tree(cy) if c.parent_id is None]
+    progress(40)
+    province = cy.cluster.province
+    context = {
+        "title": f"Kết quả chấm điểm, xếp hạng thi đua {cy.cluster.name} năm {cy.year}",
+        "issuer_parent": f"UBND {province.name}",
+        "issuer_name": cy.cluster.name,
+        "place_date": place_date_line(province.place_name or province.name, timezone.localdate()),
+        "year": cy,
+        "rows": rows,
+        "majors": majors,
+        "table": table,
+    }
+    pdf = render_template_to_pdf("scoring/ranking_pdf.html", context)
+    progress(90)
+    return pdf, f"xep-hang-{cy.cluster.code}-{cy.year}.pdf"

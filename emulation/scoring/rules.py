@@ -1,0 +1,116 @@
+"""Who may do what with criteria and scores (django-rules, object level).
+
+Objects: a ClusterYear for year-wide permissions, a ScoreSheet for one unit's scores."""
+
+import rules
+
+from clusters.models import ClusterYear, Role, Stage
+from clusters.rules import (
+    _same_province,
+    is_council_member_of_province,
+    is_member_of_year,
+    is_province_admin,
+    is_secretary_of_year,
+)
+
+
+def _year(obj):
+    if isinstance(obj, ClusterYear):
+        return obj
+    return getattr(obj, "cluster_year", None)
+
+
+def _locked(cy):
+    table = getattr(cy, "_scoring_table", None)
+    if table is None:
+        from .models import CriteriaTable
+
+        table = CriteriaTable.objects.filter(cluster_year=cy).first()
+        cy._scoring_table = table or False
+    return bool(table and table.locked)
+
+
+@rules.predicate
+def is_admin_of_year(user, obj):
+    cy = _year(obj)
+    return cy is not None and is_province_admin(user, cy)
+
+
+@rules.predicate
+def is_secretary(user, obj):
+    cy = _year(obj)
+    return cy is not None and is_secretary_of_year(user, cy)
+
+
+@rules.predicate
+def is_council(user, obj):
+    cy = _year(obj)
+    return cy is not None and is_council_member_of_province(user, cy)
+
+
+@rules.predicate
+def is_own_unit(user, sheet):
+    return (
+        hasattr(sheet, "unit_id")
+        and _same_province(user, sheet.cluster_year)
+        and user.unit_id is not None
+        and user.unit_id == sheet.unit_id
+    )
+
+
+@rules.predicate
+def is_staff_of_own_unit(user, sheet):
+    return is_own_unit(user, sheet) and user.has_role(Role.UNIT_STAFF)
+
+
+@rules.predicate
+def is_member_and_sheet_submitted(user, sheet):
+    return getattr(sheet, "is_submitted", False) and is_member_of_year(user, sheet.cluster_year)
+
+
+@rules.predicate
+def scoring_open(user, obj):
+    cy = _year(obj)
+    return cy is not None and cy.stage == Stage.SCORING and not _locked(cy)
+
+
+@rules.predicate
+def sheet_is_draft(user, sheet):
+    return not getattr(sheet, "is_submitted", True)
+
+
+@rules.predicate
+def year_not_locked(user, obj):
+    cy = _year(obj)
+    return cy is not None and not _locked(cy)
+
+
+@rules.predicate
+def in_scoring_stage(user, obj):
+    cy = _year(obj)
+    return cy is not None and cy.stage == Stage.SCORING
+
+
+@rules.predicate
+def table_not_frozen(user, obj):
+    cy = _year(obj)
+    return cy is not None and cy.stage in (Stage.SETUP, Stage.REGISTRATION)
+
+
+view_year = is_admin_of_year | is_secretary | is_council | is_member_of_year
+
+rules.add_perm("scoring.view_criteria", view_year)
+# The table is frozen once scoring opens; after that only the province admin changes it.
+rules.add_perm("scoring.edit_criteria", is_admin_of_year | (is_secretary & table_not_frozen))
+rules.add_perm(
+    "scoring.view_sheet",
+    is_admin_of_year | is_secretary | is_council | is_own_unit | is_member_and_sheet_submitted,
+)
+rules.add_perm("scoring.self_score", is_staff_of_own_unit & sheet_is_draft & scoring_open)
+rules.add_perm("scoring.submit_sheet", is_staff_of_own_unit & sheet_is_draft & scoring_open)
+# Review: the head's secretary while the year is not locked; the province admin at any time.
+rules.add_perm("scoring.review", is_admin_of_year | (is_secretary & in_scoring_stage & year_not_locked))
+rules.add_perm("scoring.lock", is_admin_of_year | is_secretary)
+rules.add_perm("scoring.unlock", is_admin_of_year)
+rules.add_perm("scoring.view_overview", is_admin_of_year | is_secretary | is_council)
+rules.add_perm("scoring.view_ranking", view_year)
