@@ -8,13 +8,13 @@ register = template.Library()
 @register.filter
 def points(value):
     """92.58 → "92,58" (Vietnamese decimal comma, no trailing zeros)."""
-    return fmt(value)
+    return "" if value in (None, "") else fmt(value)
 
 
 @register.filter
 def points2(value):
     """Always two decimals: 92.5 → "92,50"."""
-    return fmt(value, places=2)
+    return "" if value in (None, "") else fmt(value, places=2)
 
 
 @register.filter
