@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/years/new/", views.cluster_year_create, name="year_create"),
     path("years/<int:pk>/", views.year_detail, name="year_detail"),
     path("years/<int:pk>/members/add/", views.membership_add, name="membership_add"),
+    path("years/<int:pk>/member-list.pdf", views.member_list_pdf, name="member_list_pdf"),
     path("years/<int:pk>/advance/", views.stage_advance, name="stage_advance"),
     path("years/<int:pk>/revert/", views.stage_revert, name="stage_revert"),
     path("memberships/<int:pk>/role/", views.membership_role, name="membership_role"),

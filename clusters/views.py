@@ -23,6 +23,11 @@ from .forms import (
     UserCreateForm,
     UserRolesForm,
 )
+from emulation.documents.models import Document
+from emulation.documents.services import document_request
+
+from .documents import KIND as MEMBER_LIST
+from .documents import document_key as member_list_key
 from .home import links_for, todos_for
 from .models import Cluster, ClusterYear, Membership, Role, Stage, Unit, User
 
@@ -126,7 +131,29 @@ def year_detail(request, pk):
         "revert_form": StageRevertForm(),
         "todos": todos_for(user, cy),
         "year_links": links_for(user, cy),
+        "member_list": Document.objects.filter(key=member_list_key(cy)).first(),
     })
+
+
+@login_required
+@require_POST
+def member_list_pdf(request, pk):
+    """Queue the member list PDF (rendered by Celery); the page then polls its status."""
+    cy = year_for(request, pk, "clusters.view_cluster_year")
+    document_request(
+        key=member_list_key(cy), kind=MEMBER_LIST, province_id=cy.cluster.province_id, actor=request.user,
+        title=_("Member list %(year)s") % {"year": cy.year}, params={"cluster_year_id": cy.pk},
+    )
+    if request.htmx:
+        return year_document_status(request, cy)
+    messages.info(request, _("The member list is being prepared."))
+    return redirect("clusters:year_detail", pk=cy.pk)
+
+
+def year_document_status(request, cy):
+    doc = Document.objects.filter(key=member_list_key(cy)).first()
+    return render(request, "documents/_status.html", {"document": doc}) if doc else render(
+        request, "clusters/_no_document.html")
 
 
 @login_required

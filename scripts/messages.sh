@@ -13,10 +13,12 @@ done
 # With an argument (an app folder, e.g. emulation/scoring) only that app's catalogue is refreshed.
 only=()
 if [ $# -gt 0 ]; then
-  for dir in clusters awards emulation/scoring emulation/pledges emulation/documents templates emulation/*.py; do
-    case "$dir" in "${1%/}"|"${1%/}"/*) ;; *) only+=(--ignore="$dir") ;; esac
+  for dir in clusters awards emulation/scoring emulation/pledges emulation/documents ./templates emulation/*.py; do
+    case "./${dir#./}" in "./${1%/}"|"./${1%/}"/*) ;; *) only+=(--ignore="$dir") ;; esac
   done
 fi
 $UV run python manage.py makemessages -l vi -l en --no-obsolete -v0 "${only[@]}" \
   --ignore=.venv --ignore=tests --ignore=scripts --ignore=var --ignore=test-output --ignore='*/migrations/*'
+# The header is not a translation: drop its "fuzzy" flag so that msgfmt reads the charset.
+find . -path ./.venv -prune -o -name django.po -print | xargs sed -i '1,20{/^#, fuzzy$/d}'
 $UV run python manage.py compilemessages --ignore=.venv -v0

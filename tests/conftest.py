@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from tests import services_available as svc
 
@@ -20,7 +21,11 @@ _skipped_for_services = {}
 
 
 def pytest_configure(config):
+    from django.conf import settings
+
     OUTPUT.mkdir(exist_ok=True)
+    # Hashing with PBKDF2 costs ~0.3 s per user; the cast has a dozen users per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     config.addinivalue_line("markers", "poppler: needs poppler-utils")
 
 
@@ -165,6 +170,23 @@ def assert_accessible(page, name):
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, "\n".join(f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes'][:3]]}"
                               for v in bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Django test client whose login() goes through django-axes (which needs the request).
+
+
+class AxesClient(Client):
+    def login(self, **credentials):
+        from django.http import HttpRequest
+
+        credentials.setdefault("request", HttpRequest())
+        return super().login(**credentials)
+
+
+@pytest.fixture
+def client():
+    return AxesClient()
 
 
 # ---------------------------------------------------------------------------------------------
