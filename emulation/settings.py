@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "emulation.documents",
     "emulation.scoring",
     "emulation.pledges",
+    "emulation.yearend",
     "awards",
 ]
 

@@ -22,5 +22,6 @@ urlpatterns = [
     path("scoring/", include("emulation.scoring.urls")),
     path("pledges/", include("emulation.pledges.urls")),
     path("awards/", include("awards.urls")),
+    path("year-end/", include("emulation.yearend.urls")),
     path("admin/", admin.site.urls),
 ]
