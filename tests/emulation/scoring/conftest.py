@@ -18,23 +18,75 @@ from tests.factories import make_cast
 
 def build_table(cy, actor):
     add = services.criterion_add
-    m1 = add(cluster_year=cy, actor=actor, code="1", text="Thực hiện nhiệm vụ kinh tế - xã hội", max_points="60",
-             kind=CriterionKind.FIXED)
-    c11 = add(cluster_year=cy, actor=actor, parent=m1, code="1.1", text="Thu ngân sách", max_points="10",
-              kind=CriterionKind.FIXED)
-    c12 = add(cluster_year=cy, actor=actor, parent=m1, code="1.2", text="Chỉ số cải cách hành chính",
-              max_points="50", kind=CriterionKind.FIXED)
-    m2 = add(cluster_year=cy, actor=actor, code="2", text="Xây dựng Đảng, chính quyền", max_points="25",
-             kind=CriterionKind.FIXED)
-    c21 = add(cluster_year=cy, actor=actor, parent=m2, code="2.1", text="Không có vi phạm kỷ luật",
-              max_points="15", kind=CriterionKind.YES_NO)
-    c22 = add(cluster_year=cy, actor=actor, parent=m2, code="2.2", text="Giải quyết khiếu nại đúng hạn",
-              max_points="10", kind=CriterionKind.TARGET_SHARE, target_key="thu-ngan-sach", target_value="200")
-    m3 = add(cluster_year=cy, actor=actor, code="3", text="Điểm trừ", max_points="5", kind=CriterionKind.DEDUCTION)
-    c31 = add(cluster_year=cy, actor=actor, parent=m3, code="3.1", text="Báo cáo chậm", max_points="5",
-              kind=CriterionKind.DEDUCTION)
-    return SimpleNamespace(m1=m1, m2=m2, m3=m3, c11=c11, c12=c12, c21=c21, c22=c22, c31=c31,
-                           leaves=[c11, c12, c21, c22, c31])
+    m1 = add(
+        cluster_year=cy,
+        actor=actor,
+        code="1",
+        text="Thực hiện nhiệm vụ kinh tế - xã hội",
+        max_points="60",
+        kind=CriterionKind.FIXED,
+    )
+    c11 = add(
+        cluster_year=cy,
+        actor=actor,
+        parent=m1,
+        code="1.1",
+        text="Thu ngân sách",
+        max_points="10",
+        kind=CriterionKind.FIXED,
+    )
+    c12 = add(
+        cluster_year=cy,
+        actor=actor,
+        parent=m1,
+        code="1.2",
+        text="Chỉ số cải cách hành chính",
+        max_points="50",
+        kind=CriterionKind.FIXED,
+    )
+    m2 = add(
+        cluster_year=cy,
+        actor=actor,
+        code="2",
+        text="Xây dựng Đảng, chính quyền",
+        max_points="25",
+        kind=CriterionKind.FIXED,
+    )
+    c21 = add(
+        cluster_year=cy,
+        actor=actor,
+        parent=m2,
+        code="2.1",
+        text="Không có vi phạm kỷ luật",
+        max_points="15",
+        kind=CriterionKind.YES_NO,
+    )
+    c22 = add(
+        cluster_year=cy,
+        actor=actor,
+        parent=m2,
+        code="2.2",
+        text="Giải quyết khiếu nại đúng hạn",
+        max_points="10",
+        kind=CriterionKind.TARGET_SHARE,
+        target_key="thu-ngan-sach",
+        target_value="200",
+    )
+    m3 = add(
+        cluster_year=cy, actor=actor, code="3", text="Điểm trừ", max_points="5", kind=CriterionKind.DEDUCTION
+    )
+    c31 = add(
+        cluster_year=cy,
+        actor=actor,
+        parent=m3,
+        code="3.1",
+        text="Báo cáo chậm",
+        max_points="5",
+        kind=CriterionKind.DEDUCTION,
+    )
+    return SimpleNamespace(
+        m1=m1, m2=m2, m3=m3, c11=c11, c12=c12, c21=c21, c22=c22, c31=c31, leaves=[c11, c12, c21, c22, c31]
+    )
 
 
 def open_scoring(cy):

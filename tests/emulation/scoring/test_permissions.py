@@ -19,12 +19,24 @@ def as_user(client, user):
 
 
 # Who may read a unit's sheet that has NOT been submitted yet.
-@pytest.mark.parametrize("who,status", [
-    ("staff_a", 200), ("leader_a", 200), ("staff_b", 403), ("leader_b", 403), ("leader_head", 403),
-    ("secretary", 200), ("council", 200), ("admin", 200), ("other", 404),
-])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("staff_a", 200),
+        ("leader_a", 200),
+        ("staff_b", 403),
+        ("leader_b", 403),
+        ("leader_head", 403),
+        ("secretary", 200),
+        ("council", 200),
+        ("admin", 200),
+        ("other", 404),
+    ],
+)
 def test_reading_unit_a_unsubmitted_sheet(client, sc, who, status):
-    services.self_score_save(sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, value="5", actor=sc.staff_a)
+    services.self_score_save(
+        sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, value="5", actor=sc.staff_a
+    )
     response = as_user(client, getattr(sc, who)).get(url("sheet", sc, sc.unit_a))
     assert response.status_code == status
 
@@ -32,8 +44,13 @@ def test_reading_unit_a_unsubmitted_sheet(client, sc, who, status):
 @pytest.mark.parametrize("who,status", [("staff_b", 200), ("leader_head", 200), ("other", 404)])
 def test_submitted_sheet_is_visible_to_other_members(client, sc, who, status):
     s = sheet(sc, sc.unit_a)
-    for c, v in [(sc.criteria.c11, "5"), (sc.criteria.c12, "40"), (sc.criteria.c21, "có"), (sc.criteria.c22, "200"),
-                 (sc.criteria.c31, "0")]:
+    for c, v in [
+        (sc.criteria.c11, "5"),
+        (sc.criteria.c12, "40"),
+        (sc.criteria.c21, "có"),
+        (sc.criteria.c22, "200"),
+        (sc.criteria.c31, "0"),
+    ]:
         services.self_score_save(sheet=s, criterion=c, value=v, actor=sc.staff_a)
     services.sheet_submit(sheet=s, actor=sc.staff_a)
     assert as_user(client, getattr(sc, who)).get(url("sheet", sc, sc.unit_a)).status_code == status
@@ -45,44 +62,78 @@ def test_anonymous_is_sent_to_login(client, sc):
 
 
 # Who may write unit A's self-score.
-@pytest.mark.parametrize("who,status", [
-    ("staff_a", 200), ("leader_a", 403), ("staff_b", 403), ("secretary", 403), ("council", 403), ("admin", 403),
-    ("other", 404),
-])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("staff_a", 200),
+        ("leader_a", 403),
+        ("staff_b", 403),
+        ("secretary", 403),
+        ("council", 403),
+        ("admin", 403),
+        ("other", 404),
+    ],
+)
 def test_writing_unit_a_self_score(client, sc, who, status):
     response = as_user(client, getattr(sc, who)).post(
-        url("row_save", sc, sc.unit_a, sc.criteria.c11), {"value": "5"}, HTTP_HX_REQUEST="true")
+        url("row_save", sc, sc.unit_a, sc.criteria.c11), {"value": "5"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == status
     saved = sc.unit_a.score_sheets.filter(entries__self_points=5).exists()
     assert saved == (status == 200)
 
 
-@pytest.mark.parametrize("who,status", [
-    ("secretary", 200), ("admin", 200), ("staff_a", 403), ("staff_b", 403), ("leader_head", 403), ("council", 403),
-    ("other", 404),
-])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("secretary", 200),
+        ("admin", 200),
+        ("staff_a", 403),
+        ("staff_b", 403),
+        ("leader_head", 403),
+        ("council", 403),
+        ("other", 404),
+    ],
+)
 def test_reviewing_unit_a(client, sc, who, status):
     response = as_user(client, getattr(sc, who)).post(
-        url("review_save", sc, sc.unit_a, sc.criteria.c11), {"reviewed": "4", "reason": "x"}, HTTP_HX_REQUEST="true")
+        url("review_save", sc, sc.unit_a, sc.criteria.c11),
+        {"reviewed": "4", "reason": "x"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == status
 
 
-@pytest.mark.parametrize("who,status", [
-    ("secretary", 403), ("staff_a", 403), ("leader_a", 403), ("council", 403), ("admin", 200), ("other", 404),
-])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("secretary", 403),
+        ("staff_a", 403),
+        ("leader_a", 403),
+        ("council", 403),
+        ("admin", 200),
+        ("other", 404),
+    ],
+)
 def test_after_lock_only_the_province_admin_edits(client, sc, who, status):
-    services.self_score_save(sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, value="5", actor=sc.staff_a)
+    services.self_score_save(
+        sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, value="5", actor=sc.staff_a
+    )
     services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary)
     c = as_user(client, getattr(sc, who))
-    review = c.post(url("review_save", sc, sc.unit_a, sc.criteria.c11), {"reviewed": "4", "reason": "x"},
-                    HTTP_HX_REQUEST="true")
+    review = c.post(
+        url("review_save", sc, sc.unit_a, sc.criteria.c11),
+        {"reviewed": "4", "reason": "x"},
+        HTTP_HX_REQUEST="true",
+    )
     assert review.status_code == status
     own = c.post(url("row_save", sc, sc.unit_a, sc.criteria.c11), {"value": "6"}, HTTP_HX_REQUEST="true")
     assert own.status_code == (404 if who == "other" else 403)
 
 
-@pytest.mark.parametrize("who,status", [("secretary", 302), ("admin", 302), ("staff_a", 403), ("council", 403),
-                                        ("other", 404)])
+@pytest.mark.parametrize(
+    "who,status", [("secretary", 302), ("admin", 302), ("staff_a", 403), ("council", 403), ("other", 404)]
+)
 def test_locking(client, sc, who, status):
     response = as_user(client, getattr(sc, who)).post(reverse("scoring:lock", args=[sc.year.pk]))
     assert response.status_code == status
@@ -91,26 +142,39 @@ def test_locking(client, sc, who, status):
 @pytest.mark.parametrize("who,status", [("admin", 302), ("secretary", 403), ("staff_a", 403), ("other", 404)])
 def test_unlocking(client, sc, who, status):
     services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary)
-    response = as_user(client, getattr(sc, who)).post(reverse("scoring:unlock", args=[sc.year.pk]), {"reason": "x"})
+    response = as_user(client, getattr(sc, who)).post(
+        reverse("scoring:unlock", args=[sc.year.pk]), {"reason": "x"}
+    )
     assert response.status_code == status
 
 
 @pytest.mark.parametrize("who,status", [("staff_a", 200), ("council", 200), ("admin", 200), ("other", 404)])
 def test_ranking_visibility(client, sc, who, status):
-    assert as_user(client, getattr(sc, who)).get(reverse("scoring:ranking", args=[sc.year.pk])).status_code == status
+    assert (
+        as_user(client, getattr(sc, who)).get(reverse("scoring:ranking", args=[sc.year.pk])).status_code
+        == status
+    )
 
 
-@pytest.mark.parametrize("who,status", [("secretary", 200), ("admin", 200), ("council", 200), ("staff_a", 403),
-                                        ("other", 404)])
+@pytest.mark.parametrize(
+    "who,status", [("secretary", 200), ("admin", 200), ("council", 200), ("staff_a", 403), ("other", 404)]
+)
 def test_overview_visibility(client, sc, who, status):
-    assert as_user(client, getattr(sc, who)).get(reverse("scoring:overview", args=[sc.year.pk])).status_code == status
+    assert (
+        as_user(client, getattr(sc, who)).get(reverse("scoring:overview", args=[sc.year.pk])).status_code
+        == status
+    )
 
 
 def test_evidence_of_unsubmitted_sheet_is_hidden_from_other_units(client, sc):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    ev = services.evidence_add(sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, actor=sc.staff_a,
-                               upload=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 test", "application/pdf"))
+    ev = services.evidence_add(
+        sheet=sheet(sc, sc.unit_a),
+        criterion=sc.criteria.c11,
+        actor=sc.staff_a,
+        upload=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 test", "application/pdf"),
+    )
     link = reverse("scoring:evidence_download", args=[ev.pk])
     assert as_user(client, sc.staff_b).get(link).status_code == 403
     assert as_user(client, sc.other).get(link).status_code == 404
@@ -119,5 +183,7 @@ def test_evidence_of_unsubmitted_sheet_is_hidden_from_other_units(client, sc):
 
 
 def test_unit_outside_the_year_is_404(client, sc):
-    response = as_user(client, sc.admin).get(reverse("scoring:sheet", args=[sc.year.pk, sc.other_units[0].pk]))
+    response = as_user(client, sc.admin).get(
+        reverse("scoring:sheet", args=[sc.year.pk, sc.other_units[0].pk])
+    )
     assert response.status_code == 404

@@ -18,20 +18,37 @@ def values(sc, c11, c12, c21="có", c22="200", c31="0"):
 
 
 def row(name, total, bonus="0", tie=None):
-    return RankingRow(unit=None, unit_name=name, total=Decimal(total), rank=0, eligible=True, ineligible_reason="",
-                      bonus=Decimal(bonus), deduction=Decimal(0), by_major={},
-                      tie_value=Decimal(tie) if tie is not None else None)
+    return RankingRow(
+        unit=None,
+        unit_name=name,
+        total=Decimal(total),
+        rank=0,
+        eligible=True,
+        ineligible_reason="",
+        bonus=Decimal(bonus),
+        deduction=Decimal(0),
+        by_major={},
+        tie_value=Decimal(tie) if tie is not None else None,
+    )
 
 
 def test_equal_totals_share_a_rank_and_the_next_rank_is_skipped():
     rows = assign_ranks([row("B", "90"), row("A", "95"), row("C", "90"), row("D", "80")], TieBreak.NONE)
     assert [(r.unit_name, r.rank, r.tied) for r in rows] == [
-        ("A", 1, False), ("B", 2, True), ("C", 2, True), ("D", 4, False)]
+        ("A", 1, False),
+        ("B", 2, True),
+        ("C", 2, True),
+        ("D", 4, False),
+    ]
 
 
 def test_tie_break_by_criterion_then_bonus():
-    rows = [row("B", "90", bonus="1", tie="40"), row("A", "90", bonus="2", tie="40"), row("C", "90", tie="45"),
-            row("D", "90", bonus="2", tie="40")]
+    rows = [
+        row("B", "90", bonus="1", tie="40"),
+        row("A", "90", bonus="2", tie="40"),
+        row("C", "90", tie="45"),
+        row("D", "90", bonus="2", tie="40"),
+    ]
     ranked = assign_ranks(rows, TieBreak.CRITERION_THEN_BONUS)
     assert [(r.unit_name, r.rank) for r in ranked] == [("C", 1), ("A", 2), ("D", 2), ("B", 4)]
 
@@ -47,16 +64,25 @@ def test_ranking_is_empty_without_scores(sc):
 
 def test_totals_are_reviewed_score_plus_bonus_minus_deduction(sc):
     a = score_all(sc, sc.unit_a, sc.staff_a, values(sc, "8", "46,29", c31="1"))  # 8+46.29+15+10-1 = 78.29
-    services.review_adjust(sheet=a, criterion=sc.criteria.c12, value="46", reason="PAR làm tròn", actor=sc.secretary)
+    services.review_adjust(
+        sheet=a, criterion=sc.criteria.c12, value="46", reason="PAR làm tròn", actor=sc.secretary
+    )
     services.adjustment_add(sheet=a, kind="bonus", points="3", reason="Cờ Chính phủ", actor=sc.secretary)
-    services.adjustment_add(sheet=a, kind="deduction", points="0,5", reason="Chậm báo cáo", actor=sc.secretary)
+    services.adjustment_add(
+        sheet=a, kind="deduction", points="0,5", reason="Chậm báo cáo", actor=sc.secretary
+    )
     b = score_all(sc, sc.unit_b, sc.staff_b, values(sc, "10", "45,83", c21="không"))  # 10+45.83+0+10 = 65.83
     services.eligibility_set(sheet=b, ineligible=True, reason="Vi phạm", actor=sc.secretary)
     rows = {r.unit: r for r in ranking_for_year(fresh(sc.year))}
     ra, rb, rh = rows[sc.unit_a], rows[sc.unit_b], rows[sc.head]
     assert ra.by_major == {"1": Decimal("54.00"), "2": Decimal("25.00"), "3": Decimal("-1.00")}
     assert (ra.bonus, ra.deduction, ra.total, ra.rank, ra.eligible) == (
-        Decimal("3"), Decimal("0.5"), Decimal("80.50"), 1, True)
+        Decimal("3"),
+        Decimal("0.5"),
+        Decimal("80.50"),
+        1,
+        True,
+    )
     assert ra.self_total == Decimal("78.29")
     assert (rb.total, rb.rank, rb.eligible, rb.ineligible_reason) == (Decimal("65.83"), 2, False, "Vi phạm")
     assert (rh.total, rh.rank, rh.unit_name) == (Decimal("0"), 3, "Huyện Cát Hải")
@@ -66,13 +92,18 @@ def test_year_tie_break_rule_is_applied(sc):
     score_all(sc, sc.unit_a, sc.staff_a, values(sc, "10", "40"))
     score_all(sc, sc.unit_b, sc.staff_b, values(sc, "5", "45"))
     rows = ranking_for_year(fresh(sc.year))
-    assert [(r.unit, r.rank) for r in rows][:2] in ([(sc.unit_a, 1), (sc.unit_b, 1)], [(sc.unit_b, 1), (sc.unit_a, 1)])
-    services.tie_break_set(cluster_year=fresh(sc.year), rule=TieBreak.CRITERION, criterion=sc.criteria.c12,
-                           actor=sc.admin)
+    assert [(r.unit, r.rank) for r in rows][:2] in (
+        [(sc.unit_a, 1), (sc.unit_b, 1)],
+        [(sc.unit_b, 1), (sc.unit_a, 1)],
+    )
+    services.tie_break_set(
+        cluster_year=fresh(sc.year), rule=TieBreak.CRITERION, criterion=sc.criteria.c12, actor=sc.admin
+    )
     rows = ranking_for_year(fresh(sc.year))
     assert [(r.unit, r.rank) for r in rows][:2] == [(sc.unit_b, 1), (sc.unit_a, 2)]
-    services.tie_break_set(cluster_year=fresh(sc.year), rule=TieBreak.CRITERION, criterion=sc.criteria.m1,
-                           actor=sc.admin)  # a major criterion: equal again (50 each)
+    services.tie_break_set(
+        cluster_year=fresh(sc.year), rule=TieBreak.CRITERION, criterion=sc.criteria.m1, actor=sc.admin
+    )  # a major criterion: equal again (50 each)
     assert [r.rank for r in ranking_for_year(fresh(sc.year))][:2] == [1, 1]
 
 
@@ -82,8 +113,14 @@ def test_unit_names_are_as_in_that_year(sc):
     from clusters.services import unit_rename
 
     score_all(sc, sc.unit_b, sc.staff_b, values(sc, "5", "45"))
-    unit_rename(unit=sc.unit_b, name="Thành phố Thủy Nguyên", short_name="Thủy Nguyên", kind="thanh_pho",
-                effective=datetime.date(sc.year.year + 1, 1, 1), actor=sc.admin)
+    unit_rename(
+        unit=sc.unit_b,
+        name="Thành phố Thủy Nguyên",
+        short_name="Thủy Nguyên",
+        kind="thanh_pho",
+        effective=datetime.date(sc.year.year + 1, 1, 1),
+        actor=sc.admin,
+    )
     names = {r.unit.pk: r.unit_name for r in ranking_for_year(fresh(sc.year))}
     assert names[sc.unit_b.pk] == "Huyện Thủy Nguyên"
 
@@ -99,18 +136,25 @@ def _grow(sc, n_units):
     for i in range(n_units):
         unit = UnitFactory(province=sc.province)
         Membership.objects.create(cluster_year=cy, unit=unit)
-        UnitVersion.objects.create(unit=unit, name=f"Huyện cũ {i}", kind="huyen",
-                                   valid_until=datetime.date(cy.year + 1, 1, 1))
+        UnitVersion.objects.create(
+            unit=unit, name=f"Huyện cũ {i}", kind="huyen", valid_until=datetime.date(cy.year + 1, 1, 1)
+        )
         s = ScoreSheet.objects.create(cluster_year=cy, unit=unit)
-        ScoreEntry.objects.bulk_create([ScoreEntry(sheet=s, criterion=c, self_points=Decimal(i % 5)) for c in leaves])
+        ScoreEntry.objects.bulk_create(
+            [ScoreEntry(sheet=s, criterion=c, self_points=Decimal(i % 5)) for c in leaves]
+        )
         Adjustment.objects.create(sheet=s, kind="bonus", points=Decimal("1"), reason="x")
 
 
 @pytest.mark.parametrize("n_units", [3, 25])
 def test_ranking_selector_query_count_is_constant(sc, django_assert_num_queries, n_units):
     _grow(sc, n_units)
-    services.tie_break_set(cluster_year=fresh(sc.year), rule=TieBreak.CRITERION_THEN_BONUS,
-                           criterion=sc.criteria.c12, actor=sc.admin)
+    services.tie_break_set(
+        cluster_year=fresh(sc.year),
+        rule=TieBreak.CRITERION_THEN_BONUS,
+        criterion=sc.criteria.c12,
+        actor=sc.admin,
+    )
     cy = fresh(sc.year)
     with django_assert_num_queries(7):
         rows = ranking_for_year(cy)
@@ -152,7 +196,11 @@ def test_ranking_export_xlsx(client, sc):
     header = [c.value for c in ws[4]]
     assert header[:2] == ["Hạng", "Đơn vị"] and "Tổng điểm" in header
     first = [c.value for c in ws[5]]
-    assert first[0] == 1 and first[1] == "Huyện Vĩnh Bảo" and first[header.index("Tổng điểm")] == pytest.approx(79.29)
+    assert (
+        first[0] == 1
+        and first[1] == "Huyện Vĩnh Bảo"
+        and first[header.index("Tổng điểm")] == pytest.approx(79.29)
+    )
 
 
 def test_pledges_target_is_used_when_registered(sc, monkeypatch):

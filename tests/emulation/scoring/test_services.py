@@ -23,21 +23,25 @@ def test_self_score_with_decimal_comma_is_saved_exactly(sc):
     sc.criteria.c12.max_points = Decimal("100")
     sc.criteria.c12.save()
     s = sheet(sc, sc.unit_a)
-    entry = services.self_score_save(sheet=s, criterion=sc.criteria.c12, value="92,58", note="PAR 2024",
-                                     actor=sc.staff_a)
+    entry = services.self_score_save(
+        sheet=s, criterion=sc.criteria.c12, value="92,58", note="PAR 2024", actor=sc.staff_a
+    )
     entry.refresh_from_db()
     assert entry.self_points == Decimal("92.58")
     assert entry.note == "PAR 2024"
 
 
-@pytest.mark.parametrize("value,code", [("10,5", "max"), ("-1", "min"), ("mười", "invalid"), ("", "required"),
-                                        ("1,234", "places")])
+@pytest.mark.parametrize(
+    "value,code", [("10,5", "max"), ("-1", "min"), ("mười", "invalid"), ("", "required"), ("1,234", "places")]
+)
 def test_bad_self_score_is_refused_and_nothing_changes(sc, value, code):
     s = sheet(sc, sc.unit_a)
     services.self_score_save(sheet=s, criterion=sc.criteria.c11, value="7", note="cũ", actor=sc.staff_a)
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.self_score_save(sheet=s, criterion=sc.criteria.c11, value=value, note="mới", actor=sc.staff_a)
+        services.self_score_save(
+            sheet=s, criterion=sc.criteria.c11, value=value, note="mới", actor=sc.staff_a
+        )
     assert exc.value.error_list[0].code == code
     entry = ScoreEntry.objects.get(sheet=s, criterion=sc.criteria.c11)
     assert (entry.self_points, entry.note) == (Decimal("7"), "cũ")
@@ -54,9 +58,16 @@ def test_first_bad_value_creates_neither_sheet_nor_row(sc):
 
 def test_yes_no_gives_full_or_no_points(sc):
     s = sheet(sc, sc.unit_a)
-    assert services.self_score_save(sheet=s, criterion=sc.criteria.c21, value="có", actor=sc.staff_a).self_points == 15
-    assert services.self_score_save(sheet=s, criterion=sc.criteria.c21, value="không",
-                                    actor=sc.staff_a).self_points == 0
+    assert (
+        services.self_score_save(sheet=s, criterion=sc.criteria.c21, value="có", actor=sc.staff_a).self_points
+        == 15
+    )
+    assert (
+        services.self_score_save(
+            sheet=s, criterion=sc.criteria.c21, value="không", actor=sc.staff_a
+        ).self_points
+        == 0
+    )
     with pytest.raises(ValidationError):
         services.self_score_save(sheet=s, criterion=sc.criteria.c21, value="7", actor=sc.staff_a)
 
@@ -71,7 +82,9 @@ def test_share_of_target_uses_criterion_default_when_nothing_registered_and_is_c
 
 def test_share_of_target_uses_row_target_before_criterion_default(sc):
     s = sheet(sc, sc.unit_a)
-    e = services.self_score_save(sheet=s, criterion=sc.criteria.c22, value="50", target="100", actor=sc.staff_a)
+    e = services.self_score_save(
+        sheet=s, criterion=sc.criteria.c22, value="50", target="100", actor=sc.staff_a
+    )
     assert (e.self_points, e.target) == (Decimal("5.00"), Decimal("100"))
 
 
@@ -86,7 +99,9 @@ def test_share_of_target_without_any_target_is_refused(sc):
 
 def test_major_criterion_with_children_cannot_be_scored(sc):
     with pytest.raises(ValidationError):
-        services.self_score_save(sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.m1, value="5", actor=sc.staff_a)
+        services.self_score_save(
+            sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.m1, value="5", actor=sc.staff_a
+        )
 
 
 def test_submit_requires_every_row(sc):
@@ -104,15 +119,18 @@ def test_after_submit_staff_cannot_change_but_reviewer_can(sc):
     s = ScoreSheet.objects.get(pk=s.pk)
     with pytest.raises(PermissionDenied):
         services.self_score_save(sheet=s, criterion=sc.criteria.c11, value="9", actor=sc.staff_a)
-    entry = services.review_adjust(sheet=s, criterion=sc.criteria.c12, value="44,5",
-                                   reason="Minh chứng thiếu", actor=sc.secretary)
+    entry = services.review_adjust(
+        sheet=s, criterion=sc.criteria.c12, value="44,5", reason="Minh chứng thiếu", actor=sc.secretary
+    )
     assert entry.reviewed_points == Decimal("44.5") and entry.self_points == Decimal("45")
 
 
 def test_review_adjustment_requires_a_reason(sc):
     s = score_all(sc, sc.unit_a, sc.staff_a, full_values(sc, c12="45"))
     with pytest.raises(ValidationError) as exc:
-        services.review_adjust(sheet=s, criterion=sc.criteria.c12, value="40", reason="  ", actor=sc.secretary)
+        services.review_adjust(
+            sheet=s, criterion=sc.criteria.c12, value="40", reason="  ", actor=sc.secretary
+        )
     assert exc.value.error_list[0].code == "reason"
     assert ScoreEntry.objects.get(sheet=s, criterion=sc.criteria.c12).reviewed_points is None
 
@@ -131,8 +149,12 @@ def test_bonus_and_deduction_need_reason_and_positive_points(sc):
         services.adjustment_add(sheet=s, kind="bonus", points="0", reason="x", actor=sc.secretary)
     with pytest.raises(ValidationError):
         services.adjustment_add(sheet=s, kind="bonus", points="năm", reason="x", actor=sc.secretary)
-    services.adjustment_add(sheet=s, kind="bonus", points="2,5", reason="Cờ thi đua Chính phủ", actor=sc.secretary)
-    adj = services.adjustment_add(sheet=s, kind="deduction", points="1", reason="Báo cáo chậm", actor=sc.secretary)
+    services.adjustment_add(
+        sheet=s, kind="bonus", points="2,5", reason="Cờ thi đua Chính phủ", actor=sc.secretary
+    )
+    adj = services.adjustment_add(
+        sheet=s, kind="deduction", points="1", reason="Báo cáo chậm", actor=sc.secretary
+    )
     assert Adjustment.objects.filter(sheet=s).count() == 2
     services.adjustment_remove(adjustment=adj, reason="Nhầm", actor=sc.secretary)
     assert Adjustment.objects.filter(sheet=s).count() == 1
@@ -164,12 +186,17 @@ def test_lock_stops_everyone_but_the_province_admin_who_needs_a_reason(sc):
         services.adjustment_add(sheet=s, kind="bonus", points="1", reason="x", actor=sc.secretary)
     with pytest.raises(ValidationError):
         services.review_adjust(sheet=s, criterion=sc.criteria.c11, value="6", reason="", actor=sc.admin)
-    entry = services.review_adjust(sheet=s, criterion=sc.criteria.c11, value="6", reason="Khiếu nại được chấp nhận",
-                                   actor=sc.admin)
+    entry = services.review_adjust(
+        sheet=s, criterion=sc.criteria.c11, value="6", reason="Khiếu nại được chấp nhận", actor=sc.admin
+    )
     assert entry.reviewed_points == 6
     event = history_for(entry).first()
     assert (event.actor, event.data["old"], event.data["new"], event.reason) == (
-        sc.admin, None, "6.00", "Khiếu nại được chấp nhận")
+        sc.admin,
+        None,
+        "6.00",
+        "Khiếu nại được chấp nhận",
+    )
 
 
 def test_only_the_province_admin_unlocks_and_needs_a_reason(sc):
@@ -205,26 +232,49 @@ def test_year_cannot_leave_scoring_until_scores_are_locked(sc):
 
 def test_table_is_frozen_once_scoring_opens(sc):
     with pytest.raises(PermissionDenied):
-        services.criterion_add(cluster_year=fresh(sc.year), actor=sc.secretary, code="4", text="Mới",
-                               max_points="1", kind="fixed")
+        services.criterion_add(
+            cluster_year=fresh(sc.year),
+            actor=sc.secretary,
+            code="4",
+            text="Mới",
+            max_points="1",
+            kind="fixed",
+        )
     with pytest.raises(ValidationError):
-        services.criterion_add(cluster_year=fresh(sc.year), actor=sc.admin, code="4", text="Mới",
-                               max_points="1", kind="fixed")
-    c = services.criterion_add(cluster_year=fresh(sc.year), actor=sc.admin, code="4", text="Mới", max_points="1",
-                               kind="fixed", reason="Bổ sung theo quyết định")
+        services.criterion_add(
+            cluster_year=fresh(sc.year), actor=sc.admin, code="4", text="Mới", max_points="1", kind="fixed"
+        )
+    c = services.criterion_add(
+        cluster_year=fresh(sc.year),
+        actor=sc.admin,
+        code="4",
+        text="Mới",
+        max_points="1",
+        kind="fixed",
+        reason="Bổ sung theo quyết định",
+    )
     assert history_for(c).first().reason == "Bổ sung theo quyết định"
 
 
 def test_criterion_with_scores_cannot_be_removed(sc):
-    services.self_score_save(sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, value="5", actor=sc.staff_a)
+    services.self_score_save(
+        sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, value="5", actor=sc.staff_a
+    )
     with pytest.raises(ValidationError):
         services.criterion_delete(criterion=sc.criteria.c11, actor=sc.admin, reason="x")
 
 
 def test_duplicate_criterion_code_is_refused(sc):
     with pytest.raises(ValidationError) as exc:
-        services.criterion_add(cluster_year=fresh(sc.year), actor=sc.admin, code="1.1", text="Trùng",
-                               max_points="1", kind="fixed", reason="x")
+        services.criterion_add(
+            cluster_year=fresh(sc.year),
+            actor=sc.admin,
+            code="1.1",
+            text="Trùng",
+            max_points="1",
+            kind="fixed",
+            reason="x",
+        )
     assert "code" in exc.value.message_dict
 
 
@@ -232,8 +282,9 @@ def test_copy_forward_keeps_tree_and_tie_break(sc):
     from clusters.models import ClusterYear
     from emulation.scoring.models import Criterion
 
-    services.tie_break_set(cluster_year=fresh(sc.year), rule="criterion_bonus", criterion=sc.criteria.c12,
-                           actor=sc.admin)
+    services.tie_break_set(
+        cluster_year=fresh(sc.year), rule="criterion_bonus", criterion=sc.criteria.c12, actor=sc.admin
+    )
     next_year = ClusterYear.objects.create(cluster=sc.cluster, year=sc.year.year + 1)
     table = services.table_copy(source=sc.year.criteria_table, cluster_year=next_year, actor=sc.admin)
     codes = list(Criterion.objects.filter(table=table).values_list("code", "parent__code", "is_leaf"))

@@ -7,10 +7,18 @@ from django.utils import translation
 from emulation.scoring.values import fmt, parse_decimal, parse_points, parse_yes_no
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("92,58", "92.58"), ("92.58", "92.58"), (" 7 ", "7"), ("1.234,5", "1234.5"), ("0", "0"), ("10,00", "10.00"),
-    ("1 234,5", "1234.5"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("92,58", "92.58"),
+        ("92.58", "92.58"),
+        (" 7 ", "7"),
+        ("1.234,5", "1234.5"),
+        ("0", "0"),
+        ("10,00", "10.00"),
+        ("1 234,5", "1234.5"),
+    ],
+)
 def test_decimal_comma_and_point_are_read(text, expected):
     assert parse_decimal(text) == Decimal(expected)
 

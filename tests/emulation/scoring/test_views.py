@@ -30,8 +30,9 @@ def test_sheet_page_shows_progress_and_running_total(client, sc):
 
 def test_htmx_row_save_returns_the_row_and_the_summary_out_of_band(client, sc):
     client.force_login(sc.staff_a)
-    response = client.post(row_url(sc, sc.unit_a, sc.criteria.c12), {"value": "46,29", "note": "PAR"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        row_url(sc, sc.unit_a, sc.criteria.c12), {"value": "46,29", "note": "PAR"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="row-{sc.criteria.c12.pk}"')
@@ -55,8 +56,18 @@ def test_plain_post_without_htmx_redirects_with_message(client, sc):
 
 
 def test_submit_through_the_page(client, sc):
-    score_all(sc, sc.unit_a, sc.staff_a, {sc.criteria.c11: "5", sc.criteria.c12: "40", sc.criteria.c21: "có",
-                                          sc.criteria.c22: "100", sc.criteria.c31: "0"})
+    score_all(
+        sc,
+        sc.unit_a,
+        sc.staff_a,
+        {
+            sc.criteria.c11: "5",
+            sc.criteria.c12: "40",
+            sc.criteria.c21: "có",
+            sc.criteria.c22: "100",
+            sc.criteria.c31: "0",
+        },
+    )
     client.force_login(sc.staff_a)
     response = client.post(reverse("scoring:sheet_submit", args=[sc.year.pk, sc.unit_a.pk]), follow=True)
     assert ScoreSheet.objects.get(unit=sc.unit_a).is_submitted
@@ -65,8 +76,11 @@ def test_submit_through_the_page(client, sc):
 
 def _upload(client, sc, name, content, content_type="application/pdf"):
     client.force_login(sc.staff_a)
-    return client.post(row_url(sc, sc.unit_a, sc.criteria.c11, "evidence_upload"),
-                       {"file": SimpleUploadedFile(name, content, content_type)}, HTTP_HX_REQUEST="true")
+    return client.post(
+        row_url(sc, sc.unit_a, sc.criteria.c11, "evidence_upload"),
+        {"file": SimpleUploadedFile(name, content, content_type)},
+        HTTP_HX_REQUEST="true",
+    )
 
 
 def test_evidence_pdf_is_stored_and_listed(client, sc):
@@ -76,11 +90,14 @@ def test_evidence_pdf_is_stored_and_listed(client, sc):
     assert "Báo cáo PAR.pdf" in html
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("virus.exe", b"MZ....", "chỉ nhận"),
-    ("fake.pdf", b"MZ....", "không thực sự là tệp PDF"),
-    ("empty.png", b"", "rỗng"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("virus.exe", b"MZ....", "chỉ nhận"),
+        ("fake.pdf", b"MZ....", "không thực sự là tệp PDF"),
+        ("empty.png", b"", "rỗng"),
+    ],
+)
 def test_evidence_bad_type_or_content_is_refused(client, sc, name, content, message):
     html = _upload(client, sc, name, content).content.decode()
     assert message in html
@@ -100,11 +117,22 @@ def test_sheet_page_query_count_is_constant(client, sc, django_assert_num_querie
 
     s = sheet(sc, sc.unit_a)
     for i in range(n_extra):
-        c = Criterion.objects.create(table=sc.criteria.m1.table, parent=sc.criteria.m2, major=sc.criteria.m2,
-                                     code=f"2.{i + 3}", text=f"Thêm {i}", max_points=1, position=100 + i)
+        c = Criterion.objects.create(
+            table=sc.criteria.m1.table,
+            parent=sc.criteria.m2,
+            major=sc.criteria.m2,
+            code=f"2.{i + 3}",
+            text=f"Thêm {i}",
+            max_points=1,
+            position=100 + i,
+        )
         services.self_score_save(sheet=s, criterion=c, value="1", actor=sc.staff_a)
-        services.evidence_add(sheet=s, criterion=c, actor=sc.staff_a,
-                              upload=SimpleUploadedFile(f"mc{i}.pdf", b"%PDF-1.4", "application/pdf"))
+        services.evidence_add(
+            sheet=s,
+            criterion=c,
+            actor=sc.staff_a,
+            upload=SimpleUploadedFile(f"mc{i}.pdf", b"%PDF-1.4", "application/pdf"),
+        )
     services.self_score_save(sheet=s, criterion=sc.criteria.c11, value="1", actor=sc.staff_a)
     client.force_login(sc.secretary)
     url = sheet_url(sc, sc.unit_a)
@@ -119,19 +147,26 @@ def test_criteria_page_and_adding_a_criterion_before_scoring(client, db):
     cast = make_cast()
     client.force_login(cast.secretary)
     url = reverse("scoring:criteria", args=[cast.year.pk])
-    response = client.post(reverse("scoring:criterion_add", args=[cast.year.pk]),
-                           {"code": "1", "text": "Kinh tế", "max_points": "60", "kind": "fixed"}, follow=True)
+    response = client.post(
+        reverse("scoring:criterion_add", args=[cast.year.pk]),
+        {"code": "1", "text": "Kinh tế", "max_points": "60", "kind": "fixed"},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == url
     assert "Kinh tế" in response.content.decode()
-    response = client.post(reverse("scoring:criterion_add", args=[cast.year.pk]),
-                           {"code": "1", "text": "Trùng", "max_points": "1", "kind": "fixed"}, follow=True)
+    response = client.post(
+        reverse("scoring:criterion_add", args=[cast.year.pk]),
+        {"code": "1", "text": "Trùng", "max_points": "1", "kind": "fixed"},
+        follow=True,
+    )
     assert "Mã “1” đã được dùng trong bộ tiêu chí này." in response.content.decode()
 
 
 def test_sheet_history_is_visible_on_the_row(client, sc):
     s = score_all(sc, sc.unit_a, sc.staff_a, {sc.criteria.c11: "5"})
-    services.review_adjust(sheet=s, criterion=sc.criteria.c11, value="4", reason="Thiếu minh chứng",
-                           actor=sc.secretary)
+    services.review_adjust(
+        sheet=s, criterion=sc.criteria.c11, value="4", reason="Thiếu minh chứng", actor=sc.secretary
+    )
     client.force_login(sc.staff_a)
     html = client.get(sheet_url(sc, sc.unit_a)).content.decode()
     assert "Thiếu minh chứng" in html and "Lịch sử (2 thay đổi)" in html
