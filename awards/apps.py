@@ -7,4 +7,10 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self):
+        from clusters.home import TODO_PROVIDERS, YEAR_LINK_PROVIDERS
+
         from . import documents  # noqa: F401  (registers the minutes and cover letter kinds)
+        from .home import todos, year_links
+
+        TODO_PROVIDERS.append(todos)
+        YEAR_LINK_PROVIDERS.append(year_links)

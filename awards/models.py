@@ -262,6 +262,9 @@ class Elector(models.Model):
             models.UniqueConstraint(fields=["poll", "unit"], name="one_elector_per_unit_and_poll"),
         ]
 
+    def __str__(self):
+        return f"{self.user_id}@{self.poll_id}"
+
 
 class Participation(models.Model):
     """WHO voted (and when). Deliberately knows nothing of the ballot."""
@@ -274,6 +277,9 @@ class Participation(models.Model):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [models.UniqueConstraint(fields=["poll", "user"], name="one_ballot_per_voter_and_poll")]
+
+    def __str__(self):
+        return f"{self.user_id}@{self.poll_id}"
 
 
 class Ballot(models.Model):
@@ -293,6 +299,9 @@ class Ballot(models.Model):
             models.CheckConstraint(condition=~Q(receipt_hash=""), name="ballot_has_receipt"),
         ]
 
+    def __str__(self):
+        return str(self.pk)
+
 
 class BallotChoice(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -305,6 +314,9 @@ class BallotChoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ballot", "candidate"], name="candidate_once_per_ballot")
         ]
+
+    def __str__(self):
+        return str(self.pk)
 
 
 class Nomination(models.Model):
@@ -371,6 +383,9 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
 
+    def __str__(self):
+        return str(self.pk)
+
 
 class Dossier(models.Model):
     """The review meeting and the dossier sent to the province for one cluster year."""
@@ -393,3 +408,6 @@ class Dossier(models.Model):
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
+
+    def __str__(self):
+        return str(self.pk)

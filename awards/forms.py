@@ -1,0 +1,149 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import User
+
+from .models import AwardRule, AwardType, Dossier, ElectorateKind, Outcome
+
+LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL)
+
+    def __init__(self, **kw):
+        super().__init__(input_formats=[LOCAL, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"], **kw)
+
+
+class AwardTypeForm(forms.ModelForm):
+    class Meta:
+        model = AwardType
+        fields = ["code", "name", "precedence", "active"]
+
+
+class AwardRuleForm(forms.ModelForm):
+    class Meta:
+        model = AwardRule
+        fields = [
+            "min_total",
+            "max_rank",
+            "leading_unit_only",
+            "allow_with_higher_award",
+            "quota_kind",
+            "quota_count",
+            "quota_num",
+            "quota_den",
+            "rounding",
+            "threshold_num",
+            "threshold_den",
+            "threshold_base",
+            "threshold_strict",
+            "quorum_num",
+            "quorum_den",
+            "secret",
+        ]
+        help_texts = {
+            "quota_num": _("For a share, e.g. 1 of 1/3."),
+            "quota_den": _("For a share, e.g. 3 of 1/3."),
+            "threshold_num": _("e.g. 1 and 2 for half; 70 and 100 for 70%."),
+            "quorum_num": _("e.g. 2 and 3 for two thirds of the voters."),
+        }
+
+
+def _window_initial():
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return now, now + datetime.timedelta(hours=2)
+
+
+class PollForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    opens_at = LocalDateTimeField(label=_("Opens at"))
+    closes_at = LocalDateTimeField(label=_("Closes at"))
+    electorate_kind = forms.ChoiceField(label=_("Electorate"), choices=ElectorateKind.choices)
+    candidates = forms.MultipleChoiceField(
+        label=_("Candidates"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one candidate.")},
+    )
+    voters = forms.ModelMultipleChoiceField(
+        label=_("Voters"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one voter.")},
+    )
+
+    def __init__(self, *args, options, voter_queryset, **kw):
+        super().__init__(*args, **kw)
+        self.fields["candidates"].choices = [
+            (str(o.unit_id), o.name + (f" — {o.total} ({_('rank')} {o.rank})" if o.total is not None else ""))
+            for o in options
+            if o.allowed
+        ]
+        self.fields["voters"].queryset = voter_queryset
+        self.fields["voters"].label_from_instance = lambda u: (
+            f"{u.full_name or u.username}" + (f" — {u.unit.short_name or u.unit.name}" if u.unit_id else "")
+        )
+        if not self.is_bound:
+            opens, closes = _window_initial()
+            self.initial.setdefault("opens_at", opens)
+            self.initial.setdefault("closes_at", closes)
+
+
+class RunoffForm(forms.Form):
+    opens_at = LocalDateTimeField(label=_("Opens at"))
+    closes_at = LocalDateTimeField(label=_("Closes at"))
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        if not self.is_bound:
+            opens, closes = _window_initial()
+            self.initial.update(opens_at=opens, closes_at=closes)
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=40,
+        help_text=_("The code shown when you voted, e.g. ABCD-EFGH-JKLM-NPQR."),
+    )
+
+
+class DossierForm(forms.ModelForm):
+    class Meta:
+        model = Dossier
+        fields = [
+            "meeting_date",
+            "meeting_place",
+            "chair_name",
+            "chair_title",
+            "secretary_name",
+            "attendance",
+            "cover_number",
+        ]
+        widgets = {
+            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "attendance": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ReportUploadForm(forms.Form):
+    report = forms.FileField(label=_("Achievement report (PDF)"))
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=_("Decision number"), max_length=60)
+    date = forms.DateField(
+        label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    granted_award = forms.ModelChoiceField(
+        label=_("Award granted instead"), queryset=AwardType.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, province, **kw):
+        super().__init__(*args, **kw)
+        self.fields["granted_award"].queryset = AwardType.objects.filter(province=province)
