@@ -1,0 +1,141 @@
+"""Drafting with versions, approvals (reset by a new version), finalisation, stage guard, pages."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from clusters import services as cluster_services
+from clusters.models import Stage
+from emulation.documents.models import Document
+from emulation.pledges import services
+from emulation.pledges.models import PledgeState
+from emulation.pledges.selectors import pledge_summary
+from tests.emulation.pledges.helpers import ARTICLES, approve_all, draft, finalised
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_version_resets_approvals_and_keeps_old_version(cast):
+    v1 = draft(cast.year, cast.secretary)
+    services.pledge_review(version=v1, unit=cast.unit_a, approved=True, comment="", actor=cast.staff_a)
+    assert v1.approvals.filter(approved=True).count() == 1
+    v2 = draft(cast.year, cast.secretary, articles=ARTICLES + ["Điều mới về chuyển đổi số."])
+    assert v2.number == 2 and v2.approvals.count() == 0
+    v1.refresh_from_db()
+    assert v1.articles == ARTICLES and len(v2.articles) == 5
+    with pytest.raises(ValidationError, match="dự thảo mới hơn"):
+        services.pledge_review(version=v1, unit=cast.unit_b, approved=True, comment="", actor=cast.staff_b)
+
+
+def test_comment_without_text_is_refused(cast):
+    v1 = draft(cast.year, cast.secretary)
+    with pytest.raises(ValidationError, match="góp ý"):
+        services.pledge_review(version=v1, unit=cast.unit_a, approved=False, comment=" ", actor=cast.staff_a)
+
+
+def test_finalise_needs_every_approval_then_freezes_text(cast):
+    v1 = draft(cast.year, cast.secretary)
+    services.pledge_review(version=v1, unit=cast.unit_a, approved=True, comment="", actor=cast.staff_a)
+    with pytest.raises(ValidationError, match="Còn 2 đơn vị"):
+        services.pledge_finalise(cluster_year=cast.year, actor=cast.secretary)
+    approve_all(v1, cast.secretary)
+    pledge = services.pledge_finalise(cluster_year=cast.year, actor=cast.secretary)
+    assert pledge.state == PledgeState.FINAL and pledge.final_version == v1
+    assert Document.objects.filter(key__startswith=f"pledge-{v1.pk}-").count() == 2
+    with pytest.raises(ValidationError, match="đã được chốt"):
+        draft(cast.year, cast.secretary)
+
+
+def test_pdf_request_is_idempotent(cast):
+    version = finalised(cast.year, cast.secretary)
+    first = services.request_pdfs(version=version, actor=cast.secretary)
+    again = services.request_pdfs(version=version, actor=cast.secretary)
+    assert {d.pk for d in first.values()} == {d.pk for d in again.values()}
+    assert Document.objects.filter(key__startswith=f"pledge-{version.pk}-").count() == 2
+
+
+def test_stage_guard_requires_finalised_pledge(cast):
+    cluster_services.stage_advance(cluster_year=cast.year, actor=cast.admin)
+    cast.year.refresh_from_db()
+    assert cast.year.stage == Stage.REGISTRATION
+    with pytest.raises(ValidationError, match="chốt giao ước"):
+        cluster_services.stage_advance(cluster_year=cast.year, actor=cast.admin)
+    finalised(cast.year, cast.secretary)
+    cy = cluster_services.stage_advance(cluster_year=cast.year, actor=cast.admin)
+    assert cy.stage == Stage.SCORING
+
+
+def test_pledge_summary_before_signing(cast):
+    assert pledge_summary(cast.year) == {
+        "signed": 0,
+        "members": 3,
+        "signed_on": None,
+        "signatories": [],
+        "official_document_id": None,
+    }
+
+
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("staff_a", 200),
+        ("leader_a", 200),
+        ("secretary", 200),
+        ("council", 200),
+        ("admin", 200),
+        ("other", 404),
+    ],
+)
+def test_pledge_page_permissions(client, cast, username, status):
+    draft(cast.year, cast.secretary)
+    client.login(username=username, password=PASSWORD)
+    assert client.get(reverse("pledges:pledge", args=[cast.year.pk])).status_code == status
+
+
+@pytest.mark.parametrize(
+    "username, status", [("secretary", 200), ("staff_a", 403), ("admin", 403), ("other", 404)]
+)
+def test_only_the_secretary_drafts(client, cast, username, status):
+    client.login(username=username, password=PASSWORD)
+    assert client.get(reverse("pledges:draft", args=[cast.year.pk])).status_code == status
+
+
+def test_draft_review_finalise_through_pages(client, cast):
+    client.login(username="secretary", password=PASSWORD)
+    response = client.post(
+        reverse("pledges:draft", args=[cast.year.pk]),
+        {
+            "title": "Giao ước thi đua năm 2026",
+            "preamble": "Căn cứ Luật Thi đua, khen thưởng;",
+            "articles": "Điều 1. Thi đua hoàn thành chỉ tiêu.\n\nĐiều 2. Đẩy mạnh cải cách hành chính.",
+            "place": "Hải Phòng",
+            "signing_date": "2026-02-28",
+        },
+    )
+    assert response.status_code == 302
+    version = cast.year.pledge.versions.get()
+    assert version.articles == ["Thi đua hoàn thành chỉ tiêu.", "Đẩy mạnh cải cách hành chính."]
+    for username in ("staff_a", "staff_b", "secretary"):
+        client.login(username=username, password=PASSWORD)
+        r = client.post(
+            reverse("pledges:review", args=[cast.year.pk]), {"version": version.pk, "decision": "approve"}
+        )
+        assert r.status_code == 302
+    client.login(username="staff_a", password=PASSWORD)
+    assert client.post(reverse("pledges:finalise", args=[cast.year.pk])).status_code == 403
+    client.login(username="secretary", password=PASSWORD)
+    client.post(reverse("pledges:finalise", args=[cast.year.pk]))
+    cast.year.pledge.refresh_from_db()
+    assert cast.year.pledge.state == PledgeState.FINAL
+    page = client.get(reverse("pledges:pledge", args=[cast.year.pk])).content.decode()
+    assert "bản ký số" in page and "bản in lễ ký kết" in page
+
+
+def test_review_by_other_province_is_404(client, cast):
+    version = draft(cast.year, cast.secretary)
+    client.login(username="other", password=PASSWORD)
+    r = client.post(
+        reverse("pledges:review", args=[cast.year.pk]), {"version": version.pk, "decision": "approve"}
+    )
+    assert r.status_code == 404
