@@ -2,6 +2,7 @@
 minutes and cover letter are rendered by the real Celery worker in the Decree 30 layout."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -104,7 +105,9 @@ def test_seed_000_outcome_through_the_services():
     }
     summary = selectors.results_summary(cy)
     assert all(a["published"] for a in summary)
-    assert summary[1]["candidates"][0] == ("Huyện Thủy Nguyên", 6, summary[1]["candidates"][0][2], True)
+    city = {c[0]: c for c in summary[1]["candidates"]}
+    assert city["Huyện Thủy Nguyên"] == ("Huyện Thủy Nguyên", 6, Decimal("75.00"), True)
+    assert city["Huyện An Lão"] == ("Huyện An Lão", 2, Decimal("25.00"), False)
     assert Nomination.objects.filter(cluster_year=cy).count() == 8
 
 
