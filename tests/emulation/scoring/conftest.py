@@ -2,7 +2,7 @@
 
 Table (100 points + a deduction row):
   1   Kinh tế - xã hội (60)      1.1 fixed 10, 1.2 fixed 50 (PAR index)
-  2   Xây dựng Đảng (25)         2.1 yes/no 15, 2.2 share of target 10 (target key "thu-ngan-sach", default 200)
+  2   Xây dựng Đảng (25)         2.1 yes/no 15, 2.2 share of target 10 (key "thu-ngan-sach", default 200)
   3   Điểm trừ (5)               3.1 deduction 5
 """
 
