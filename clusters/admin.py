@@ -63,7 +63,9 @@ class UserRoleInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "unit", "province", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Unit and province"), {"fields": ("province", "unit", "full_name", "job_title")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Unit and province"), {"fields": ("province", "unit", "full_name", "job_title")}),
+    )
     inlines = [UserRoleInline]
 
     def get_queryset(self, request):

@@ -33,4 +33,6 @@ def record(*, actor, action, obj, province_id=None, data=None, reason=""):
 
 
 def history_for(obj):
-    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
+        "actor"
+    )

@@ -36,9 +36,9 @@ class UnitMergeForm(forms.Form):
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = Unit.objects.filter(province_id=unit.province_id, merged_into=None).exclude(
-            pk=unit.pk
-        )
+        self.fields["into"].queryset = Unit.objects.filter(
+            province_id=unit.province_id, merged_into=None
+        ).exclude(pk=unit.pk)
 
 
 class MembershipAddForm(forms.Form):
@@ -66,7 +66,9 @@ class UserCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, min_length=8)
 
     def __init__(self, *args, province, **kwargs):
@@ -75,8 +77,9 @@ class UserCreateForm(forms.Form):
 
 
 class UserRolesForm(forms.Form):
-    roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple,
-                                      required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
 
 
 __all__ = ["Cluster"]

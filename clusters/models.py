@@ -41,7 +41,9 @@ class Unit(models.Model):
     """A member unit. Name, short name and kind are the current ones; earlier states live in
     UnitVersion so that past years keep showing the unit as it was then."""
 
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="units", verbose_name=_("province"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="units", verbose_name=_("province")
+    )
     code = models.SlugField(_("code"), max_length=40)
     kind = models.CharField(_("type"), max_length=12, choices=UnitKind.choices)
     name = models.CharField(_("name"), max_length=160)
@@ -49,7 +51,11 @@ class Unit(models.Model):
     leader_name = models.CharField(_("leader's name"), max_length=120, blank=True)
     leader_title = models.CharField(_("leader's title"), max_length=80, blank=True, default="CHỦ TỊCH")
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_units",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_units",
         verbose_name=_("merged into"),
     )
     merged_on = models.DateField(_("merged on"), null=True, blank=True)
@@ -58,7 +64,9 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["province", "code"], name="unit_code_unique_in_province")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="unit_code_unique_in_province")
+        ]
 
     def __str__(self):
         return self.name
@@ -92,6 +100,9 @@ class UnitVersion(models.Model):
         verbose_name_plural = _("earlier names of units")
         ordering = ["valid_until"]
 
+    def __str__(self):
+        return f"{self.name} (→ {self.valid_until:%d/%m/%Y})"
+
 
 class ClusterKind(models.TextChoices):
     GEOGRAPHIC = "cum", _("Cluster (cụm)")
@@ -102,7 +113,9 @@ class Cluster(models.Model):
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("province")
     )
-    kind = models.CharField(_("kind"), max_length=4, choices=ClusterKind.choices, default=ClusterKind.GEOGRAPHIC)
+    kind = models.CharField(
+        _("kind"), max_length=4, choices=ClusterKind.choices, default=ClusterKind.GEOGRAPHIC
+    )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
 
@@ -110,7 +123,9 @@ class Cluster(models.Model):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["province", "code"], name="cluster_code_unique_in_province")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="cluster_code_unique_in_province")
+        ]
 
     def __str__(self):
         return self.name
@@ -131,7 +146,9 @@ STAGE_ORDER = [s.value for s in Stage]
 class ClusterYear(models.Model):
     """A cluster's cycle for one year. The stage moves only through clusters.services."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="years", verbose_name=_("cluster"))
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="years", verbose_name=_("cluster")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.SETUP)
     registration_deadline = models.DateField(_("registration deadline"), null=True, blank=True)
@@ -174,7 +191,9 @@ class Membership(models.Model):
     cluster_year = models.ForeignKey(
         ClusterYear, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cluster year")
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit")
+    )
     role = models.CharField(_("role"), max_length=8, choices=MemberRole.choices, default=MemberRole.MEMBER)
 
     class Meta:
@@ -182,8 +201,12 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["cluster_year", "unit"], name="unit_once_per_cluster_year"),
-            models.UniqueConstraint(fields=["cluster_year"], condition=Q(role="head"), name="one_head_per_year"),
-            models.UniqueConstraint(fields=["cluster_year"], condition=Q(role="deputy"), name="one_deputy_per_year"),
+            models.UniqueConstraint(
+                fields=["cluster_year"], condition=Q(role="head"), name="one_head_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["cluster_year"], condition=Q(role="deputy"), name="one_deputy_per_year"
+            ),
         ]
 
     def __str__(self):
@@ -202,7 +225,12 @@ class User(AbstractUser):
     """A person. Belongs to one province and (except province admins) one unit."""
 
     province = models.ForeignKey(
-        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("province")
+        Province,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("province"),
     )
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("unit")
@@ -220,7 +248,9 @@ class User(AbstractUser):
     @property
     def role_codes(self):
         if not hasattr(self, "_role_codes"):
-            self._role_codes = frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
+            self._role_codes = (
+                frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
+            )
         return self._role_codes
 
     def has_role(self, role):

@@ -87,5 +87,7 @@ rules.add_perm("clusters.view_cluster_year", can_view_year)
 rules.add_perm("clusters.manage_cluster_year", is_province_admin)
 rules.add_perm("clusters.advance_stage", is_province_admin | is_secretary_of_year)
 rules.add_perm("clusters.revert_stage", is_province_admin)
-rules.add_perm("clusters.view_cluster", is_province_admin | is_member_of_cluster | is_council_member_of_province)
+rules.add_perm(
+    "clusters.view_cluster", is_province_admin | is_member_of_cluster | is_council_member_of_province
+)
 rules.add_perm("clusters.manage_province", is_province_admin)

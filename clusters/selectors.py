@@ -4,7 +4,7 @@ import unicodedata
 
 from django.db.models import Prefetch
 
-from .models import Cluster, ClusterYear, Membership, Role, Unit, UnitVersion
+from .models import Cluster, ClusterYear, Membership, Role, Unit, UnitKind, UnitVersion
 
 UNIT_WITH_VERSIONS = Prefetch("unit", queryset=Unit.objects.prefetch_related("versions"))
 
@@ -40,6 +40,7 @@ def year_memberships(cluster_year):
     order = {"head": 0, "deputy": 1, "member": 2}
     for m in members:
         m.display_name, m.display_short_name, m.display_kind = m.unit.state_in_year(cluster_year.year)
+        m.display_kind_label = UnitKind(m.display_kind).label
     return sorted(members, key=lambda m: (order[m.role], vn_sort_key(m.display_name)))
 
 
@@ -51,7 +52,8 @@ def cluster_history(cluster):
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.filter(role__in=["head", "deputy"]).select_related("unit")
+                queryset=Membership.objects.filter(role__in=["head", "deputy"])
+                .select_related("unit")
                 .prefetch_related("unit__versions"),
                 to_attr="leaders",
             )
@@ -72,8 +74,18 @@ def cluster_history(cluster):
 # when the letters are equal (so "Đồng Hới" sorts after every "D…").
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _TONED = {
-    "a": "àáảãạ", "ă": "ằắẳẵặ", "â": "ầấẩẫậ", "e": "èéẻẽẹ", "ê": "ềếểễệ", "i": "ìíỉĩị",
-    "o": "òóỏõọ", "ô": "ồốổỗộ", "ơ": "ờớởỡợ", "u": "ùúủũụ", "ư": "ừứửữự", "y": "ỳýỷỹỵ",
+    "a": "àáảãạ",
+    "ă": "ằắẳẵặ",
+    "â": "ầấẩẫậ",
+    "e": "èéẻẽẹ",
+    "ê": "ềếểễệ",
+    "i": "ìíỉĩị",
+    "o": "òóỏõọ",
+    "ô": "ồốổỗộ",
+    "ơ": "ờớởỡợ",
+    "u": "ùúủũụ",
+    "ư": "ừứửữự",
+    "y": "ỳýỷỹỵ",
 }
 _LETTER = {ch: (i, 0) for i, ch in enumerate(_ALPHABET)}
 for _base, _variants in _TONED.items():

@@ -57,8 +57,13 @@ def cluster_year_create(*, cluster, year, actor, copy_from=None):
     if ClusterYear.objects.filter(cluster=cluster, year=year).exists():
         raise ValidationError(_("Year %(year)s already exists for this cluster.") % {"year": year})
     cy = ClusterYear.objects.create(cluster=cluster, year=year)
-    audit.record(actor=actor, action="cluster_year.created", obj=cy, province_id=cluster.province_id,
-                 data={"year": year})
+    audit.record(
+        actor=actor,
+        action="cluster_year.created",
+        obj=cy,
+        province_id=cluster.province_id,
+        data={"year": year},
+    )
     if copy_from is not None:
         memberships_copy(source=copy_from, target=cy, actor=actor)
     return cy
@@ -86,8 +91,13 @@ def memberships_copy(*, source, target, actor):
         existing.add(unit.pk)
         added.append(Membership(cluster_year=target, unit=unit, role=MemberRole.MEMBER))
     Membership.objects.bulk_create(added)
-    audit.record(actor=actor, action="membership.copied", obj=target, province_id=target.cluster.province_id,
-                 data={"from_year": source.year, "units": [m.unit_id for m in added]})
+    audit.record(
+        actor=actor,
+        action="membership.copied",
+        obj=target,
+        province_id=target.cluster.province_id,
+        data={"from_year": source.year, "units": [m.unit_id for m in added]},
+    )
     return added
 
 
@@ -98,8 +108,13 @@ def membership_add(*, cluster_year, unit, actor, role=MemberRole.MEMBER):
     if Membership.objects.filter(cluster_year=cluster_year, unit=unit).exists():
         raise ValidationError(_("%(unit)s is already a member this year.") % {"unit": unit.name})
     m = Membership.objects.create(cluster_year=cluster_year, unit=unit, role=MemberRole.MEMBER)
-    audit.record(actor=actor, action="membership.added", obj=cluster_year,
-                 province_id=unit.province_id, data={"unit": unit.pk})
+    audit.record(
+        actor=actor,
+        action="membership.added",
+        obj=cluster_year,
+        province_id=unit.province_id,
+        data={"unit": unit.pk},
+    )
     if role != MemberRole.MEMBER:
         membership_set_role(membership=m, role=role, actor=actor)
     return m
@@ -110,8 +125,13 @@ def membership_remove(*, membership, actor):
     cy = _lock_year(membership.cluster_year)
     if cy.stage != Stage.SETUP:
         raise ValidationError(_("Members can only be removed during set-up."))
-    audit.record(actor=actor, action="membership.removed", obj=cy, province_id=cy.cluster.province_id,
-                 data={"unit": membership.unit_id, "role": membership.role})
+    audit.record(
+        actor=actor,
+        action="membership.removed",
+        obj=cy,
+        province_id=cy.cluster.province_id,
+        data={"unit": membership.unit_id, "role": membership.role},
+    )
     membership.delete()
 
 
@@ -128,8 +148,13 @@ def membership_set_role(*, membership, role, actor):
             membership.save(update_fields=["role"])
     except IntegrityError as exc:
         raise ValidationError(_("Only one head and one deputy per year.")) from exc
-    audit.record(actor=actor, action="membership.role_changed", obj=cy, province_id=cy.cluster.province_id,
-                 data={"unit": membership.unit_id, "old": old, "new": role})
+    audit.record(
+        actor=actor,
+        action="membership.role_changed",
+        obj=cy,
+        province_id=cy.cluster.province_id,
+        data={"unit": membership.unit_id, "old": old, "new": role},
+    )
     return membership
 
 
@@ -145,8 +170,13 @@ def stage_advance(*, cluster_year, actor):
             raise ValidationError(problem)
     old, cy.stage = cy.stage, STAGE_ORDER[idx + 1]
     cy.save(update_fields=["stage"])
-    audit.record(actor=actor, action="stage.advanced", obj=cy, province_id=cy.cluster.province_id,
-                 data={"old": old, "new": cy.stage})
+    audit.record(
+        actor=actor,
+        action="stage.advanced",
+        obj=cy,
+        province_id=cy.cluster.province_id,
+        data={"old": old, "new": cy.stage},
+    )
     return cy
 
 
@@ -161,8 +191,14 @@ def stage_revert(*, cluster_year, actor, reason):
         raise ValidationError(_("This year is still in set-up."))
     old, cy.stage = cy.stage, STAGE_ORDER[idx - 1]
     cy.save(update_fields=["stage"])
-    audit.record(actor=actor, action="stage.reverted", obj=cy, province_id=cy.cluster.province_id,
-                 data={"old": old, "new": cy.stage}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="stage.reverted",
+        obj=cy,
+        province_id=cy.cluster.province_id,
+        data={"old": old, "new": cy.stage},
+        reason=reason,
+    )
     return cy
 
 
@@ -170,8 +206,9 @@ def stage_revert(*, cluster_year, actor, reason):
 def unit_create(*, province, code, kind, name, short_name="", leader_name="", actor):
     if Unit.objects.filter(province=province, code=code).exists():
         raise ValidationError(_("A unit with code “%(code)s” already exists.") % {"code": code})
-    unit = Unit.objects.create(province=province, code=code, kind=kind, name=name, short_name=short_name,
-                               leader_name=leader_name)
+    unit = Unit.objects.create(
+        province=province, code=code, kind=kind, name=name, short_name=short_name, leader_name=leader_name
+    )
     audit.record(actor=actor, action="unit.created", obj=unit, data={"name": name, "kind": kind})
     return unit
 
@@ -182,14 +219,22 @@ def unit_rename(*, unit, name, short_name, kind, effective, actor):
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.versions.filter(valid_until__gte=effective).exists():
         raise ValidationError(_("A later change of this unit is already recorded."))
-    UnitVersion.objects.create(unit=unit, name=unit.name, short_name=unit.short_name, kind=unit.kind,
-                               valid_until=effective)
+    UnitVersion.objects.create(
+        unit=unit, name=unit.name, short_name=unit.short_name, kind=unit.kind, valid_until=effective
+    )
     old = {"name": unit.name, "short_name": unit.short_name, "kind": unit.kind}
     unit.name, unit.short_name, unit.kind = name, short_name, kind
     unit.save(update_fields=["name", "short_name", "kind"])
-    audit.record(actor=actor, action="unit.renamed", obj=unit,
-                 data={"old": old, "new": {"name": name, "short_name": short_name, "kind": kind},
-                       "effective": effective})
+    audit.record(
+        actor=actor,
+        action="unit.renamed",
+        obj=unit,
+        data={
+            "old": old,
+            "new": {"name": name, "short_name": short_name, "kind": kind},
+            "effective": effective,
+        },
+    )
     return unit
 
 
@@ -217,8 +262,9 @@ def user_create(*, province, unit, username, password, full_name, roles, actor, 
         raise ValidationError(_("The unit belongs to another province."))
     if User.objects.filter(username=username).exists():
         raise ValidationError(_("The user name “%(name)s” is taken.") % {"name": username})
-    user = User.objects.create_user(username=username, password=password, email=email, province=province,
-                                    unit=unit, full_name=full_name)
+    user = User.objects.create_user(
+        username=username, password=password, email=email, province=province, unit=unit, full_name=full_name
+    )
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
     audit.record(actor=actor, action="user.created", obj=user, data={"roles": sorted(roles)})
     return user
@@ -234,6 +280,7 @@ def user_set_roles(*, user, roles, actor):
     user.roles.exclude(role__in=roles).delete()
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles - old])
     user.__dict__.pop("_role_codes", None)
-    audit.record(actor=actor, action="user.roles_changed", obj=user,
-                 data={"old": sorted(old), "new": sorted(roles)})
+    audit.record(
+        actor=actor, action="user.roles_changed", obj=user, data={"old": sorted(old), "new": sorted(roles)}
+    )
     return user

@@ -8,9 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from emulation.documents.models import Document
+from emulation.documents.services import document_request
+
 from . import selectors, services
 from .access import province_object, require, year_for
 from .audit import history_for
+from .documents import KIND as MEMBER_LIST
+from .documents import document_key as member_list_key
 from .forms import (
     ClusterForm,
     ClusterYearCreateForm,
@@ -23,11 +28,6 @@ from .forms import (
     UserCreateForm,
     UserRolesForm,
 )
-from emulation.documents.models import Document
-from emulation.documents.services import document_request
-
-from .documents import KIND as MEMBER_LIST
-from .documents import document_key as member_list_key
 from .home import links_for, todos_for
 from .models import Cluster, ClusterYear, Membership, Role, Stage, Unit, User
 
@@ -69,7 +69,9 @@ def cluster_create(request):
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cluster = services.cluster_create(province=request.user.province, actor=request.user, **form.cleaned_data)
+            cluster = services.cluster_create(
+                province=request.user.province, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             _error(request, exc)
         else:
@@ -83,11 +85,19 @@ def cluster_detail(request, pk):
     cluster = province_object(request, Cluster, pk=pk)
     require(request.user, "clusters.view_cluster", cluster)
     history = selectors.cluster_history(cluster)
-    form = ClusterYearCreateForm(initial={"year": (history[0].year + 1) if history else datetime.date.today().year})
-    return render(request, "clusters/cluster_detail.html", {
-        "cluster": cluster, "history": history, "year_form": form,
-        "can_manage": request.user.has_perm("clusters.manage_province", cluster),
-    })
+    form = ClusterYearCreateForm(
+        initial={"year": (history[0].year + 1) if history else datetime.date.today().year}
+    )
+    return render(
+        request,
+        "clusters/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "history": history,
+            "year_form": form,
+            "can_manage": request.user.has_perm("clusters.manage_province", cluster),
+        },
+    )
 
 
 @login_required
@@ -102,7 +112,9 @@ def cluster_year_create(request, pk):
         if form.cleaned_data["copy_previous"]:
             previous = ClusterYear.objects.filter(cluster=cluster, year__lt=year).order_by("-year").first()
         try:
-            cy = services.cluster_year_create(cluster=cluster, year=year, actor=request.user, copy_from=previous)
+            cy = services.cluster_year_create(
+                cluster=cluster, year=year, actor=request.user, copy_from=previous
+            )
         except ValidationError as exc:
             _error(request, exc)
         else:
@@ -118,21 +130,25 @@ def year_detail(request, pk):
     cy = year_for(request, pk, "clusters.view_cluster_year")
     user = request.user
     can_manage = user.has_perm("clusters.manage_cluster_year", cy)
-    return render(request, "clusters/year_detail.html", {
-        "year": cy,
-        "members": selectors.year_memberships(cy),
-        "stages": Stage.choices,
-        "stage_index": cy.stage_index(),
-        "can_manage": can_manage,
-        "can_advance": user.has_perm("clusters.advance_stage", cy) and cy.stage != Stage.CLOSED,
-        "can_revert": user.has_perm("clusters.revert_stage", cy) and cy.stage != Stage.SETUP,
-        "add_form": MembershipAddForm(cluster_year=cy) if can_manage else None,
-        "role_form": MembershipRoleForm(),
-        "revert_form": StageRevertForm(),
-        "todos": todos_for(user, cy),
-        "year_links": links_for(user, cy),
-        "member_list": Document.objects.filter(key=member_list_key(cy)).first(),
-    })
+    return render(
+        request,
+        "clusters/year_detail.html",
+        {
+            "year": cy,
+            "members": selectors.year_memberships(cy),
+            "stages": Stage.choices,
+            "stage_index": cy.stage_index(),
+            "can_manage": can_manage,
+            "can_advance": user.has_perm("clusters.advance_stage", cy) and cy.stage != Stage.CLOSED,
+            "can_revert": user.has_perm("clusters.revert_stage", cy) and cy.stage != Stage.SETUP,
+            "add_form": MembershipAddForm(cluster_year=cy) if can_manage else None,
+            "role_form": MembershipRoleForm(),
+            "revert_form": StageRevertForm(),
+            "todos": todos_for(user, cy),
+            "year_links": links_for(user, cy),
+            "member_list": Document.objects.filter(key=member_list_key(cy)).first(),
+        },
+    )
 
 
 @login_required
@@ -141,8 +157,12 @@ def member_list_pdf(request, pk):
     """Queue the member list PDF (rendered by Celery); the page then polls its status."""
     cy = year_for(request, pk, "clusters.view_cluster_year")
     document_request(
-        key=member_list_key(cy), kind=MEMBER_LIST, province_id=cy.cluster.province_id, actor=request.user,
-        title=_("Member list %(year)s") % {"year": cy.year}, params={"cluster_year_id": cy.pk},
+        key=member_list_key(cy),
+        kind=MEMBER_LIST,
+        province_id=cy.cluster.province_id,
+        actor=request.user,
+        title=_("Member list %(year)s") % {"year": cy.year},
+        params={"cluster_year_id": cy.pk},
     )
     if request.htmx:
         return year_document_status(request, cy)
@@ -152,8 +172,11 @@ def member_list_pdf(request, pk):
 
 def year_document_status(request, cy):
     doc = Document.objects.filter(key=member_list_key(cy)).first()
-    return render(request, "documents/_status.html", {"document": doc}) if doc else render(
-        request, "clusters/_no_document.html")
+    return (
+        render(request, "documents/_status.html", {"document": doc})
+        if doc
+        else render(request, "clusters/_no_document.html")
+    )
 
 
 @login_required
@@ -175,7 +198,8 @@ def membership_add(request, pk):
 def _membership(request, pk):
     membership = get_object_or_404(
         Membership.objects.select_related("cluster_year__cluster", "unit"),
-        pk=pk, cluster_year__cluster__province_id=request.user.province_id,
+        pk=pk,
+        cluster_year__cluster__province_id=request.user.province_id,
     )
     require(request.user, "clusters.manage_cluster_year", membership.cluster_year)
     return membership
@@ -188,7 +212,9 @@ def membership_role(request, pk):
     form = MembershipRoleForm(request.POST)
     if form.is_valid():
         try:
-            services.membership_set_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
+            services.membership_set_role(
+                membership=membership, role=form.cleaned_data["role"], actor=request.user
+            )
             messages.success(request, _("Role updated."))
         except ValidationError as exc:
             _error(request, exc)
@@ -263,14 +289,22 @@ def unit_create(request):
 def unit_detail(request, pk):
     unit = province_object(request, Unit, pk=pk)
     require(request.user, "clusters.manage_province", unit)
-    return render(request, "clusters/unit_detail.html", {
-        "unit": unit,
-        "versions": unit.versions.all(),
-        "memberships": unit.memberships.select_related("cluster_year__cluster").order_by("-cluster_year__year"),
-        "rename_form": UnitRenameForm(initial={"name": unit.name, "short_name": unit.short_name, "kind": unit.kind}),
-        "merge_form": UnitMergeForm(unit=unit) if not unit.merged_into_id else None,
-        "history": history_for(unit)[:20],
-    })
+    return render(
+        request,
+        "clusters/unit_detail.html",
+        {
+            "unit": unit,
+            "versions": unit.versions.all(),
+            "memberships": unit.memberships.select_related("cluster_year__cluster").order_by(
+                "-cluster_year__year"
+            ),
+            "rename_form": UnitRenameForm(
+                initial={"name": unit.name, "short_name": unit.short_name, "kind": unit.kind}
+            ),
+            "merge_form": UnitMergeForm(unit=unit) if not unit.merged_into_id else None,
+            "history": history_for(unit)[:20],
+        },
+    )
 
 
 @login_required
@@ -286,8 +320,11 @@ def unit_rename(request, pk):
         except ValidationError as exc:
             _error(request, exc)
     else:
-        messages.error(request, _("Please correct the rename form: %(errors)s") % {
-            "errors": "; ".join(e for errs in form.errors.values() for e in errs)})
+        messages.error(
+            request,
+            _("Please correct the rename form: %(errors)s")
+            % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
+        )
     return redirect("clusters:unit_detail", pk=unit.pk)
 
 
@@ -343,4 +380,6 @@ def user_roles(request, pk):
         services.user_set_roles(user=target, roles=form.cleaned_data["roles"], actor=request.user)
         messages.success(request, _("Roles updated."))
         return redirect("clusters:user_list")
-    return render(request, "clusters/form.html", {"form": form, "title": _("Roles of %(name)s") % {"name": target}})
+    return render(
+        request, "clusters/form.html", {"form": form, "title": _("Roles of %(name)s") % {"name": target}}
+    )

@@ -34,7 +34,7 @@ def _unfuzzy(block):
     block = "\n".join(lines) + "\n"
     m = ENTRY.search(block)
     if m:
-        block = block[: m.start(2)] + '""\n' + block[m.end(2):]
+        block = block[: m.start(2)] + '""\n' + block[m.end(2) :]
     return block.rstrip("\n")
 
 
@@ -55,7 +55,7 @@ def main(path, fill=None):
             if msgid and not msgstr:
                 if msgid in table:
                     value = table[msgid].replace('"', '\\"')
-                    block = (block + "\n")[: m.start(2)] + f'"{value}"\n' + (block + "\n")[m.end(2):]
+                    block = (block + "\n")[: m.start(2)] + f'"{value}"\n' + (block + "\n")[m.end(2) :]
                     block = block.rstrip("\n")
                 else:
                     missing.append(msgid)

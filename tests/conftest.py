@@ -79,14 +79,34 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip(svc.MISSING_REASON["postgres"])
     app.control.purge()
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL,
-           "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": settings.REDIS_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
     log = open(OUTPUT / "celery-worker.log", "w")  # noqa: SIM115
     hostname = f"test-{os.getpid()}@%h"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "emulation", "worker", "--pool=solo", "--concurrency=1",
-         "--loglevel=INFO", "-n", hostname, "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "emulation",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "-n",
+            hostname,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -135,9 +155,17 @@ def browser():
 
     with sync_playwright() as pw:
         b = pw.chromium.launch(
-            executable_path=svc.CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+            executable_path=svc.CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+            ],
         )
         yield b
         b.close()
@@ -145,7 +173,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
     pg = context.new_page()
     pg.set_default_timeout(15000)
     pg.live_server_url = live_server.url
@@ -168,8 +198,9 @@ def assert_accessible(page, name):
     page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not bad, "\n".join(f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes'][:3]]}"
-                              for v in bad)
+    assert not bad, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes'][:3]]}" for v in bad
+    )
 
 
 # ---------------------------------------------------------------------------------------------

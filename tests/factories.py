@@ -62,8 +62,13 @@ class ClusterYearFactory(factory.django.DjangoModelFactory):
 
 
 def make_user(username, *, province, unit=None, roles=()):
-    user = User.objects.create_user(username=username, password=PASSWORD, province=province, unit=unit,
-                                    full_name=username.replace("_", " ").title())
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        province=province,
+        unit=unit,
+        full_name=username.replace("_", " ").title(),
+    )
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
     return user
 
@@ -74,10 +79,12 @@ def make_year(*, province=None, n_members=3, year=2024, stage=Stage.SETUP, clust
     cluster = cluster or ClusterFactory(province=province)
     cy = ClusterYearFactory(cluster=cluster, year=year, stage=stage)
     units = [UnitFactory(province=province) for _ in range(n_members)]
-    Membership.objects.bulk_create([
-        Membership(cluster_year=cy, unit=u, role=MemberRole.HEAD if i == 0 else MemberRole.MEMBER)
-        for i, u in enumerate(units)
-    ])
+    Membership.objects.bulk_create(
+        [
+            Membership(cluster_year=cy, unit=u, role=MemberRole.HEAD if i == 0 else MemberRole.MEMBER)
+            for i, u in enumerate(units)
+        ]
+    )
     return cy, units
 
 
@@ -99,17 +106,29 @@ def make_cast(stage=Stage.SETUP):
     other_province = ProvinceFactory(name="Tỉnh Quảng Bình", place_name="Quảng Bình")
     other_cy, other_units = make_year(province=other_province, n_members=2, year=cy.year)
     return SimpleNamespace(
-        province=province, cluster=cluster, year=cy, head=head, unit_a=unit_a, unit_b=unit_b,
-        other_province=other_province, other_year=other_cy, other_units=other_units,
+        province=province,
+        cluster=cluster,
+        year=cy,
+        head=head,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        other_province=other_province,
+        other_year=other_cy,
+        other_units=other_units,
         staff_a=make_user("staff_a", province=province, unit=unit_a, roles=[Role.UNIT_STAFF]),
         staff_b=make_user("staff_b", province=province, unit=unit_b, roles=[Role.UNIT_STAFF]),
         leader_a=make_user("leader_a", province=province, unit=unit_a, roles=[Role.UNIT_LEADER]),
         leader_b=make_user("leader_b", province=province, unit=unit_b, roles=[Role.UNIT_LEADER]),
         leader_head=make_user("leader_head", province=province, unit=head, roles=[Role.UNIT_LEADER]),
-        secretary=make_user("secretary", province=province, unit=head,
-                            roles=[Role.CLUSTER_SECRETARY, Role.UNIT_STAFF]),
+        secretary=make_user(
+            "secretary", province=province, unit=head, roles=[Role.CLUSTER_SECRETARY, Role.UNIT_STAFF]
+        ),
         council=make_user("council", province=province, unit=unit_b, roles=[Role.COUNCIL_MEMBER]),
         admin=make_user("admin", province=province, roles=[Role.PROVINCE_ADMIN]),
-        other=make_user("other", province=other_province, unit=other_units[0],
-                        roles=[Role.PROVINCE_ADMIN, Role.UNIT_STAFF]),
+        other=make_user(
+            "other",
+            province=other_province,
+            unit=other_units[0],
+            roles=[Role.PROVINCE_ADMIN, Role.UNIT_STAFF],
+        ),
     )

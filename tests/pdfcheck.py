@@ -40,7 +40,8 @@ def pages(path):
         words = [
             (float(a), float(b), float(c), float(d), html.unescape(w))
             for a, b, c, d, w in re.findall(
-                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', m.group(3)
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                m.group(3),
             )
         ]
         result.append(Page(float(m.group(1)), float(m.group(2)), words))
@@ -90,7 +91,9 @@ def assert_decree30_layout(path, motto=True):
     assert m["bottom"] >= 20, f"bottom margin {m['bottom']:.1f} mm"
     font_rows = fonts(path)
     assert font_rows and all(emb for _, emb in font_rows), f"fonts not all embedded: {font_rows}"
-    assert any(re.search(r"Liberation-?Serif", name) for name, _ in font_rows), f"no Liberation Serif: {font_rows}"
+    assert any(re.search(r"Liberation-?Serif", name) for name, _ in font_rows), (
+        f"no Liberation Serif: {font_rows}"
+    )
     extracted = text(path)
     assert extracted == unicodedata.normalize("NFC", extracted), "text is not NFC"
     assert not any(unicodedata.combining(ch) for ch in extracted), "combining marks in the text"

@@ -16,7 +16,7 @@ def _entries(path):
         if "#, fuzzy" in block and 'msgid ""\nmsgstr ""\n"Project' not in block:
             yield block, True
         m = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', block, re.M)
-        plural = re.search(r'^msgid_plural', block, re.M)
+        plural = re.search(r"^msgid_plural", block, re.M)
         if m and not plural:
             msgid = "".join(re.findall(r'"(.*)"', m.group(1)))
             msgstr = "".join(re.findall(r'"(.*)"', m.group(2)))

@@ -20,14 +20,18 @@ class Document(models.Model):
     kind = models.CharField(max_length=40)
     params = models.JSONField(default=dict, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    state = models.CharField(_("state"), max_length=8, choices=DocumentState.choices, default=DocumentState.QUEUED)
+    state = models.CharField(
+        _("state"), max_length=8, choices=DocumentState.choices, default=DocumentState.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)
     file = models.FileField(upload_to="documents/%Y/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     renders = models.PositiveIntegerField(default=0, help_text="completed renders")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField(null=True)
     started_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)

@@ -6,8 +6,8 @@ An app registers a kind once (in its AppConfig.ready or module import):
     def render_pledge(document, progress):  # -> (pdf_bytes, filename)
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,9 @@ def document_claim(document_id):
 
 
 def document_progress(document_id, percent):
-    Document.objects.filter(pk=document_id, state=DocumentState.RUNNING).update(progress=min(int(percent), 99))
+    Document.objects.filter(pk=document_id, state=DocumentState.RUNNING).update(
+        progress=min(int(percent), 99)
+    )
 
 
 def document_finish(document, pdf_bytes, filename):

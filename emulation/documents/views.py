@@ -28,5 +28,9 @@ def document_download(request, pk):
     doc = _document_for(request, pk)
     if doc.state != DocumentState.DONE or not doc.file:
         raise Http404
-    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.file.name.rsplit("/", 1)[-1],
-                        content_type="application/pdf")
+    return FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=doc.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )

@@ -28,3 +28,9 @@ def test_pages_are_in_vietnamese_by_default_and_english_on_request(client, cast)
     assert "Cụm của tôi năm nay" in client.get(reverse("home")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "My cluster this year" in client.get(reverse("home")).content.decode()
+
+
+def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client, cast):
+    client.login(username=cast.staff_a.username, password=PASSWORD)
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Cụm của tôi năm nay" in body

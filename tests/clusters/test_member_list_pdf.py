@@ -26,7 +26,13 @@ def test_member_list_is_rendered_by_the_worker_with_decree30_layout(client, cele
     path = pdfcheck.save(pdf, "member-list.pdf")
     pdfcheck.assert_decree30_layout(path)
     text = pdfcheck.text(path)
-    for name in ("Huyện Cát Hải", "Huyện Vĩnh Bảo", "Huyện Thủy Nguyên", "Trưởng cụm", "DANH SÁCH ĐƠN VỊ THÀNH VIÊN"):
+    for name in (
+        "Huyện Cát Hải",
+        "Huyện Vĩnh Bảo",
+        "Huyện Thủy Nguyên",
+        "Trưởng cụm",
+        "DANH SÁCH ĐƠN VỊ THÀNH VIÊN",
+    ):
         assert name in text
     # Re-rendering the same document replaces the file instead of adding one.
     first_name = doc.file.name
@@ -55,16 +61,23 @@ def test_a_dead_workers_document_is_requeued_then_failed(cast):
 
     from django.utils import timezone
 
-    doc = Document.objects.create(province=cast.province, key="k", kind="member_list", title="t",
-                                  params={"cluster_year_id": cast.year.pk}, state=DocumentState.RUNNING,
-                                  started_at=timezone.now() - timedelta(minutes=30))
+    doc = Document.objects.create(
+        province=cast.province,
+        key="k",
+        kind="member_list",
+        title="t",
+        params={"cluster_year_id": cast.year.pk},
+        state=DocumentState.RUNNING,
+        started_at=timezone.now() - timedelta(minutes=30),
+    )
     later = timezone.now()
     assert document_services.requeue_stale(now=later) == 1
     doc.refresh_from_db()
     assert doc.state == DocumentState.QUEUED and doc.attempts == 1
     for _ in range(2):
-        Document.objects.filter(pk=doc.pk).update(state=DocumentState.RUNNING,
-                                                  started_at=timezone.now() - timedelta(minutes=30))
+        Document.objects.filter(pk=doc.pk).update(
+            state=DocumentState.RUNNING, started_at=timezone.now() - timedelta(minutes=30)
+        )
         document_services.requeue_stale(now=later)
     doc.refresh_from_db()
     assert doc.state == DocumentState.FAILED and doc.message

@@ -20,12 +20,18 @@ def _client(client, cast, who):
 def _get_views(cast):
     return {
         "home": (reverse("home"), {"staff_a", "staff_b", "secretary", "council", "admin", "other"}),
-        "cluster_list": (reverse("clusters:cluster_list"),
-                         {"staff_a", "staff_b", "secretary", "council", "admin", "other"}),
-        "cluster_detail": (reverse("clusters:cluster_detail", args=[cast.cluster.pk]),
-                           {"staff_a", "staff_b", "secretary", "council", "admin"}),
-        "year_detail": (reverse("clusters:year_detail", args=[cast.year.pk]),
-                        {"staff_a", "staff_b", "secretary", "council", "admin"}),
+        "cluster_list": (
+            reverse("clusters:cluster_list"),
+            {"staff_a", "staff_b", "secretary", "council", "admin", "other"},
+        ),
+        "cluster_detail": (
+            reverse("clusters:cluster_detail", args=[cast.cluster.pk]),
+            {"staff_a", "staff_b", "secretary", "council", "admin"},
+        ),
+        "year_detail": (
+            reverse("clusters:year_detail", args=[cast.year.pk]),
+            {"staff_a", "staff_b", "secretary", "council", "admin"},
+        ),
         "unit_list": (reverse("clusters:unit_list"), {"admin", "other"}),
         "unit_detail": (reverse("clusters:unit_detail", args=[cast.unit_a.pk]), {"admin"}),
         "user_list": (reverse("clusters:user_list"), {"admin", "other"}),
@@ -35,8 +41,20 @@ def _get_views(cast):
 
 
 @pytest.mark.parametrize("who", CAST)
-@pytest.mark.parametrize("view", ["home", "cluster_list", "cluster_detail", "year_detail", "unit_list",
-                                  "unit_detail", "user_list", "user_create", "cluster_create"])
+@pytest.mark.parametrize(
+    "view",
+    [
+        "home",
+        "cluster_list",
+        "cluster_detail",
+        "year_detail",
+        "unit_list",
+        "unit_detail",
+        "user_list",
+        "user_create",
+        "cluster_create",
+    ],
+)
 def test_get_views_follow_the_permission_matrix(client, cast, who, view):
     url, allowed = _get_views(cast)[view]
     response = _client(client, cast, who).get(url)
@@ -73,8 +91,9 @@ def test_stage_moves_forward_only_for_admin_and_secretary(client, cast, who):
 def test_secretary_cannot_move_a_year_back(client, cast):
     cast.year.stage = "scoring"
     cast.year.save()
-    _client(client, cast, "secretary").post(reverse("clusters:stage_revert", args=[cast.year.pk]),
-                                            {"reason": "nhầm"})
+    _client(client, cast, "secretary").post(
+        reverse("clusters:stage_revert", args=[cast.year.pk]), {"reason": "nhầm"}
+    )
     cast.year.refresh_from_db()
     assert cast.year.stage == "scoring"
 
@@ -83,15 +102,18 @@ def test_user_of_another_province_sees_nothing_of_ours(client, cast):
     _client(client, cast, "other")
     assert client.get(reverse("clusters:year_detail", args=[cast.year.pk])).status_code == 404
     assert client.get(reverse("clusters:unit_detail", args=[cast.unit_a.pk])).status_code == 404
-    for url in (reverse("clusters:cluster_list"), reverse("clusters:unit_list"), reverse("clusters:user_list"),
-                reverse("home")):
+    for url in (
+        reverse("clusters:cluster_list"),
+        reverse("clusters:unit_list"),
+        reverse("clusters:user_list"),
+        reverse("home"),
+    ):
         body = client.get(url).content.decode()
         for name in (cast.cluster.name, cast.unit_a.name, cast.staff_a.username):
             assert name not in body, f"{name} leaked on {url}"
 
 
 def test_post_without_csrf_token_is_refused(cast):
-    from django.test import Client
 
     from tests.conftest import AxesClient
 

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_two_heads_in_one_year_are_refused_by_the_database(cast):
     with pytest.raises(IntegrityError):
-        Membership.objects.create(cluster_year=cast.year, unit=UnitFactory(province=cast.province),
-                                  role=MemberRole.HEAD)
+        Membership.objects.create(
+            cluster_year=cast.year, unit=UnitFactory(province=cast.province), role=MemberRole.HEAD
+        )
 
 
 def test_assigning_a_new_head_demotes_the_old_one_and_is_audited(cast):
@@ -25,7 +26,11 @@ def test_assigning_a_new_head_demotes_the_old_one_and_is_audited(cast):
     roles = dict(cast.year.memberships.values_list("unit_id", "role"))
     assert roles[cast.unit_b.pk] == "head" and roles[cast.head.pk] == "member"
     event = AuditEvent.objects.filter(action="membership.role_changed").latest("id")
-    assert event.actor == cast.admin and event.data == {"unit": cast.unit_b.pk, "old": "member", "new": "head"}
+    assert event.actor == cast.admin and event.data == {
+        "unit": cast.unit_b.pk,
+        "old": "member",
+        "new": "head",
+    }
 
 
 def test_year_cannot_leave_setup_without_a_head(cast):
@@ -53,8 +58,14 @@ def test_rename_keeps_the_old_name_for_earlier_years(client, cast):
     y2025 = ClusterYear.objects.create(cluster=cast.cluster, year=2025)
     for cy in (y2023, y2025):
         Membership.objects.create(cluster_year=cy, unit=unit)
-    services.unit_rename(unit=unit, name="Thành phố Thủy Nguyên", short_name="Thủy Nguyên",
-                         kind=UnitKind.PROVINCIAL_CITY, effective=datetime.date(2025, 1, 1), actor=cast.admin)
+    services.unit_rename(
+        unit=unit,
+        name="Thành phố Thủy Nguyên",
+        short_name="Thủy Nguyên",
+        kind=UnitKind.PROVINCIAL_CITY,
+        effective=datetime.date(2025, 1, 1),
+        actor=cast.admin,
+    )
     client.login(username=cast.admin.username, password=PASSWORD)
     page_2023 = client.get(reverse("clusters:year_detail", args=[y2023.pk])).content.decode()
     page_2025 = client.get(reverse("clusters:year_detail", args=[y2025.pk])).content.decode()
@@ -63,10 +74,15 @@ def test_rename_keeps_the_old_name_for_earlier_years(client, cast):
 
 
 def test_merge_moves_membership_to_the_successor_in_the_next_year(cast):
-    services.unit_merge(unit=cast.unit_b, into=cast.unit_a, effective=datetime.date(cast.year.year + 1, 1, 1),
-                        actor=cast.admin)
-    nxt = services.cluster_year_create(cluster=cast.cluster, year=cast.year.year + 1, actor=cast.admin,
-                                       copy_from=cast.year)
+    services.unit_merge(
+        unit=cast.unit_b,
+        into=cast.unit_a,
+        effective=datetime.date(cast.year.year + 1, 1, 1),
+        actor=cast.admin,
+    )
+    nxt = services.cluster_year_create(
+        cluster=cast.cluster, year=cast.year.year + 1, actor=cast.admin, copy_from=cast.year
+    )
     units = set(nxt.memberships.values_list("unit_id", flat=True))
     assert units == {cast.head.pk, cast.unit_a.pk}
     assert set(nxt.memberships.values_list("role", flat=True)) == {"member"}
@@ -74,10 +90,13 @@ def test_merge_moves_membership_to_the_successor_in_the_next_year(cast):
 
 def test_merge_into_itself_or_across_provinces_is_refused(cast):
     with pytest.raises(ValidationError):
-        services.unit_merge(unit=cast.unit_a, into=cast.unit_a, effective=datetime.date(2025, 7, 1), actor=cast.admin)
+        services.unit_merge(
+            unit=cast.unit_a, into=cast.unit_a, effective=datetime.date(2025, 7, 1), actor=cast.admin
+        )
     with pytest.raises(ValidationError):
-        services.unit_merge(unit=cast.unit_a, into=cast.other_units[0], effective=datetime.date(2025, 7, 1),
-                            actor=cast.admin)
+        services.unit_merge(
+            unit=cast.unit_a, into=cast.other_units[0], effective=datetime.date(2025, 7, 1), actor=cast.admin
+        )
 
 
 def test_member_of_another_province_cannot_be_added(cast):
@@ -88,7 +107,15 @@ def test_member_of_another_province_cannot_be_added(cast):
 def test_vietnamese_alphabetical_order():
     names = ["Đồng Hới", "Ba Đồn", "Dương Kinh", "Ân Thi", "An Lão", "Âu Cơ", "Ăn Uống", "Bố Trạch"]
     assert sorted(names, key=vn_sort_key) == [
-        "An Lão", "Ăn Uống", "Ân Thi", "Âu Cơ", "Ba Đồn", "Bố Trạch", "Dương Kinh", "Đồng Hới"]
+        "An Lão",
+        "Ăn Uống",
+        "Ân Thi",
+        "Âu Cơ",
+        "Ba Đồn",
+        "Bố Trạch",
+        "Dương Kinh",
+        "Đồng Hới",
+    ]
 
 
 def test_year_members_are_listed_head_first_then_in_vietnamese_order(cast):
