@@ -1,0 +1,89 @@
+"""Chromium: unit staff score three rows (one with a decimal comma, one refused above its maximum)
+and submit; the page passes an axe scan."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from clusters.models import ClusterYear, Stage
+from emulation.scoring import services
+from emulation.scoring.models import ScoreEntry, ScoreSheet
+from tests.conftest import assert_accessible, login
+from tests.factories import make_cast
+
+
+@pytest.mark.browser
+def test_unit_staff_score_three_rows_and_submit(page, transactional_db):
+    cast = make_cast()
+    cy = cast.year
+    major = services.criterion_add(
+        cluster_year=cy, actor=cast.admin, code="1", text="Thực hiện nhiệm vụ", max_points="120", kind="fixed"
+    )
+    par = services.criterion_add(
+        cluster_year=cy,
+        actor=cast.admin,
+        parent=major,
+        code="1.1",
+        text="Chỉ số cải cách hành chính (PAR INDEX)",
+        max_points="100",
+        kind="fixed",
+    )
+    report = services.criterion_add(
+        cluster_year=cy,
+        actor=cast.admin,
+        parent=major,
+        code="1.2",
+        text="Báo cáo đúng hạn",
+        max_points="10",
+        kind="fixed",
+    )
+    services.criterion_add(
+        cluster_year=cy,
+        actor=cast.admin,
+        parent=major,
+        code="1.3",
+        text="Chuyển đổi số",
+        max_points="10",
+        kind="fixed",
+    )
+    ClusterYear.objects.filter(pk=cy.pk).update(stage=Stage.SCORING)
+
+    login(page, "staff_a")
+    page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/unit/{cast.unit_a.pk}/")
+    summary = page.locator("#sheet-summary")
+    expect(summary).to_contain_text("0 trên 3 dòng đã chấm")
+
+    page.get_by_label("Điểm tiêu chí 1.1").fill("92,58")
+    page.get_by_role("button", name="Lưu 1.1").click()
+    expect(summary).to_contain_text("1 trên 3 dòng đã chấm")
+    expect(page.locator("#self-total")).to_have_text("92,58")
+
+    page.get_by_label("Điểm tiêu chí 1.2").fill("12")
+    page.get_by_role("button", name="Lưu 1.2").click()
+    row = page.locator(f"#row-{report.pk}")
+    expect(row.get_by_role("alert")).to_have_text("12 vượt quá điểm tối đa 10 của tiêu chí này.")
+    expect(page.get_by_label("Điểm tiêu chí 1.2")).to_have_attribute("aria-invalid", "true")
+    expect(summary).to_contain_text("1 trên 3 dòng đã chấm")
+    assert not ScoreEntry.objects.filter(criterion=report, self_points__isnull=False).exists()
+
+    page.get_by_label("Điểm tiêu chí 1.2").fill("9,5")
+    page.get_by_role("button", name="Lưu 1.2").click()
+    expect(summary).to_contain_text("2 trên 3 dòng đã chấm")
+    page.get_by_label("Điểm tiêu chí 1.3").fill("7")
+    page.get_by_label("Ghi chú tiêu chí 1.3").fill("Cổng dịch vụ công")
+    page.get_by_role("button", name="Lưu 1.3").click()
+    expect(summary).to_contain_text("3 trên 3 dòng đã chấm")
+    expect(page.locator("#self-total")).to_have_text("109,08")
+    assert_accessible(page, "scoring-self-score")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Nộp kết quả tự chấm").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Đã nộp kết quả tự chấm")
+    expect(page.get_by_label("Điểm tiêu chí 1.1")).to_have_count(0)
+    sheet = ScoreSheet.objects.get(cluster_year=cy, unit=cast.unit_a)
+    assert sheet.is_submitted
+    assert ScoreEntry.objects.get(sheet=sheet, criterion=par).self_points == Decimal("92.58")
+    assert re.search("Đã nộp", page.content())
+    assert_accessible(page, "scoring-self-score-submitted")
