@@ -3,10 +3,11 @@
 Only Celery tasks call the rendering and signing functions here."""
 
 import base64
+import logging
 import io
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from django.urls import reverse
 from clusters.selectors import year_memberships
 from emulation.documents.dates import place_date_line
 
+log = logging.getLogger(__name__)
 SIGNING, CEREMONY = "signing", "ceremony"
 PX = 0.75  # WeasyPrint layout unit (CSS px) in PDF points
 BOX_W_MM, BOX_H_MM = 62, 24
@@ -175,7 +177,7 @@ class SignatureCheck:
     trusted: bool
     covers_revision: int
     certificate_sha256: str
-    certificate_der: bytes = b""
+    certificate_der: bytes = field(default=b"", repr=False)
 
 
 def inspect_signatures(pdf, trust_roots=()):
@@ -204,6 +206,7 @@ def inspect_signatures(pdf, trust_roots=()):
             intact, valid, trusted = status.intact, status.valid, status.trusted
             signed_at = status.signer_reported_dt
         except Exception:  # noqa: BLE001 - a broken signature is reported, not raised
+            log.warning("signature %s could not be validated", sig.field_name, exc_info=True)
             intact = valid = trusted = False
             signed_at = None
         cert = sig.signer_cert

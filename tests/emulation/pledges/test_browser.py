@@ -1,0 +1,109 @@
+"""Real Chromium + real Celery worker: the secretary finalises the pledge, two leaders sign, the
+signed PDF is downloaded and its first page is turned into a PNG (test-output/)."""
+
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from emulation.pledges import pdf, services
+from emulation.pledges.verification import trust_roots
+from tests import pdfcheck
+from tests.conftest import OUTPUT, assert_accessible, login
+from tests.emulation.pledges.helpers import approve_all, draft
+from tests.factories import make_cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.poppler]
+
+
+def _sign(page, username, year_pk):
+    page.context.clear_cookies()
+    login(page, username)
+    page.goto(page.live_server_url + f"/pledges/years/{year_pk}/")
+    page.get_by_label("Mật khẩu của bạn, để xác nhận chữ ký").fill("pw-Test-2024!")
+    page.get_by_role("button", name="Ký giao ước").click()
+    page.wait_for_load_state("networkidle")
+    assert "Chữ ký của bạn đang được thêm vào giao ước" in page.locator("main").inner_text()
+
+
+def _wait_signed(page, count, total=3):
+    for _ in range(60):
+        page.reload()
+        if f"Chữ ký: {count}/{total}" in page.locator("main").inner_text():
+            return
+        page.wait_for_timeout(1000)
+    raise AssertionError(f"{count} signatures not done")
+
+
+def test_secretary_finalises_two_leaders_sign_and_the_signed_pdf_downloads(page, celery_worker):
+    cast = make_cast()
+    services.authority_create(province=cast.province)
+    version = draft(cast.year, cast.secretary)
+    approve_all(version, cast.secretary)
+
+    login(page, "secretary")
+    page.goto(page.live_server_url + f"/pledges/years/{cast.year.pk}/")
+    assert_accessible(page, "pledge-draft-secretary")
+    page.get_by_role("button", name="Chốt giao ước").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="bản ký số").wait_for(timeout=60000)  # htmx polls the render
+    page.get_by_role("link", name="bản in lễ ký kết").wait_for(timeout=60000)
+    assert_accessible(page, "pledge-final-secretary")
+
+    _sign(page, "leader_a", cast.year.pk)
+    _wait_signed(page, 1)
+    _sign(page, "leader_b", cast.year.pk)
+    _wait_signed(page, 2)
+    assert_accessible(page, "pledge-signed-leader")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="đã ký số").click()
+    data = open(info.value.path(), "rb").read()
+    path = pdfcheck.save(data, "e2e-pledge-signed.pdf")
+    pdfcheck.assert_decree30_layout(path)
+    roots = trust_roots(cast.province.pk)
+    with ThreadPoolExecutor(1) as pool:  # pyHanko runs its own event loop; Playwright's is running here
+        checks = pool.submit(pdf.inspect_signatures, data, roots).result()
+    assert [c.field for c in checks] == [pdf.field_name(cast.unit_a.pk), pdf.field_name(cast.unit_b.pk)]
+    assert all(c.intact and c.valid and c.trusted for c in checks), checks
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(path),
+            str(OUTPUT / "e2e-pledge-signed-page1"),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "2",
+            "-l",
+            "2",
+            "-singlefile",
+            str(path),
+            str(OUTPUT / "e2e-pledge-signed-page2"),
+        ],
+        check=True,
+    )
+    assert (OUTPUT / "e2e-pledge-signed-page1.png").stat().st_size > 10000
+
+    page.context.clear_cookies()
+    page.goto(page.live_server_url + f"/pledges/verify/{version.code}/")
+    assert "2/3 thành viên đã ký" in page.locator("main").inner_text()
+    page.get_by_label("Tệp PDF cần kiểm tra").set_input_files(str(path))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    assert "Bản nguyên vẹn: 2 chữ ký hợp lệ" in page.locator("#check-result").inner_text()
+    assert_accessible(page, "pledge-verify-public")
