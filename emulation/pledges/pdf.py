@@ -3,8 +3,8 @@
 Only Celery tasks call the rendering and signing functions here."""
 
 import base64
-import logging
 import io
+import logging
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
