@@ -241,9 +241,9 @@ def _sheet_context(request, cy, sheet):
         "can_review": can_review,
         "adjustments": selectors.sheet_adjustments(sheet) if sheet.pk else [],
         "history": selectors.sheet_history(sheet) if sheet.pk else [],
-        "adjustment_form": AdjustmentForm() if can_review else None,
+        "adjustment_form": AdjustmentForm(prefix="adj") if can_review else None,
         "eligibility_form": EligibilityForm(
-            initial={"ineligible": sheet.ineligible, "reason": sheet.ineligible_reason}
+            prefix="elig", initial={"ineligible": sheet.ineligible, "reason": sheet.ineligible_reason}
         )
         if can_review
         else None,
@@ -402,7 +402,7 @@ def review_save(request, pk, unit_pk, criterion_pk):
 def adjustment_add(request, pk, unit_pk):
     cy, sheet = _sheet(request, pk, unit_pk, "scoring.view_sheet")
     require(request.user, "scoring.review", cy)
-    form = AdjustmentForm(request.POST)
+    form = AdjustmentForm(request.POST, prefix="adj")
     if form.is_valid():
         try:
             services.adjustment_add(sheet=sheet, actor=request.user, **form.cleaned_data)
@@ -442,7 +442,7 @@ def adjustment_remove(request, pk):
 def eligibility(request, pk, unit_pk):
     cy, sheet = _sheet(request, pk, unit_pk, "scoring.view_sheet")
     require(request.user, "scoring.review", cy)
-    form = EligibilityForm(request.POST)
+    form = EligibilityForm(request.POST, prefix="elig")
     if form.is_valid():
         try:
             services.eligibility_set(sheet=sheet, actor=request.user, **form.cleaned_data)

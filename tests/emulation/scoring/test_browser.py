@@ -87,3 +87,47 @@ def test_unit_staff_score_three_rows_and_submit(page, transactional_db):
     assert ScoreEntry.objects.get(sheet=sheet, criterion=par).self_points == Decimal("92.58")
     assert re.search("Đã nộp", page.content())
     assert_accessible(page, "scoring-self-score-submitted")
+
+
+@pytest.mark.browser
+def test_secretary_reviews_with_reason_and_the_ranking_page_is_accessible(page, transactional_db):
+    from tests.emulation.scoring.conftest import build_table, open_scoring
+
+    cast = make_cast()
+    k = build_table(cast.year, cast.admin)
+    cy = open_scoring(cast.year)
+    for unit, staff, par in ((cast.unit_a, cast.staff_a, "46,29"), (cast.unit_b, cast.staff_b, "45,83")):
+        s = services.sheet_for(cy, unit)
+        for c, v in ((k.c11, "8"), (k.c12, par), (k.c21, "có"), (k.c22, "180"), (k.c31, "0")):
+            services.self_score_save(sheet=s, criterion=c, value=v, actor=staff)
+        services.sheet_submit(sheet=s, actor=staff)
+
+    login(page, "secretary")
+    page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/unit/{cast.unit_a.pk}/")
+    page.get_by_label("Điểm thẩm định tiêu chí 1.1").fill("7")
+    page.get_by_role("button", name="Điều chỉnh 1.1").click()
+    row = page.locator(f"#row-{k.c11.pk}")
+    expect(row.get_by_role("alert")).to_have_text("Mỗi lần điều chỉnh điểm đều phải nêu lý do.")
+    page.get_by_label("Điểm thẩm định tiêu chí 1.1").fill("7")
+    page.get_by_label("Lý do điều chỉnh tiêu chí 1.1").fill("Thiếu minh chứng quý IV")
+    page.get_by_role("button", name="Điều chỉnh 1.1").click()
+    expect(row).to_contain_text("Đã điều chỉnh: Thiếu minh chứng quý IV")
+    expect(page.locator("#final-total")).to_have_text("77,29")
+    assert_accessible(page, "scoring-review")
+
+    page.locator("#id_adj-kind").select_option("bonus")
+    page.locator("#id_adj-points").fill("2,5")
+    page.locator("#id_adj-reason").fill("Cờ thi đua của Chính phủ")
+    page.locator("#adjustments ~ form button[type=submit]").first.click()
+    expect(page.locator("#adjustments + ul")).to_contain_text("+2,5 (Điểm thưởng): Cờ thi đua của Chính phủ")
+
+    page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/ranking/")
+    table = page.locator("#ranking-table")
+    expect(table.locator("tbody tr").first).to_contain_text("Huyện Vĩnh Bảo")
+    expect(table.locator("tbody tr").first).to_contain_text("79,79")
+    assert_accessible(page, "scoring-ranking")
+
+    page.context.clear_cookies()
+    login(page, "staff_a")
+    page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/unit/{cast.unit_a.pk}/")
+    expect(page.locator(f"#row-{k.c11.pk}")).to_contain_text("Đã điều chỉnh: Thiếu minh chứng quý IV")
