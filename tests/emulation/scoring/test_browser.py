@@ -131,3 +131,24 @@ def test_secretary_reviews_with_reason_and_the_ranking_page_is_accessible(page, 
     login(page, "staff_a")
     page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/unit/{cast.unit_a.pk}/")
     expect(page.locator(f"#row-{k.c11.pk}")).to_contain_text("Đã điều chỉnh: Thiếu minh chứng quý IV")
+
+
+@pytest.mark.browser
+def test_criteria_and_overview_pages_are_accessible(page, transactional_db):
+    from tests.emulation.scoring.conftest import build_table
+
+    cast = make_cast()
+    build_table(cast.year, cast.admin)
+    login(page, "secretary")
+    page.goto(f"{page.live_server_url}/clusters/years/{cast.year.pk}/")
+    page.get_by_role("link", name="Bộ tiêu chí").click()
+    expect(page.locator("h1")).to_contain_text("Bộ tiêu chí năm")
+    expect(page.locator("table").first).to_contain_text("Giải quyết khiếu nại đúng hạn")
+    assert_accessible(page, "scoring-criteria")
+    ClusterYear.objects.filter(pk=cast.year.pk).update(stage=Stage.SCORING)
+    page.goto(f"{page.live_server_url}/scoring/year/{cast.year.pk}/")
+    expect(page.locator("table")).to_contain_text("Huyện Thủy Nguyên")
+    assert_accessible(page, "scoring-overview")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Khóa điểm của năm").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Đã khóa điểm của năm")
