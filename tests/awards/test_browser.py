@@ -1,0 +1,107 @@
+"""Real Chromium: three council members vote from a phone-sized screen, the secretary closes and
+publishes, and the minutes PDF is produced by the real Celery worker. axe scans every page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from awards.models import Ballot, ElectorateKind, Participation
+from clusters.models import Role, Stage
+from tests import pdfcheck
+from tests.awards.helpers import award_types, open_poll, rule
+from tests.conftest import assert_accessible, login
+from tests.factories import make_cast, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.poppler]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _phone_page(browser, live_server):
+    context = browser.new_context(
+        locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.live_server_url = live_server.url
+    return context, pg
+
+
+def test_council_votes_on_phones_secretary_publishes_and_gets_the_minutes(
+    browser, live_server, page, celery_worker
+):
+    cast = make_cast(stage=Stage.VOTING)
+    types = award_types(cast.province)
+    rule(cast.year, types["co-thanh-pho"], quota_count=1, threshold_base="ballots")
+    council = [cast.council] + [
+        make_user(f"hoidong{i}", province=cast.province, unit=cast.head, roles=[Role.COUNCIL_MEMBER])
+        for i in (1, 2)
+    ]
+    poll = open_poll(
+        cast.year,
+        types["co-thanh-pho"],
+        candidates=[cast.unit_a, cast.unit_b],
+        voters=council,
+        actor=cast.secretary,
+        kind=ElectorateKind.COUNCIL,
+    )
+
+    receipts = []
+    for n, member in enumerate(council):
+        context, phone = _phone_page(browser, live_server)
+        login(phone, member.username)
+        phone.goto(live_server.url + "/awards/ballots/")
+        phone.get_by_role("link", name=re.compile(r"^Bỏ phiếu")).click()
+        expect(phone.get_by_role("heading", name=f"Phiếu bầu: {poll.title}")).to_be_visible()
+        if n == 0:
+            assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            assert_accessible(phone, "awards-ballot-phone")
+        choice = "Huyện Thủy Nguyên" if n == 2 else "Huyện Vĩnh Bảo"
+        phone.get_by_label(choice).check()
+        phone.get_by_role("button", name="Tiếp tục").click()
+        assert choice in phone.locator("main").inner_text()
+        if n == 0:
+            assert_accessible(phone, "awards-ballot-confirm-phone")
+        phone.get_by_role("button", name="Xác nhận và bỏ phiếu").click()
+        expect(phone.get_by_role("heading", name="Bạn đã bỏ phiếu")).to_be_visible()
+        receipts.append(phone.locator("#receipt-code").inner_text())
+        if n == 0:
+            assert_accessible(phone, "awards-ballot-receipt-phone")
+            phone.goto(live_server.url + "/awards/receipt/")
+            phone.get_by_label("Mã biên nhận").fill(receipts[0])
+            phone.get_by_role("button", name="Kiểm tra").click()
+            assert "đã được ghi nhận" in phone.locator("main").inner_text()
+        context.close()
+    assert len(set(receipts)) == 3
+    assert Participation.objects.filter(poll=poll).count() == Ballot.objects.filter(poll=poll).count() == 3
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, cast.secretary.username)
+    page.goto(live_server.url + f"/awards/polls/{poll.pk}/")
+    assert "3 trên 3 người đã bỏ phiếu" in page.locator("#turnout").inner_text()
+    assert "Số phiếu" not in page.locator("main").inner_text()
+    assert_accessible(page, "awards-poll-open-secretary")
+    page.get_by_role("button", name="Đóng và kiểm phiếu").click()
+    page.get_by_role("button", name="Công bố kết quả").click()
+    main = page.locator("main").inner_text()
+    assert "Đã công bố" in main and "được đề nghị" in main
+    assert_accessible(page, "awards-poll-published")
+
+    page.goto(live_server.url + f"/awards/years/{cast.year.pk}/dossier/")
+    page.get_by_label("Ngày họp").fill("2026-12-20")
+    page.get_by_label("Địa điểm họp").fill("Hội trường UBND huyện Cát Hải")
+    page.get_by_label("Người chủ trì", exact=True).fill("Hoàng Văn Hải")
+    page.get_by_label("Thư ký cuộc họp").fill("Nguyễn Thị Thư")
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_role("button", name="Biên bản cuộc họp (PDF)").click()
+    # the link text comes from the shared documents/_status.html (not translated at the time of writing)
+    link = page.get_by_role("link", name=re.compile(r"(Tải về|Tải xuống|Download) Biên bản họp bình xét"))
+    link.wait_for(timeout=90000)
+    assert_accessible(page, "awards-dossier")
+    with page.expect_download() as info:
+        link.click()
+    path = pdfcheck.save(open(info.value.path(), "rb").read(), "awards-minutes-browser.pdf")
+    pdfcheck.assert_decree30_layout(path)
+    text = " ".join(pdfcheck.text(path).split())
+    assert "Huyện Vĩnh Bảo" in text and "Đề nghị" in text and "Hoàng Văn Hải" in text
