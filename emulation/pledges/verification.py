@@ -54,3 +54,17 @@ def check_copy(version, data):
     return Report(
         True, _("Intact copy: %(n)s valid signature(s), nothing changed since.") % {"n": len(checks)}, checks
     )
+
+
+def stored_state(version, signatures):
+    """Cheap check for the public page: the stored file is byte for byte the one the last
+    signature produced (the full cryptographic check runs on an uploaded copy)."""
+    last = signatures[-1] if signatures else None
+    if last is None:
+        return None
+    from .services import current_pdf
+
+    data = current_pdf(version)
+    if data is not None and hashlib.sha256(data).hexdigest() == last.file_sha256:
+        return Report(True, _("The stored file is exactly the one produced by the last signature."))
+    return Report(False, _("The stored file differs from the one produced by the last signature."))

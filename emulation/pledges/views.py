@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from .forms import (
     VerifyUploadForm,
 )
 from .models import Pledge, PledgeState, PledgeVersion, Registration, SignatureState
-from .verification import check_copy
+from .verification import check_copy, stored_state
 
 MAX_UPLOAD = 30 * 1024 * 1024
 
@@ -308,10 +308,7 @@ def verify(request, code):
             report = check_copy(version, form.cleaned_data["file"].read())
         else:
             messages.error(request, _("Choose a PDF file (at most 30 MB)."))
-    stored = None
-    current = services.current_pdf(version) if signatures else None
-    if current is not None:
-        stored = check_copy(version, current)
+    stored = stored_state(version, signatures)
     return render(
         request,
         "pledges/verify.html",
@@ -325,7 +322,3 @@ def verify(request, code):
             "member_count": pledge.cluster_year.memberships.count(),
         },
     )
-
-
-def _forbid():
-    raise PermissionDenied

@@ -127,7 +127,7 @@ def test_public_verification_page_and_upload_check(client, signed_setup):
     sign_in_process(version, cast.leader_a)
     url = reverse("pledges:verify", args=[version.code])
     page = client.get(url).content.decode()
-    assert "1/3 thành viên đã ký" in page and "Bản nguyên vẹn" in page
+    assert "1/3 thành viên đã ký" in page and "Tệp lưu trên hệ thống đúng là tệp" in page
     data = _signed_bytes(version)
     ok = client.post(url, {"file": SimpleUploadedFile("ban.pdf", data, "application/pdf")}).content.decode()
     assert "Bản nguyên vẹn: 1 chữ ký hợp lệ" in ok
@@ -206,3 +206,33 @@ def test_imported_pkcs12_certificate_is_used_for_signing(signed_setup):
     services.unit_certificate_import(unit=cast.unit_a, data=p12, password="mk-123", actor=cast.leader_a)
     sig = sign_in_process(version, cast.leader_a)
     assert sig.certificate_sha256 == crypto.fingerprint(cert)
+
+
+def test_verification_page_reports_a_stored_file_changed_on_disk(client, signed_setup):
+    cast, version = signed_setup
+    sign_in_process(version, cast.leader_a)
+    doc = Document.objects.get(key=services.signed_document_key(version))
+    tampered = _tamper(services.current_pdf(version), 1000)
+    with open(doc.file.path, "wb") as f:
+        f.write(tampered)
+    page = client.get(reverse("pledges:verify", args=[version.code])).content.decode()
+    assert "Tệp lưu trên hệ thống khác với tệp" in page
+
+
+@pytest.mark.parametrize("n_members", [3, 15])
+def test_pledge_page_query_count_is_constant(client, django_assert_num_queries, n_members):
+    from clusters.models import Role
+    from tests.factories import make_user, make_year
+
+    cy, units = make_year(n_members=n_members)
+    services.authority_create(province=cy.cluster.province)
+    secretary = make_user("sec", province=cy.cluster.province, unit=units[0], roles=[Role.CLUSTER_SECRETARY])
+    version = finalised(cy, secretary)
+    render_in_process(version)
+    for unit in units[:2]:
+        sign_in_process(
+            version, make_user(f"l{unit.pk}", province=unit.province, unit=unit, roles=[Role.UNIT_LEADER])
+        )
+    client.force_login(secretary)
+    with django_assert_num_queries(16):
+        assert client.get(reverse("pledges:pledge", args=[cy.pk])).status_code == 200
