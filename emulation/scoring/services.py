@@ -417,7 +417,8 @@ def registered_target(cluster_year, unit, key):
     except ImportError:
         return None
     try:
-        value = pledged(cluster_year, unit, key)
+        with transaction.atomic():  # a savepoint: a failure in the other app must not poison ours
+            value = pledged(cluster_year, unit, key)
     except Exception:  # noqa: BLE001 - another app's bug must not block scoring; the fallback applies
         return None
     return parse_decimal(value, places=None) if value is not None else None

@@ -203,14 +203,15 @@ def test_ranking_export_xlsx(client, sc):
     )
 
 
-def test_pledges_target_is_used_when_registered(sc, monkeypatch):
-    """The registered target comes from the pledges app when it has one (else the fallback applies)."""
-    import sys
-    import types
+def test_pledges_registered_target_is_used_before_the_fallbacks(sc):
+    """The target registered in the pledges app wins over the criterion's default (200)."""
+    from emulation.pledges.models import Registration, RegistrationTarget
 
-    module = types.ModuleType("emulation.pledges.selectors")
-    module.registered_target = lambda cy, unit, key: Decimal("300") if key == "thu-ngan-sach" else None
-    monkeypatch.setitem(sys.modules, "emulation.pledges.selectors", module)
+    reg = Registration.objects.create(cluster_year=sc.year, unit=sc.unit_a)
+    RegistrationTarget.objects.create(registration=reg, key="thu-ngan-sach", name="Thu ngân sách", value=Decimal("300"))
     s = score_all(sc, sc.unit_a, sc.staff_a, {sc.criteria.c22: "150"})
     entry = ScoreEntry.objects.get(sheet=s, criterion=sc.criteria.c22)
     assert (entry.target, entry.self_points) == (Decimal("300"), Decimal("5.00"))
+    # Unit B registered nothing: the criterion's default target applies.
+    s = score_all(sc, sc.unit_b, sc.staff_b, {sc.criteria.c22: "150"})
+    assert ScoreEntry.objects.get(sheet=s, criterion=sc.criteria.c22).target == Decimal("200")

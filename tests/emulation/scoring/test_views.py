@@ -170,3 +170,17 @@ def test_sheet_history_is_visible_on_the_row(client, sc):
     client.force_login(sc.staff_a)
     html = client.get(sheet_url(sc, sc.unit_a)).content.decode()
     assert "Thiếu minh chứng" in html and "Lịch sử (2 thay đổi)" in html
+
+
+def test_year_page_links_and_home_todos(client, sc):
+    client.force_login(sc.staff_a)
+    html = client.get(reverse("clusters:year_detail", args=[sc.year.pk])).content.decode()
+    assert reverse("scoring:criteria", args=[sc.year.pk]) in html
+    assert reverse("scoring:sheet", args=[sc.year.pk, sc.unit_a.pk]) in html
+    assert reverse("scoring:ranking", args=[sc.year.pk]) in html
+    assert f'href="{reverse("scoring:overview", args=[sc.year.pk])}"' not in html
+    home = client.get("/").content.decode()
+    assert "Tự chấm điểm đơn vị và nộp kết quả" in home
+    client.force_login(sc.secretary)
+    html = client.get(reverse("clusters:year_detail", args=[sc.year.pk])).content.decode()
+    assert f'href="{reverse("scoring:overview", args=[sc.year.pk])}"' in html
