@@ -3,7 +3,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format worker beat web messages bench clean
+.PHONY: install run test lint format worker beat web messages bench drills clean
 
 install:
 	@scripts/install-deps.sh
@@ -35,6 +35,10 @@ worker:
 
 beat:
 	$(UV) run celery -A emulation beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+# Fault drills on loopback: worker killed, broker down, database connections dropped, double-clicks.
+drills: install
+	$(UV) run python -m bench.drills
 
 # Refresh the translation catalogues after changing user-facing strings.
 messages:

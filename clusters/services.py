@@ -159,8 +159,12 @@ def membership_set_role(*, membership, role, actor):
 
 
 @transaction.atomic
-def stage_advance(*, cluster_year, actor):
+def stage_advance(*, cluster_year, actor, from_stage=None):
+    """Move the year one stage forward. `from_stage` is the stage the person saw: a second click
+    (or a stale page) finds the year already moved and changes nothing."""
     cy = _lock_year(cluster_year)
+    if from_stage is not None and from_stage != cy.stage:
+        raise ValidationError(_("The year has already moved on to: %(stage)s.") % {"stage": cy.get_stage_display()})
     idx = STAGE_ORDER.index(cy.stage)
     if idx == len(STAGE_ORDER) - 1:
         raise ValidationError(_("This year is already closed."))
@@ -181,11 +185,13 @@ def stage_advance(*, cluster_year, actor):
 
 
 @transaction.atomic
-def stage_revert(*, cluster_year, actor, reason):
+def stage_revert(*, cluster_year, actor, reason, from_stage=None):
     """Province admin only (checked by the view): move a year one stage back, with a reason."""
     if not (reason or "").strip():
         raise ValidationError(_("A reason is required to move a year back."))
     cy = _lock_year(cluster_year)
+    if from_stage is not None and from_stage != cy.stage:
+        raise ValidationError(_("The year has already moved on to: %(stage)s.") % {"stage": cy.get_stage_display()})
     idx = STAGE_ORDER.index(cy.stage)
     if idx == 0:
         raise ValidationError(_("This year is still in set-up."))

@@ -9,7 +9,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="core.ping")
+@app.task(name="core.ping", ignore_result=False)
 def ping(value=None):
     """Trivial round trip used by /healthz and the worker tests."""
     return {"pong": value}

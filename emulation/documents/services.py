@@ -4,31 +4,36 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
+from django.utils.translation import gettext_lazy as _lazy
+
+from emulation import queue
 
 from . import registry
 from .models import Document, DocumentState
 
 log = logging.getLogger(__name__)
-STALE_AFTER = timedelta(minutes=5)
+STALE_AFTER = timedelta(seconds=settings.DOCUMENT_STALE_SECONDS)
 MAX_ATTEMPTS = 3
+
+
+QUEUE_DOWN = _lazy("The job queue is unavailable right now. Please try again in a few minutes.")
 
 
 def _enqueue(document_id):
     from .tasks import render_document
 
-    try:
-        render_document.delay(document_id=document_id)
-    except BrokerError:
-        log.exception("broker unavailable for document %s", document_id)
+    def mark_failed():
         Document.objects.filter(pk=document_id, state=DocumentState.QUEUED).update(
-            state=DocumentState.FAILED,
-            message=_("The job queue is unavailable right now. Please try again in a few minutes."),
+            state=DocumentState.FAILED, message=str(QUEUE_DOWN)
         )
+
+    queue.send(render_document, on_failure=mark_failed, document_id=document_id)
 
 
 @transaction.atomic
@@ -102,13 +107,20 @@ def render_now(document_id):
 
 
 def requeue_stale(now=None):
-    """Documents left running by a dead worker: queue them again, or fail after MAX_ATTEMPTS."""
+    """Documents left running by a dead worker (or queued but never picked up): queue them
+    again, or fail them after MAX_ATTEMPTS with a message the user sees."""
     now = now or timezone.now()
-    stale = list(Document.objects.filter(state=DocumentState.RUNNING, started_at__lt=now - STALE_AFTER))
+    cutoff = now - STALE_AFTER
+    stale = list(
+        Document.objects.filter(
+            Q(state=DocumentState.RUNNING, started_at__lt=cutoff)
+            | Q(state=DocumentState.QUEUED, requested_at__lt=cutoff)
+        )
+    )
     for doc in stale:
         with transaction.atomic():
             doc = Document.objects.select_for_update().get(pk=doc.pk)
-            if doc.state != DocumentState.RUNNING:
+            if not doc.is_pending:
                 continue
             doc.attempts += 1
             if doc.attempts >= MAX_ATTEMPTS:
@@ -116,7 +128,7 @@ def requeue_stale(now=None):
                 doc.message = _("The document could not be rendered after several attempts.")
                 doc.save()
                 continue
-            doc.state, doc.progress = DocumentState.QUEUED, 0
+            doc.state, doc.progress, doc.requested_at = DocumentState.QUEUED, 0, now
             doc.save()
             transaction.on_commit(lambda pk=doc.pk: _enqueue(pk))
     return len(stale)

@@ -132,3 +132,12 @@ def test_copying_a_year_twice_is_refused(cast):
     with pytest.raises(ValidationError):
         services.cluster_year_create(cluster=cast.cluster, year=cast.year.year, actor=cast.admin)
     assert ClusterFactory  # factories import is used by other tests
+
+
+def test_a_second_click_on_next_stage_changes_nothing(cast):
+    services.stage_advance(cluster_year=cast.year, actor=cast.admin, from_stage="setup")
+    with pytest.raises(ValidationError):
+        services.stage_advance(cluster_year=cast.year, actor=cast.admin, from_stage="setup")
+    cast.year.refresh_from_db()
+    assert cast.year.stage == "registration"
+    assert AuditEvent.objects.filter(action="stage.advanced").count() == 1
