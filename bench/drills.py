@@ -122,7 +122,8 @@ def drill_broker_down(stack, admin, cy):
     check(
         name,
         d.state == "failed" and "Hàng đợi" in text,
-        f"a job requested now: HTTP {status} in {elapsed:.1f} s, state {d.state}, the page says: {d.message!r}",
+        f"a job requested now: HTTP {status} in {elapsed:.1f} s, state {d.state}, "
+        f"the page says: {d.message!r}",
     )
     stack.start_redis()
     say(name, "did", "started Redis again (the web server was not restarted)")
@@ -143,7 +144,8 @@ def drill_database_drop(stack, admin, cy):
     admin.get("/")
     with psycopg.connect(stack.env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         killed = conn.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
             [stack.db_name],
         ).fetchone()[0]
     say(name, "did", f"terminated {killed} server connections of the application")

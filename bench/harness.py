@@ -193,7 +193,7 @@ class Session:
 
     def request(self, method, path, data=None, headers=None):
         body = urllib.parse.urlencode(data or {}, doseq=True).encode() if method == "POST" else None
-        req = urllib.request.Request(self.base + path, data=body, method=method)
+        req = urllib.request.Request(self.base + path, data=body, method=method)  # noqa: S310 - loopback only
         req.add_header("X-CSRFToken", self._csrf())
         req.add_header("Referer", self.base + "/")
         for k, v in (headers or {}).items():
