@@ -68,6 +68,25 @@ class UserAdmin(BaseUserAdmin):
     )
     inlines = [UserRoleInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A province admin must not be able to grant more than they have.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [
+            "is_superuser",
+            "is_staff",
+            "groups",
+            "user_permissions",
+            "province",
+            "last_login",
+            "date_joined",
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.province_id = request.user.province_id
+        super().save_model(request, obj, form, change)
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.filter(province_id=request.user.province_id)

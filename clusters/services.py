@@ -164,7 +164,9 @@ def stage_advance(*, cluster_year, actor, from_stage=None):
     (or a stale page) finds the year already moved and changes nothing."""
     cy = _lock_year(cluster_year)
     if from_stage is not None and from_stage != cy.stage:
-        raise ValidationError(_("The year has already moved on to: %(stage)s.") % {"stage": cy.get_stage_display()})
+        raise ValidationError(
+            _("The year has already moved on to: %(stage)s.") % {"stage": cy.get_stage_display()}
+        )
     idx = STAGE_ORDER.index(cy.stage)
     if idx == len(STAGE_ORDER) - 1:
         raise ValidationError(_("This year is already closed."))
@@ -191,7 +193,9 @@ def stage_revert(*, cluster_year, actor, reason, from_stage=None):
         raise ValidationError(_("A reason is required to move a year back."))
     cy = _lock_year(cluster_year)
     if from_stage is not None and from_stage != cy.stage:
-        raise ValidationError(_("The year has already moved on to: %(stage)s.") % {"stage": cy.get_stage_display()})
+        raise ValidationError(
+            _("The year has already moved on to: %(stage)s.") % {"stage": cy.get_stage_display()}
+        )
     idx = STAGE_ORDER.index(cy.stage)
     if idx == 0:
         raise ValidationError(_("This year is still in set-up."))

@@ -238,7 +238,9 @@ def membership_remove(request, pk):
 def stage_advance(request, pk):
     cy = year_for(request, pk, "clusters.advance_stage")
     try:
-        cy = services.stage_advance(cluster_year=cy, actor=request.user, from_stage=request.POST.get("from_stage"))
+        cy = services.stage_advance(
+            cluster_year=cy, actor=request.user, from_stage=request.POST.get("from_stage")
+        )
         messages.success(request, _("The year moved to: %(stage)s.") % {"stage": cy.get_stage_display()})
     except ValidationError as exc:
         _error(request, exc)
@@ -254,8 +256,12 @@ def stage_revert(request, pk):
         messages.error(request, _("A reason is required to move a year back."))
         return redirect("clusters:year_detail", pk=cy.pk)
     try:
-        cy = services.stage_revert(cluster_year=cy, actor=request.user, reason=form.cleaned_data["reason"],
-                                   from_stage=request.POST.get("from_stage"))
+        cy = services.stage_revert(
+            cluster_year=cy,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            from_stage=request.POST.get("from_stage"),
+        )
         messages.success(request, _("The year moved back to: %(stage)s.") % {"stage": cy.get_stage_display()})
     except ValidationError as exc:
         _error(request, exc)
