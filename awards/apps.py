@@ -14,3 +14,10 @@ class AwardsConfig(AppConfig):
 
         TODO_PROVIDERS.append(todos)
         YEAR_LINK_PROVIDERS.append(year_links)
+        # a year leaves the voting stage only when every poll is counted and published
+        from clusters.models import Stage
+        from clusters.services import STAGE_EXIT_GUARDS
+
+        from .selectors import voting_unfinished
+
+        STAGE_EXIT_GUARDS[Stage.VOTING].append(voting_unfinished)

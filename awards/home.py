@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusters.home import Todo
-from clusters.models import Stage
+from clusters.models import Role, Stage
 
 from . import selectors
 
@@ -12,10 +12,20 @@ from . import selectors
 def todos(user, cluster_year):
     if not user.is_authenticated:
         return []
-    return [
+    items = [
         Todo(_("Vote: %(poll)s") % {"poll": p.title}, reverse("awards:vote", args=[p.pk]), p.closes_at)
         for p in selectors.open_polls_for_voter(user, cluster_year)
     ]
+    if user.has_role(Role.CLUSTER_SECRETARY) and user.has_perm("awards.manage_polls", cluster_year):
+        items.extend(
+            Todo(
+                _("Close and count: %(poll)s") % {"poll": p.title},
+                reverse("awards:poll", args=[p.pk]),
+                p.closes_at,
+            )
+            for p in selectors.polls_to_close(cluster_year)
+        )
+    return items
 
 
 def year_links(user, cluster_year):
@@ -25,4 +35,7 @@ def year_links(user, cluster_year):
         "awards.manage_rules", cluster_year
     ):
         return []
-    return [(_("Review and awards"), reverse("awards:year", args=[cluster_year.pk]))]
+    return [
+        (_("Review and awards"), reverse("awards:year", args=[cluster_year.pk])),
+        (_("Awards of every year"), reverse("awards:cluster", args=[cluster_year.cluster_id])),
+    ]

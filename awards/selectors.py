@@ -232,3 +232,31 @@ def awards_by_year(cluster):
         .select_related("cluster_year", "award_type", "decision")
         .order_by("-cluster_year__year", "award_type__precedence", "unit_name")
     )
+
+
+def polls_to_close(cluster_year):
+    """Open polls of the year whose window has ended (the secretary should close and count them)."""
+    return list(
+        Poll.objects.filter(
+            cluster_year=cluster_year, status=PollStatus.OPEN, closes_at__lte=timezone.now()
+        ).order_by("closes_at")
+    )
+
+
+def voting_unfinished(cluster_year):
+    """Why the year cannot leave the voting stage yet, or None."""
+    polls = list(
+        Poll.objects.filter(cluster_year=cluster_year)
+        .select_related("award_type")
+        .prefetch_related("candidates", "runoffs")
+    )
+    for p in polls:
+        if p.status == PollStatus.OPEN:
+            return _("The poll “%(poll)s” is still open.") % {"poll": p.title}
+        if p.flagged:
+            return _("The count of the poll “%(poll)s” is flagged.") % {"poll": p.title}
+        if p.status != PollStatus.PUBLISHED:
+            return _("The result of the poll “%(poll)s” is not published yet.") % {"poll": p.title}
+        if p.runoff_seats and any(c.tied for c in p.candidates.all()) and not p.runoffs.all():
+            return _("The tie in the poll “%(poll)s” needs a run-off.") % {"poll": p.title}
+    return None

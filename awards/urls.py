@@ -6,6 +6,7 @@ app_name = "awards"
 urlpatterns = [
     path("types/", views.award_types, name="types"),
     path("types/<int:pk>/", views.award_type_edit, name="type_edit"),
+    path("clusters/<int:pk>/", views.cluster_awards, name="cluster"),
     path("years/<int:pk>/", views.year_awards, name="year"),
     path("years/<int:pk>/rules/<int:type_pk>/", views.rule_edit, name="rule_edit"),
     path("years/<int:pk>/polls/new/", views.poll_create, name="poll_create"),

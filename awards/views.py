@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusters.access import require, year_for
+from clusters.access import province_object, require, year_for
 from clusters.audit import history_for
-from clusters.models import Role, User
+from clusters.models import Cluster, Role, User
 from emulation.documents.models import Document
 
 from . import documents, selectors, services
@@ -32,6 +32,24 @@ from .models import AwardRule, AwardType, Dossier, ElectorateKind, Nomination, P
 def _error(request, exc):
     for msg in exc.messages:
         messages.error(request, msg)
+
+
+def _action_labels():
+    return {
+        "poll.opened": _("poll opened"),
+        "poll.voted": _("voted"),
+        "poll.closed": _("poll closed and counted"),
+        "poll.published": _("result published"),
+        "poll.runoff_opened": _("run-off opened"),
+    }
+
+
+def _labelled(events):
+    labels = _action_labels()
+    events = list(events)
+    for e in events:
+        e.label = labels.get(e.action, e.action)
+    return events
 
 
 def _poll_for(request, pk, perm="awards.view_poll"):
@@ -310,6 +328,21 @@ def poll_runoff(request, pk):
     return redirect("awards:poll", pk=poll.pk)
 
 
+@login_required
+def cluster_awards(request, pk):
+    """The awards of each year of a cluster (nominations and the province's decisions)."""
+    cluster = province_object(request, Cluster, pk=pk)
+    require(request.user, "clusters.view_cluster", cluster)
+    years = {}
+    for n in selectors.awards_by_year(cluster):
+        years.setdefault(n.cluster_year.year, []).append(n)
+    return render(
+        request,
+        "awards/cluster_awards.html",
+        {"cluster": cluster, "years": sorted(years.items(), reverse=True)},
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Voting
 
@@ -402,6 +435,7 @@ def dossier(request, pk):
                 _error(request, exc)
     nominations = selectors.nominations_for_year(cy)
     for n in nominations:
+        n.cluster_year = cy  # the permission rules then use the year already loaded
         n.can_upload = user.has_perm("awards.upload_report", n) and not (record and record.submitted_at)
     return render(
         request,
