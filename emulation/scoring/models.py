@@ -42,6 +42,15 @@ class CriteriaTable(models.Model):
         related_name="+",
         verbose_name=_("tie-break criterion"),
     )
+    reviewer_unit = models.ForeignKey(
+        "clusters.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewer unit"),
+        help_text=_("A member unit that cross-checks the scores besides the head's secretary."),
+    )
     locked = models.BooleanField(_("scores locked"), default=False)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     locked_by = models.ForeignKey(

@@ -20,13 +20,19 @@ def _year(obj):
     return getattr(obj, "cluster_year", None)
 
 
-def _locked(cy):
+def _table(cy):
+    """The year's criteria table (or False), cached on the instance: one query per request."""
     table = getattr(cy, "_scoring_table", None)
     if table is None:
         from .models import CriteriaTable
 
         table = CriteriaTable.objects.filter(cluster_year=cy).first()
         cy._scoring_table = table or False
+    return table
+
+
+def _locked(cy):
+    table = _table(cy)
     return bool(table and table.locked)
 
 
@@ -40,6 +46,18 @@ def is_admin_of_year(user, obj):
 def is_secretary(user, obj):
     cy = _year(obj)
     return cy is not None and is_secretary_of_year(user, cy)
+
+
+@rules.predicate
+def is_assigned_reviewer(user, obj):
+    """Staff (or the secretary) of the reviewer unit the year assigned."""
+    cy = _year(obj)
+    if cy is None or not _same_province(user, cy) or user.unit_id is None:
+        return False
+    if not (user.has_role(Role.UNIT_STAFF) or user.has_role(Role.CLUSTER_SECRETARY)):
+        return False
+    table = _table(cy)
+    return bool(table and table.reviewer_unit_id == user.unit_id)
 
 
 @rules.predicate
@@ -104,13 +122,23 @@ rules.add_perm("scoring.view_criteria", view_year)
 rules.add_perm("scoring.edit_criteria", is_admin_of_year | (is_secretary & table_not_frozen))
 rules.add_perm(
     "scoring.view_sheet",
-    is_admin_of_year | is_secretary | is_council | is_own_unit | is_member_and_sheet_submitted,
+    is_admin_of_year
+    | is_secretary
+    | is_assigned_reviewer
+    | is_council
+    | is_own_unit
+    | is_member_and_sheet_submitted,
 )
 rules.add_perm("scoring.self_score", is_staff_of_own_unit & sheet_is_draft & scoring_open)
 rules.add_perm("scoring.submit_sheet", is_staff_of_own_unit & sheet_is_draft & scoring_open)
-# Review: the head's secretary while the year is not locked; the province admin at any time.
-rules.add_perm("scoring.review", is_admin_of_year | (is_secretary & in_scoring_stage & year_not_locked))
+# Review: the head's secretary or the assigned reviewer unit while scoring is open and not locked;
+# the province admin at any time.
+rules.add_perm(
+    "scoring.review",
+    is_admin_of_year | ((is_secretary | is_assigned_reviewer) & in_scoring_stage & year_not_locked),
+)
 rules.add_perm("scoring.lock", is_admin_of_year | is_secretary)
 rules.add_perm("scoring.unlock", is_admin_of_year)
-rules.add_perm("scoring.view_overview", is_admin_of_year | is_secretary | is_council)
+rules.add_perm("scoring.view_overview", is_admin_of_year | is_secretary | is_assigned_reviewer | is_council)
+rules.add_perm("scoring.assign_reviewer", is_admin_of_year | (is_secretary & year_not_locked))
 rules.add_perm("scoring.view_ranking", view_year)

@@ -27,7 +27,7 @@ _DEC = DecimalField(max_digits=12, decimal_places=2)
 
 def table_of(cluster_year):
     return (
-        CriteriaTable.objects.select_related("tie_break_criterion", "locked_by")
+        CriteriaTable.objects.select_related("tie_break_criterion", "locked_by", "reviewer_unit")
         .filter(cluster_year=cluster_year)
         .first()
     )

@@ -712,6 +712,26 @@ def eligibility_set(*, sheet, ineligible, reason, actor):
 
 
 @transaction.atomic
+def reviewer_set(*, cluster_year, unit, actor):
+    """Assign (or with unit=None remove) the member unit that cross-checks the scores."""
+    table = _locked_table(cluster_year)
+    _require(actor, "scoring.assign_reviewer", cluster_year)
+    if unit is not None and unit.pk not in _member_ids(cluster_year):
+        raise ValidationError(_("The reviewer unit must be a member of the year."))
+    old = table.reviewer_unit_id
+    table.reviewer_unit = unit
+    table.save(update_fields=["reviewer_unit"])
+    audit.record(
+        actor=actor,
+        action="reviewer.set",
+        obj=table,
+        province_id=_province(cluster_year),
+        data={"old": old, "new": getattr(unit, "pk", None)},
+    )
+    return table
+
+
+@transaction.atomic
 def scores_lock(*, cluster_year, actor):
     table = _locked_table(cluster_year)
     _require(actor, "scoring.lock", cluster_year)

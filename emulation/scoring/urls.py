@@ -16,6 +16,7 @@ urlpatterns = [
     path("year/<int:pk>/criteria.xlsx", views.criteria_export, name="criteria_export"),
     path("year/<int:pk>/", views.overview, name="overview"),
     path("year/<int:pk>/lock/", views.lock, name="lock"),
+    path("year/<int:pk>/reviewer/", views.reviewer, name="reviewer"),
     path("year/<int:pk>/unlock/", views.unlock, name="unlock"),
     path("year/<int:pk>/ranking/", views.ranking, name="ranking"),
     path("year/<int:pk>/ranking.xlsx", views.ranking_export, name="ranking_export"),

@@ -514,9 +514,30 @@ def overview(request, pk):
             "rows": selectors.year_overview(cy),
             "can_lock": request.user.has_perm("scoring.lock", cy) and not (table and table.locked),
             "can_unlock": request.user.has_perm("scoring.unlock", cy) and bool(table and table.locked),
+            "can_assign": request.user.has_perm("scoring.assign_reviewer", cy),
             "history": selectors.table_history(table) if table else [],
         },
     )
+
+
+@login_required
+@require_POST
+def reviewer(request, pk):
+    cy = year_for(request, pk, "scoring.assign_reviewer")
+    unit = None
+    if request.POST.get("unit"):
+        membership = Membership.objects.filter(cluster_year=cy, unit_id=request.POST["unit"]).select_related(
+            "unit"
+        )
+        unit = getattr(membership.first(), "unit", None)
+        if unit is None:
+            raise Http404
+    try:
+        services.reviewer_set(cluster_year=cy, unit=unit, actor=request.user)
+        messages.success(request, _("Reviewer unit saved."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("scoring:overview", pk=cy.pk)
 
 
 @login_required

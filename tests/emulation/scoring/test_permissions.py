@@ -187,3 +187,31 @@ def test_unit_outside_the_year_is_404(client, sc):
         reverse("scoring:sheet", args=[sc.year.pk, sc.other_units[0].pk])
     )
     assert response.status_code == 404
+
+
+def test_assigned_reviewer_unit_can_cross_check(client, sc):
+    """Unit B is assigned as reviewer: its staff may adjust A's scores; before that they may not."""
+    services.self_score_save(
+        sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, value="5", actor=sc.staff_a
+    )
+    post = {"reviewed": "4", "reason": "Đối chiếu minh chứng"}
+    target = url("review_save", sc, sc.unit_a, sc.criteria.c11)
+    assert as_user(client, sc.staff_b).post(target, post, HTTP_HX_REQUEST="true").status_code == 403
+    as_user(client, sc.staff_a)
+    assert (
+        client.post(reverse("scoring:reviewer", args=[sc.year.pk]), {"unit": sc.unit_b.pk}).status_code == 403
+    )
+    response = as_user(client, sc.secretary).post(
+        reverse("scoring:reviewer", args=[sc.year.pk]), {"unit": sc.unit_b.pk}
+    )
+    assert response.status_code == 302
+    from emulation.scoring.models import CriteriaTable
+
+    assert CriteriaTable.objects.get(cluster_year=sc.year).reviewer_unit == sc.unit_b
+    assert as_user(client, sc.staff_b).post(target, post, HTTP_HX_REQUEST="true").status_code == 200
+    assert client.get(reverse("scoring:overview", args=[sc.year.pk])).status_code == 200
+    from emulation.scoring.models import ScoreEntry
+
+    assert ScoreEntry.objects.get(criterion=sc.criteria.c11).reviewed_points == 4
+    with pytest.raises(Exception):  # a unit outside the year cannot be assigned
+        services.reviewer_set(cluster_year=fresh(sc.year), unit=sc.other_units[0], actor=sc.admin)

@@ -179,7 +179,7 @@ def test_overview_page_query_count_is_constant(client, sc, django_assert_num_que
     client.force_login(sc.secretary)
     url = reverse("scoring:overview", args=[sc.year.pk])
     client.get(url)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
 
 
@@ -208,7 +208,9 @@ def test_pledges_registered_target_is_used_before_the_fallbacks(sc):
     from emulation.pledges.models import Registration, RegistrationTarget
 
     reg = Registration.objects.create(cluster_year=sc.year, unit=sc.unit_a)
-    RegistrationTarget.objects.create(registration=reg, key="thu-ngan-sach", name="Thu ngân sách", value=Decimal("300"))
+    RegistrationTarget.objects.create(
+        registration=reg, key="thu-ngan-sach", name="Thu ngân sách", value=Decimal("300")
+    )
     s = score_all(sc, sc.unit_a, sc.staff_a, {sc.criteria.c22: "150"})
     entry = ScoreEntry.objects.get(sheet=s, criterion=sc.criteria.c22)
     assert (entry.target, entry.self_points) == (Decimal("300"), Decimal("5.00"))
