@@ -1,6 +1,7 @@
 """The permission matrix of scoring, through the views (404 another province, 403 forbidden)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from emulation.scoring import services
@@ -213,5 +214,5 @@ def test_assigned_reviewer_unit_can_cross_check(client, sc):
     from emulation.scoring.models import ScoreEntry
 
     assert ScoreEntry.objects.get(criterion=sc.criteria.c11).reviewed_points == 4
-    with pytest.raises(Exception):  # a unit outside the year cannot be assigned
+    with pytest.raises(ValidationError):  # a unit outside the year cannot be assigned
         services.reviewer_set(cluster_year=fresh(sc.year), unit=sc.other_units[0], actor=sc.admin)
