@@ -139,3 +139,38 @@ def test_review_by_other_province_is_404(client, cast):
         reverse("pledges:review", args=[cast.year.pk]), {"version": version.pk, "decision": "approve"}
     )
     assert r.status_code == 404
+
+
+def test_year_links_and_todos(cast):
+    from clusters.home import links_for, todos_for
+
+    def mine(user):
+        return [label for label, url in links_for(user, cast.year) if url.startswith("/pledges/")]
+
+    assert mine(cast.secretary) == ["Đăng ký thi đua", "Giao ước"]
+    assert mine(cast.staff_a) == ["Đăng ký của đơn vị", "Giao ước"]
+    assert mine(cast.other) == []
+    assert any("Đăng ký chỉ tiêu" in t.text for t in todos_for(cast.staff_a, cast.year))
+    finalised(cast.year, cast.secretary)
+    cast.year.refresh_from_db()
+    assert any("Ký giao ước" in t.text for t in todos_for(cast.leader_a, cast.year))
+
+
+def test_every_pledge_change_is_audited(cast):
+    from clusters.audit import history_for
+
+    version = finalised(cast.year, cast.secretary)
+    actions = [e.action for e in history_for(version.pledge)]
+    assert actions.count("pledge.approved") == 3
+    assert {"pledge.drafted", "pledge.finalised"} <= set(actions)
+
+
+def test_draft_page_shows_vietnamese_error_and_saves_nothing(client, cast):
+    client.login(username="secretary", password=PASSWORD)
+    response = client.post(
+        reverse("pledges:draft", args=[cast.year.pk]),
+        {"title": "Giao ước", "articles": "Điều 1.\n\nĐiều 2. ", "place": "Hải Phòng"},
+    )
+    assert response.status_code == 200
+    assert "Giao ước cần có ít nhất một điều." in response.content.decode()
+    assert not hasattr(cast.year, "pledge") or not cast.year.pledge.versions.exists()
