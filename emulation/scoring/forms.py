@@ -54,3 +54,16 @@ class EligibilityForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CriterionEditForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    text = forms.CharField(label=_("Criterion"), widget=forms.Textarea(attrs={"rows": 2}))
+    max_points = forms.CharField(label=_("Maximum points"), max_length=20)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CriterionKind.choices)
+    guidance = forms.CharField(label=_("Guidance"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    target_key = forms.SlugField(label=_("Target key"), required=False)
+    target_value = forms.CharField(label=_("Default target"), required=False, max_length=30)
+    reason = forms.CharField(
+        label=_("Reason for the change (required once scoring has opened)"), required=False
+    )

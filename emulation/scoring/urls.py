@@ -7,6 +7,7 @@ urlpatterns = [
     path("criteria-template.xlsx", views.criteria_template, name="criteria_template"),
     path("year/<int:pk>/criteria/", views.criteria, name="criteria"),
     path("year/<int:pk>/criteria/add/", views.criterion_add, name="criterion_add"),
+    path("year/<int:pk>/criteria/<int:criterion_pk>/edit/", views.criterion_edit, name="criterion_edit"),
     path(
         "year/<int:pk>/criteria/<int:criterion_pk>/delete/", views.criterion_delete, name="criterion_delete"
     ),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters.access import province_object, require, year_for
+from clusters.audit import history_for
 from clusters.models import ClusterYear, Membership
 from emulation.documents.models import Document
 from emulation.documents.services import document_request
@@ -17,8 +18,17 @@ from emulation.documents.services import document_request
 from . import selectors, services, spreadsheets
 from .documents import KIND as RANKING_KIND
 from .documents import document_key as ranking_key
-from .forms import AdjustmentForm, CriterionForm, EligibilityForm, ReasonForm, TieBreakForm, UploadForm
+from .forms import (
+    AdjustmentForm,
+    CriterionEditForm,
+    CriterionForm,
+    EligibilityForm,
+    ReasonForm,
+    TieBreakForm,
+    UploadForm,
+)
 from .models import Adjustment, CriteriaTable, Criterion, CriterionKind, Evidence, ScoreSheet, TieBreak
+from .values import fmt
 
 MAX_ERRORS_SHOWN = 30
 
@@ -115,6 +125,46 @@ def criterion_add(request, pk):
     else:
         messages.error(request, _("Please fill in the code, the text, the maximum points and the kind."))
     return redirect("scoring:criteria", pk=cy.pk)
+
+
+@login_required
+def criterion_edit(request, pk, criterion_pk):
+    cy = year_for(request, pk, "scoring.edit_criteria")
+    criterion = get_object_or_404(
+        Criterion.objects.select_related("table__cluster_year__cluster", "parent"),
+        pk=criterion_pk,
+        table__cluster_year=cy,
+    )
+    form = CriterionEditForm(
+        request.POST or None,
+        initial={
+            "code": criterion.code,
+            "text": criterion.text,
+            "max_points": fmt(criterion.max_points),
+            "kind": criterion.kind,
+            "guidance": criterion.guidance,
+            "target_key": criterion.target_key,
+            "target_value": fmt(criterion.target_value),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_update(criterion=criterion, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Criterion %(code)s saved.") % {"code": form.cleaned_data["code"]})
+            return redirect("scoring:criteria", pk=cy.pk)
+        except ValidationError as exc:
+            _errors(request, exc)
+    return render(
+        request,
+        "scoring/criterion_edit.html",
+        {
+            "year": cy,
+            "criterion": criterion,
+            "form": form,
+            "frozen": cy.stage_index() >= 2,
+            "history": history_for(criterion),
+        },
+    )
 
 
 @login_required

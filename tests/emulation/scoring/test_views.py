@@ -184,3 +184,33 @@ def test_year_page_links_and_home_todos(client, sc):
     client.force_login(sc.secretary)
     html = client.get(reverse("clusters:year_detail", args=[sc.year.pk])).content.decode()
     assert f'href="{reverse("scoring:overview", args=[sc.year.pk])}"' in html
+
+
+def test_province_admin_edits_a_frozen_criterion_with_a_reason(client, sc):
+    from clusters.audit import history_for
+
+    url = reverse("scoring:criterion_edit", args=[sc.year.pk, sc.criteria.c11.pk])
+    client.force_login(sc.secretary)
+    assert client.get(url).status_code == 403
+    client.force_login(sc.admin)
+    data = {"code": "1.1", "text": "Thu ngân sách nhà nước", "max_points": "12,5", "kind": "fixed"}
+    html = client.post(url, data).content.decode()
+    assert "cần nêu lý do" in html
+    response = client.post(url, {**data, "reason": "Quyết định điều chỉnh thang điểm"})
+    assert response.status_code == 302
+    sc.criteria.c11.refresh_from_db()
+    assert (sc.criteria.c11.text, str(sc.criteria.c11.max_points)) == ("Thu ngân sách nhà nước", "12.50")
+    event = history_for(sc.criteria.c11).first()
+    assert event.reason == "Quyết định điều chỉnh thang điểm" and event.data["old"]["max_points"] == "10.00"
+
+
+def test_lowering_a_maximum_below_existing_scores_is_refused(client, sc):
+    services.self_score_save(
+        sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, value="9", actor=sc.staff_a
+    )
+    client.force_login(sc.admin)
+    url = reverse("scoring:criterion_edit", args=[sc.year.pk, sc.criteria.c11.pk])
+    html = client.post(url, {"code": "1.1", "text": "Thu", "max_points": "8", "kind": "fixed", "reason": "x"})
+    assert "cao hơn điểm tối đa mới" in html.content.decode()
+    sc.criteria.c11.refresh_from_db()
+    assert sc.criteria.c11.max_points == 10
