@@ -71,8 +71,9 @@ def review_status(version, members):
 def signature_status(version, members):
     sigs = {}
     if version:
-        for s in version.signatures.exclude(state=SignatureState.FAILED):
-            sigs[s.unit_id] = s
+        for s in version.signatures.order_by("id"):  # a failed attempt shows until a new one exists
+            if s.unit_id not in sigs or s.state != SignatureState.FAILED:
+                sigs[s.unit_id] = s
     for m in members:
         m.signature = sigs.get(m.unit_id)
     return members

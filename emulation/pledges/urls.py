@@ -13,6 +13,7 @@ urlpatterns = [
     path("years/<int:pk>/finalise/", views.pledge_finalise, name="finalise"),
     path("years/<int:pk>/pdf/", views.pledge_pdf, name="pdf"),
     path("years/<int:pk>/sign/", views.pledge_sign, name="sign"),
+    path("years/<int:pk>/signatures/", views.pledge_signatures, name="signatures"),
     path("years/<int:pk>/upload-signed/", views.pledge_upload, name="upload"),
     path("years/<int:pk>/certificate/", views.certificate_import, name="certificate_import"),
     path("verify/<str:code>/", views.verify, name="verify"),

@@ -105,7 +105,9 @@ def pledge_detail(request, pk):
         for d in Document.objects.filter(key__startswith=f"pledge-{version.pk}-v{version.number}-"):
             docs[d.key.rsplit("-", 1)[-1]] = d
     is_final = pledge is not None and pledge.state == PledgeState.FINAL
+    signing_pending = any(m.signature and m.signature.state == SignatureState.QUEUED for m in members)
     my = next((m for m in members if m.unit_id == user.unit_id), None)
+    can_still_sign = my is not None and (my.signature is None or my.signature.state == SignatureState.FAILED)
     context = {
         "year": cy,
         "pledge": pledge,
@@ -117,22 +119,40 @@ def pledge_detail(request, pk):
         "signed_count": sum(1 for m in members if m.signature and m.signature.state == SignatureState.DONE),
         "docs": docs,
         "my": my,
+        "signing_pending": signing_pending,
         "can_draft": user.has_perm("pledges.draft_pledge", cy) and not is_final,
         "can_review": version is not None and not is_final and user.has_perm("pledges.review_pledge", cy),
-        "can_sign": is_final
-        and my is not None
-        and my.signature is None
-        and user.has_perm("pledges.sign_pledge", cy),
-        "can_upload": is_final
-        and my is not None
-        and my.signature is None
-        and user.has_perm("pledges.upload_signed", cy),
+        "can_sign": is_final and can_still_sign and user.has_perm("pledges.sign_pledge", cy),
+        "can_upload": is_final and can_still_sign and user.has_perm("pledges.upload_signed", cy),
         "review_form": ReviewForm(),
         "sign_form": SignForm(),
         "upload_form": UploadSignedForm(),
         "pkcs12_form": Pkcs12Form(),
     }
     return render(request, "pledges/pledge_detail.html", context)
+
+
+@login_required
+def pledge_signatures(request, pk):
+    """htmx partial: the signature table, polled while a signature is being added."""
+    cy = year_for(request, pk, "pledges.view_pledge")
+    pledge = get_object_or_404(Pledge, cluster_year=cy, final_version__isnull=False)
+    members = selectors.signature_status(pledge.final_version, year_memberships(cy))
+    return render(
+        request,
+        "pledges/_signatures.html",
+        {
+            "year": cy,
+            "members": members,
+            "version": pledge.final_version,
+            "signed_count": sum(
+                1 for m in members if m.signature and m.signature.state == SignatureState.DONE
+            ),
+            "signing_pending": any(
+                m.signature and m.signature.state == SignatureState.QUEUED for m in members
+            ),
+        },
+    )
 
 
 @login_required

@@ -236,3 +236,25 @@ def test_pledge_page_query_count_is_constant(client, django_assert_num_queries, 
     client.force_login(secretary)
     with django_assert_num_queries(16):
         assert client.get(reverse("pledges:pledge", args=[cy.pk])).status_code == 200
+
+
+def test_without_province_authority_the_signature_fails_visibly_and_can_be_retried(client, cast):
+    version = finalised(cast.year, cast.secretary)
+    render_in_process(version)
+    failed = sign_in_process(version, cast.leader_a)
+    assert failed.state == SignatureState.FAILED and "chưa có tổ chức cấp chứng thư" in failed.message
+    client.login(username="leader_a", password=PASSWORD)
+    page = client.get(reverse("pledges:pledge", args=[cast.year.pk])).content.decode()
+    assert "chưa có tổ chức cấp chứng thư" in page and "Ký giao ước" in page
+    services.authority_create(province=cast.province)
+    assert sign_in_process(version, cast.leader_a).state == SignatureState.DONE
+    partial = client.get(reverse("pledges:signatures", args=[cast.year.pk])).content.decode()
+    assert "Chữ ký: 1/3" in partial and "hx-get" not in partial
+
+
+def test_signature_table_polls_while_a_signature_is_queued(client, signed_setup):
+    cast, version = signed_setup
+    services.signature_request(version=version, user=cast.leader_a)  # the task is not run here
+    client.login(username="leader_a", password=PASSWORD)
+    partial = client.get(reverse("pledges:signatures", args=[cast.year.pk])).content.decode()
+    assert "hx-get" in partial and "Đang ký" in partial
