@@ -101,13 +101,23 @@ def criteria(request, pk):
             },
         )
         context["upload_form"] = UploadForm()
-        context["previous"] = (
-            CriteriaTable.objects.filter(cluster_year__cluster=cy.cluster, cluster_year__year__lt=cy.year)
-            .select_related("cluster_year")
-            .order_by("-cluster_year__year")
-            .first()
-        )
+        context["sources"] = _copy_sources(cy)
     return render(request, "scoring/criteria.html", context)
+
+
+def _copy_sources(cy):
+    """Tables that can be copied into this year: the cluster's earlier years first (copy forward),
+    then other clusters' tables of the province (a province template). One query."""
+    tables = list(
+        CriteriaTable.objects.filter(
+            cluster_year__cluster__province_id=cy.cluster.province_id, criteria__isnull=False
+        )
+        .exclude(cluster_year=cy)
+        .select_related("cluster_year__cluster", "tie_break_criterion")
+        .distinct()
+        .order_by("-cluster_year__year", "cluster_year__cluster__name")[:50]
+    )
+    return sorted(tables, key=lambda t: (t.cluster_year.cluster_id != cy.cluster_id, -t.cluster_year.year))
 
 
 @login_required
@@ -211,19 +221,14 @@ def tie_break(request, pk):
 @require_POST
 def criteria_copy(request, pk):
     cy = year_for(request, pk, "scoring.edit_criteria")
-    source = (
-        CriteriaTable.objects.filter(cluster_year__cluster=cy.cluster, cluster_year__year__lt=cy.year)
-        .select_related("cluster_year__cluster", "tie_break_criterion")
-        .order_by("-cluster_year__year")
-        .first()
-    )
+    source = next((t for t in _copy_sources(cy) if str(t.pk) == request.POST.get("source")), None)
     if source is None:
         raise Http404
     try:
         services.table_copy(
             source=source, cluster_year=cy, actor=request.user, reason=request.POST.get("reason", "")
         )
-        messages.success(request, _("Last year's table was copied; you can now edit it."))
+        messages.success(request, _("The table was copied; you can now edit it."))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("scoring:criteria", pk=cy.pk)

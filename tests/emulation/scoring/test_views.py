@@ -214,3 +214,27 @@ def test_lowering_a_maximum_below_existing_scores_is_refused(client, sc):
     assert "cao hơn điểm tối đa mới" in html.content.decode()
     sc.criteria.c11.refresh_from_db()
     assert sc.criteria.c11.max_points == 10
+
+
+def test_copy_last_year_or_a_province_template_but_not_another_province(client, sc):
+    from clusters.models import Cluster, ClusterYear
+    from emulation.scoring.models import Criterion
+
+    next_year = ClusterYear.objects.create(cluster=sc.cluster, year=sc.year.year + 1)
+    other_cluster = Cluster.objects.create(province=sc.province, code="khoi-so", name="Khối các sở")
+    template_year = ClusterYear.objects.create(cluster=other_cluster, year=sc.year.year + 1)
+    client.force_login(sc.admin)
+    html = client.get(reverse("scoring:criteria", args=[template_year.pk])).content.decode()
+    assert f"Cụm thi đua Khối huyện – {sc.year.year}" in html
+    source = sc.year.criteria_table
+    response = client.post(reverse("scoring:criteria_copy", args=[template_year.pk]), {"source": source.pk})
+    assert response.status_code == 302
+    assert Criterion.objects.filter(table__cluster_year=template_year).count() == 8
+    # A table of another province is not offered and cannot be posted.
+    from tests.emulation.scoring.conftest import build_table
+
+    build_table(sc.other_year, sc.other)
+    response = client.post(
+        reverse("scoring:criteria_copy", args=[next_year.pk]), {"source": sc.other_year.criteria_table.pk}
+    )
+    assert response.status_code == 404
