@@ -238,3 +238,26 @@ def test_copy_last_year_or_a_province_template_but_not_another_province(client, 
         reverse("scoring:criteria_copy", args=[next_year.pk]), {"source": sc.other_year.criteria_table.pk}
     )
     assert response.status_code == 404
+
+
+def test_evidence_removal_is_recorded_and_only_by_own_unit_staff(
+    client, sc, django_capture_on_commit_callbacks
+):
+    from clusters.audit import history_for
+
+    _upload(client, sc, "Quyết định.pdf", b"%PDF-1.7")
+    ev = Evidence.objects.get()
+    name = ev.file.name
+    client.force_login(sc.staff_b)
+    assert client.post(reverse("scoring:evidence_delete", args=[ev.pk])).status_code == 403
+    client.force_login(sc.staff_a)
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once the removal is committed
+        response = client.post(reverse("scoring:evidence_delete", args=[ev.pk]), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "Chưa có tệp" in html
+    assert not Evidence.objects.exists()
+    entry = ScoreEntry.objects.get()
+    assert [e.action for e in history_for(entry)] == ["evidence.removed", "evidence.added"]
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(name)
