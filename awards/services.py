@@ -320,28 +320,36 @@ def _when(value):
     return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
+def window_problem(poll, now=None):
+    """Why a vote cannot be cast in this poll right now (closed, not yet open, over), or None."""
+    now = now or timezone.now()
+    if poll.status != PollStatus.OPEN:
+        return _("This poll is closed; votes are no longer accepted.")
+    if now < poll.opens_at:
+        return _("Voting has not started yet: it opens at %(at)s.") % {"at": _when(poll.opens_at)}
+    if now >= poll.closes_at:
+        return _("Voting ended at %(at)s; your vote cannot be accepted.") % {"at": _when(poll.closes_at)}
+    return None
+
+
 @transaction.atomic
 def ballot_cast(*, poll, user, candidate_ids=(), abstain=False):
     """Cast one ballot; returns the receipt code (shown once, never stored in clear).
 
     The voter's Elector row is locked first, so parallel submissions by one person queue up and
     all but the first find the Participation; the unique constraint is the last line of defence.
-    `poll_close` locks the same rows, so no vote slips in while a poll is being counted."""
+    `poll_close` locks the same rows, so no vote slips in while a poll is being counted. Polls are
+    locked FOR NO KEY UPDATE, which does not block the foreign-key checks (FOR KEY SHARE) of the
+    Participation and Ballot inserts — a plain FOR UPDATE deadlocks a vote racing the close."""
     elector = Elector.objects.select_for_update().filter(poll_id=poll.pk, user_id=user.pk).first()
     poll = Poll.objects.select_related("cluster_year__cluster").get(pk=poll.pk)
     if elector is None:
         raise VoteRefused(
             _("You are not on the list of voters of this poll, so your vote cannot be accepted.")
         )
-    if poll.status != PollStatus.OPEN:
-        raise VoteRefused(_("This poll is closed; votes are no longer accepted."))
-    now = timezone.now()
-    if now < poll.opens_at:
-        raise VoteRefused(_("Voting has not started yet: it opens at %(at)s.") % {"at": _when(poll.opens_at)})
-    if now >= poll.closes_at:
-        raise VoteRefused(
-            _("Voting ended at %(at)s; your vote cannot be accepted.") % {"at": _when(poll.closes_at)}
-        )
+    problem = window_problem(poll)
+    if problem:
+        raise VoteRefused(problem)
     if Participation.objects.filter(poll_id=poll.pk, user_id=user.pk).exists():
         raise VoteRefused(_("You have already voted in this poll. Each voter has exactly one ballot."))
     ids = {int(i) for i in candidate_ids}
@@ -428,7 +436,11 @@ def _reshuffle_ballots(poll):
 @transaction.atomic
 def poll_close(*, poll, actor):
     """Close the poll, count, and check that ballots == participations (else flag it)."""
-    poll = Poll.objects.select_for_update().select_related("cluster_year__cluster").get(pk=poll.pk)
+    poll = (
+        Poll.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("cluster_year__cluster")
+        .get(pk=poll.pk)
+    )
     if poll.status != PollStatus.OPEN:
         raise ValidationError(_("This poll is already closed."))
     list(Elector.objects.select_for_update().filter(poll=poll).values_list("pk", flat=True))  # wait for votes
@@ -495,7 +507,9 @@ def poll_close(*, poll, actor):
 def poll_publish(*, poll, actor):
     """Publish the result: it is frozen from now on and the proposed units become nominations."""
     poll = (
-        Poll.objects.select_for_update().select_related("cluster_year__cluster", "award_type").get(pk=poll.pk)
+        Poll.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("cluster_year__cluster", "award_type")
+        .get(pk=poll.pk)
     )
     if poll.status == PollStatus.PUBLISHED:
         raise ValidationError(_("The result is already published and cannot be changed."))
@@ -531,7 +545,11 @@ def poll_publish(*, poll, actor):
 @transaction.atomic
 def runoff_open(*, poll, opens_at, closes_at, actor):
     """A run-off between the candidates tied at the quota boundary, for the seats left."""
-    poll = Poll.objects.select_for_update().select_related("cluster_year__cluster").get(pk=poll.pk)
+    poll = (
+        Poll.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("cluster_year__cluster")
+        .get(pk=poll.pk)
+    )
     if poll.status == PollStatus.OPEN:
         raise ValidationError(_("Close the poll first."))
     tied = list(poll.candidates.filter(tied=True))

@@ -366,6 +366,10 @@ def vote(request, pk):
         return render(request, "awards/vote.html", context, status=403)
     if poll.participations.filter(user_id=user.pk).exists():
         return render(request, "awards/vote_done.html", context)
+    problem = services.window_problem(poll)
+    if problem:
+        context["refusal"] = problem
+        return render(request, "awards/vote.html", context, status=409 if request.method == "POST" else 200)
     if request.method == "POST":
         chosen = [c for c in candidates if str(c.pk) in request.POST.getlist("candidate")]
         abstain = request.POST.get("abstain") == "1"

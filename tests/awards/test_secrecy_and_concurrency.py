@@ -129,3 +129,64 @@ def test_fifty_parallel_submissions_by_one_voter_give_one_ballot(cast):
     assert BallotChoice.objects.filter(ballot__poll=poll).count() == 1
     closed = services.poll_close(poll=poll, actor=cast.secretary)
     assert not closed.flagged and closed.ballot_count == closed.participation_count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_votes_racing_the_close_are_either_counted_or_refused(cast):
+    from awards.models import ElectorateKind
+    from tests.factories import make_user
+
+    cy = to_voting(cast.year)
+    types = award_types(cast.province)
+    rule(cy, types["co-thanh-pho"], quorum_num=1, quorum_den=10)
+    council = [
+        make_user(f"hd_race_{i}", province=cast.province, unit=cast.head, roles=["council_member"])
+        for i in range(16)
+    ]
+    poll = open_poll(
+        cy,
+        types["co-thanh-pho"],
+        candidates=[cast.unit_a, cast.unit_b],
+        voters=council,
+        actor=cast.secretary,
+        kind=ElectorateKind.COUNCIL,
+    )
+    candidate = poll.candidates.get(unit=cast.unit_a).pk
+    barrier = threading.Barrier(len(council) + 1)
+    accepted, refused, errors = [], [], []
+
+    def cast_vote(user):
+        try:
+            barrier.wait()
+            accepted.append(services.ballot_cast(poll=poll, user=user, candidate_ids=[candidate]))
+        except services.VoteRefused as exc:
+            refused.append(exc.messages[0])
+        except Exception as exc:  # noqa: BLE001
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    def close():
+        try:
+            barrier.wait()
+            services.poll_close(poll=poll, actor=cast.secretary)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=cast_vote, args=(u,)) for u in council] + [
+        threading.Thread(target=close)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert len(accepted) + len(refused) == len(council)
+    poll.refresh_from_db()
+    assert poll.status == "closed" and not poll.flagged
+    assert poll.ballot_count == poll.participation_count == len(accepted)
+    assert poll.candidates.get(pk=candidate).votes == len(accepted)
+    assert all("đóng" in m for m in refused), refused

@@ -1,7 +1,10 @@
 """Pages: permissions (404 other province, 403 forbidden), the voting flow, turnout, results."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from awards import services
 from awards.models import AwardRule, AwardType, Ballot, Nomination, Participation, Poll
@@ -267,3 +270,55 @@ def test_a_second_year_does_not_leak_into_the_page(client, cast):
     user = make_user("outsider", province=cast.province, unit=_units[1], roles=["unit_staff"])
     client.force_login(user)
     assert client.get(reverse("awards:year", args=[cast.year.pk])).status_code == 403
+
+
+def test_ballot_page_outside_the_window_says_why_and_shows_no_form(client, poll_setup):
+    cast, cy, types, poll = poll_setup
+    Poll.objects.filter(pk=poll.pk).update(
+        opens_at=timezone.now() + datetime.timedelta(hours=1),
+        closes_at=timezone.now() + datetime.timedelta(hours=2),
+    )
+    client.force_login(cast.leader_a)
+    page = client.get(reverse("awards:vote", args=[poll.pk])).content.decode()
+    assert "chưa bắt đầu" in page and 'name="candidate"' not in page
+    r = client.post(reverse("awards:vote", args=[poll.pk]), {"step": "cast", "abstain": "1"})
+    assert r.status_code == 409 and not Ballot.objects.exists()
+
+
+def test_runoff_through_the_pages(client, cast):
+    cy = to_voting(cast.year)
+    types = award_types(cast.province)
+    rule(
+        cy,
+        types["co-thanh-pho"],
+        threshold_base="ballots",
+        threshold_strict=False,
+        quorum_num=1,
+        quorum_den=2,
+    )
+    poll = open_poll(
+        cy,
+        types["co-thanh-pho"],
+        candidates=[cast.unit_a, cast.unit_b],
+        voters=[cast.leader_a, cast.leader_b],
+        actor=cast.secretary,
+    )
+    vote(poll, cast.leader_a, cast.unit_a)
+    vote(poll, cast.leader_b, cast.unit_b)
+    client.force_login(cast.secretary)
+    client.post(reverse("awards:poll_close", args=[poll.pk]))
+    page = client.get(reverse("awards:poll", args=[poll.pk])).content.decode()
+    assert "bỏ phiếu lại" in page
+    now = timezone.localtime()
+    r = client.post(
+        reverse("awards:poll_runoff", args=[poll.pk]),
+        {
+            "opens_at": (now - datetime.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    runoff = Poll.objects.get(parent=poll)
+    assert r.status_code == 302 and r["Location"] == reverse("awards:poll", args=[runoff.pk])
+    assert runoff.candidates.count() == 2 and runoff.quota == 1
+    client.force_login(cast.leader_a)
+    assert client.get(reverse("awards:vote", args=[runoff.pk])).status_code == 200
