@@ -177,6 +177,8 @@ class SignatureCheck:
     trusted: bool
     covers_revision: int
     certificate_sha256: str
+    covers_whole_file: bool = False
+    changes_allowed: bool = False
     certificate_der: bytes = field(default=b"", repr=False)
 
 
@@ -190,6 +192,7 @@ def inspect_signatures(pdf, trust_roots=()):
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trust_roots]
@@ -205,9 +208,11 @@ def inspect_signatures(pdf, trust_roots=()):
             status = validate_pdf_signature(sig, signer_validation_context=vc, skip_diff=False)
             intact, valid, trusted = status.intact, status.valid, status.trusted
             signed_at = status.signer_reported_dt
+            whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+            allowed = status.docmdp_ok is not False
         except Exception:  # noqa: BLE001 - a broken signature is reported, not raised
             log.warning("signature %s could not be validated", sig.field_name, exc_info=True)
-            intact = valid = trusted = False
+            intact = valid = trusted = whole = allowed = False
             signed_at = None
         cert = sig.signer_cert
         results.append(
@@ -219,6 +224,8 @@ def inspect_signatures(pdf, trust_roots=()):
                 valid=valid,
                 trusted=trusted,
                 covers_revision=sig.signed_revision,
+                covers_whole_file=whole,
+                changes_allowed=allowed,
                 certificate_sha256=hashlib.sha256(cert.dump()).hexdigest() if cert else "",
                 certificate_der=cert.dump() if cert else b"",
             )

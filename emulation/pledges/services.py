@@ -563,7 +563,7 @@ def signature_upload(*, version, unit, data, actor):
     new = checks[-1]
     if new.field != pledge_pdf.field_name(unit.pk):
         raise ValidationError(_("The new signature is not in this unit's signature box."))
-    if not all(c.intact and c.valid for c in checks):
+    if not all(c.intact and c.valid and c.changes_allowed for c in checks) or not new.covers_whole_file:
         raise ValidationError(_("A signature in the file is broken or invalid."))
     cert = x509.load_der_x509_certificate(new.certificate_der)
     _fix_base(version, current)

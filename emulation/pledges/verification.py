@@ -43,7 +43,9 @@ def check_copy(version, data):
         return Report(False, _("The file is not a readable PDF."))
     if not checks:
         return Report(False, _("The file carries no signature."))
-    broken = [c for c in checks if not (c.intact and c.valid)]
+    broken = [c for c in checks if not (c.intact and c.valid and c.changes_allowed)]
+    if not broken and not checks[-1].covers_whole_file:
+        return Report(False, _("The file was changed after its last signature."), checks)
     if broken:
         return Report(
             False,

@@ -258,3 +258,23 @@ def test_signature_table_polls_while_a_signature_is_queued(client, signed_setup)
     client.login(username="leader_a", password=PASSWORD)
     partial = client.get(reverse("pledges:signatures", args=[cast.year.pk])).content.decode()
     assert "hx-get" in partial and "Đang ký" in partial
+
+
+def test_an_unsigned_update_appended_after_the_last_signature_is_detected(signed_setup):
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    cast, version = signed_setup
+    sign_in_process(version, cast.leader_a)
+    version.refresh_from_db()
+    writer = IncrementalPdfFileWriter(io.BytesIO(_signed_bytes(version)))
+    writer.root["/PageMode"] = generic.NameObject("/FullScreen")
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    report = check_copy(version, out.getvalue())
+    assert not report.intact and "thay đổi sau" in report.message
+    with pytest.raises(ValidationError):
+        services.signature_upload(version=version, unit=cast.unit_b, data=out.getvalue(), actor=cast.staff_b)
