@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+MIDDLEWARE[:0] = ["emulation.bench_middleware.BenchTimingMiddleware"] if env_bool("BENCH_TIMING") else []
 
 ROOT_URLCONF = "emulation.urls"
 WSGI_APPLICATION = "emulation.wsgi.application"
