@@ -36,6 +36,9 @@ worker:
 beat:
 	$(UV) run celery -A emulation beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
+bench: install
+	$(UV) run python -m bench.run $(ARGS)
+
 # Fault drills on loopback: worker killed, broker down, database connections dropped, double-clicks.
 drills: install
 	$(UV) run python -m bench.drills
