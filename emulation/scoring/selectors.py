@@ -112,7 +112,7 @@ def table_history(table):
     )
 
 
-def sheet_summary(sheet, rows=None):
+def sheet_summary(sheet, rows=None, adjustments=()):
     """Progress ("17 of 21") and running totals of a sheet, from sheet_view rows."""
     rows = rows if rows is not None else sheet_view(sheet)
     leaves = [r for r in rows if r.criterion.is_leaf]
@@ -132,12 +132,18 @@ def sheet_summary(sheet, rows=None):
     maximum = sum(
         (r.criterion.max_points for r in leaves if r.criterion.kind != CriterionKind.DEDUCTION), ZERO
     )
+    bonus = sum((a.points for a in adjustments if a.kind == AdjustmentKind.BONUS), ZERO)
+    deduction = sum((a.points for a in adjustments if a.kind == AdjustmentKind.DEDUCTION), ZERO)
+    final_total = total("final_points")
     return {
+        "bonus": bonus,
+        "deduction": deduction,
+        "grand_total": final_total + bonus - deduction,
         "scored": len(scored),
         "rows": len(leaves),
         "percent": int(len(scored) * 100 / len(leaves)) if leaves else 0,
         "self_total": total("self_points"),
-        "final_total": total("final_points"),
+        "final_total": final_total,
         "maximum": maximum,
     }
 

@@ -284,17 +284,18 @@ def _sheet_context(request, cy, sheet):
     rows = selectors.sheet_view(sheet) if sheet.pk else selectors.sheet_view_empty(cy)
     table = getattr(cy, "_scoring_table", None) or selectors.table_of(cy)
     can_review = user.has_perm("scoring.review", cy)
+    adjustments = selectors.sheet_adjustments(sheet) if sheet.pk else []
     return {
         "year": cy,
         "sheet": sheet,
         "unit_name": sheet.unit.name_in_year(cy.year),
         "rows": rows,
-        "summary": selectors.sheet_summary(sheet, rows),
+        "summary": selectors.sheet_summary(sheet, rows, adjustments),
         "table": table,
         "can_self": user.has_perm("scoring.self_score", sheet),
         "can_submit": user.has_perm("scoring.submit_sheet", sheet),
         "can_review": can_review,
-        "adjustments": selectors.sheet_adjustments(sheet) if sheet.pk else [],
+        "adjustments": adjustments,
         "history": selectors.sheet_history(sheet) if sheet.pk else [],
         "adjustment_form": AdjustmentForm(prefix="adj") if can_review else None,
         "eligibility_form": EligibilityForm(

@@ -120,6 +120,7 @@ def test_secretary_reviews_with_reason_and_the_ranking_page_is_accessible(page, 
     page.locator("#id_adj-reason").fill("Cờ thi đua của Chính phủ")
     page.locator("#adjustments ~ form button[type=submit]").first.click()
     expect(page.locator("#adjustments + ul")).to_contain_text("+2,5 (Điểm thưởng): Cờ thi đua của Chính phủ")
+    expect(page.locator("#grand-total")).to_have_text("79,79")
 
     page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/ranking/")
     table = page.locator("#ranking-table")
