@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from clusters.models import ClusterYear
+from clusters.models import ClusterYear, MemberRole, Membership
 from emulation.documents import registry
 from emulation.documents.dates import place_date_line
 from emulation.documents.pdf import render_template_to_pdf
@@ -38,6 +38,7 @@ def render_ranking(document, progress):
         "rows": rows,
         "majors": majors,
         "table": table,
+        "head": Membership.objects.filter(cluster_year=cy, role=MemberRole.HEAD).select_related("unit").first(),
     }
     pdf = render_template_to_pdf("scoring/ranking_pdf.html", context)
     progress(90)
