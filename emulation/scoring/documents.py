@@ -38,7 +38,9 @@ def render_ranking(document, progress):
         "rows": rows,
         "majors": majors,
         "table": table,
-        "head": Membership.objects.filter(cluster_year=cy, role=MemberRole.HEAD).select_related("unit").first(),
+        "head": Membership.objects.filter(cluster_year=cy, role=MemberRole.HEAD)
+        .select_related("unit")
+        .first(),
     }
     pdf = render_template_to_pdf("scoring/ranking_pdf.html", context)
     progress(90)

@@ -739,7 +739,8 @@ def scores_lock(*, cluster_year, actor):
         raise ValidationError(_("The scores are already locked."))
     if cluster_year.stage != Stage.SCORING:
         raise ValidationError(_("Scores can only be locked during the scoring stage."))
-    drafts = ScoreSheet.objects.filter(cluster_year=cluster_year, status=SheetStatus.DRAFT).count()
+    submitted = ScoreSheet.objects.filter(cluster_year=cluster_year, status=SheetStatus.SUBMITTED).count()
+    drafts = len(_member_ids(cluster_year)) - submitted  # members that never submitted
     table.locked, table.locked_at, table.locked_by = True, timezone.now(), actor
     table.save(update_fields=["locked", "locked_at", "locked_by"])
     audit.record(
@@ -749,6 +750,7 @@ def scores_lock(*, cluster_year, actor):
         province_id=_province(cluster_year),
         data={"old": False, "new": True, "unsubmitted": drafts},
     )
+    table.unsubmitted = drafts
     return table
 
 

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters.access import province_object, require, year_for
@@ -601,8 +602,19 @@ def reviewer(request, pk):
 def lock(request, pk):
     cy = year_for(request, pk, "scoring.lock")
     try:
-        services.scores_lock(cluster_year=cy, actor=request.user)
+        table = services.scores_lock(cluster_year=cy, actor=request.user)
         messages.success(request, _("The year's scores are locked."))
+        drafts = table.unsubmitted
+        if drafts:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)s unit had not submitted its self-score; its scores are locked as they are.",
+                    "%(n)s units had not submitted their self-scores; their scores are locked as they are.",
+                    drafts,
+                )
+                % {"n": drafts},
+            )
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("scoring:overview", pk=cy.pk)

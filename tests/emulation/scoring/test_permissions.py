@@ -216,3 +216,9 @@ def test_assigned_reviewer_unit_can_cross_check(client, sc):
     assert ScoreEntry.objects.get(criterion=sc.criteria.c11).reviewed_points == 4
     with pytest.raises(ValidationError):  # a unit outside the year cannot be assigned
         services.reviewer_set(cluster_year=fresh(sc.year), unit=sc.other_units[0], actor=sc.admin)
+
+
+def test_locking_warns_about_units_that_did_not_submit(client, sc):
+    response = as_user(client, sc.secretary).post(reverse("scoring:lock", args=[sc.year.pk]), follow=True)
+    html = response.content.decode()
+    assert "Đã khóa điểm của năm." in html and "3 đơn vị chưa nộp kết quả tự chấm" in html
