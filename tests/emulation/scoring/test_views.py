@@ -261,3 +261,28 @@ def test_evidence_removal_is_recorded_and_only_by_own_unit_staff(
     from django.core.files.storage import default_storage
 
     assert not default_storage.exists(name)
+
+
+@pytest.mark.parametrize("n_extra", [0, 30])
+def test_criteria_page_query_count_is_constant(client, sc, django_assert_num_queries, n_extra):
+    from emulation.scoring.models import Criterion
+
+    Criterion.objects.bulk_create(
+        [
+            Criterion(
+                table=sc.criteria.m1.table,
+                parent=sc.criteria.m2,
+                major=sc.criteria.m2,
+                code=f"2.{i + 3}",
+                text=f"Thêm {i}",
+                max_points=1,
+                position=100 + i,
+            )
+            for i in range(n_extra)
+        ]
+    )
+    client.force_login(sc.admin)
+    url = reverse("scoring:criteria", args=[sc.year.pk])
+    client.get(url)
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == 200
