@@ -1,0 +1,67 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Stage, Unit
+
+from .models import HandOverMethod
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return getattr(obj, "display_name", None) or obj.name
+
+
+class NextYearForm(forms.Form):
+    head = UnitChoiceField(queryset=Unit.objects.none(), label=_("Next year's head unit"))
+    deputy = UnitChoiceField(queryset=Unit.objects.none(), label=_("Next year's deputy unit"), required=False)
+    handed_over_on = forms.DateField(
+        label=_("Date of the hand-over"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    method = forms.ChoiceField(label=_("How the head was chosen"), choices=HandOverMethod.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, members=(), **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("handed_over_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        ids = [m.unit_id for m in members]
+        qs = Unit.objects.filter(pk__in=ids)
+        self.fields["head"].queryset = qs
+        self.fields["deputy"].queryset = qs
+        names = {m.unit_id: m.display_name for m in members}
+        choices = [("", "---------")] + sorted(
+            ((m.unit_id, names[m.unit_id]) for m in members), key=lambda c: c[1]
+        )
+        self.fields["head"].choices = choices
+        self.fields["deputy"].choices = choices
+        self.fields["head"].error_messages["invalid_choice"] = _("Choose a member unit of this year.")
+        self.fields["deputy"].error_messages["invalid_choice"] = _("Choose a member unit of this year.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("head") and data.get("deputy") and data["head"].pk == data["deputy"].pk:
+            raise forms.ValidationError(_("The head and the deputy must be different units."))
+        return data
+
+
+class HandOverCorrectForm(forms.Form):
+    head = UnitChoiceField(queryset=Unit.objects.none(), label=_("Head unit"))
+    deputy = UnitChoiceField(queryset=Unit.objects.none(), label=_("Deputy unit"), required=False)
+    handed_over_on = forms.DateField(
+        label=_("Date of the hand-over"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, next_members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Unit.objects.filter(pk__in=[m.unit_id for m in next_members])
+        self.fields["head"].queryset = qs
+        self.fields["deputy"].queryset = qs
+
+
+class ProvinceFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices]
+    )
+    overdue = forms.BooleanField(label=_("Only clusters with overdue items"), required=False)

@@ -1,0 +1,296 @@
+"""Year-end reads. Other apps' data comes only through their published selectors, imported
+lazily: when an app (or its function) is missing the figures say "no data yet" (None)."""
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
+
+from clusters.models import ClusterYear, Membership, Stage, UnitVersion
+from clusters.selectors import year_memberships
+
+from .models import HandOver
+
+
+def _call(module, name, *args):
+    """module.name(*args), or None when the app or the function does not exist (yet)."""
+    try:
+        mod = __import__(module, fromlist=[name])
+        fn = getattr(mod, name)
+    except (ImportError, AttributeError):
+        return None
+    return fn(*args)
+
+
+def ranking(cluster_year):
+    return _call("emulation.scoring.selectors", "ranking_for_year", cluster_year)
+
+
+def pledge(cluster_year):
+    return _call("emulation.pledges.selectors", "pledge_summary", cluster_year)
+
+
+def vote_results(cluster_year):
+    return _call("awards.selectors", "results_summary", cluster_year)
+
+
+def decisions(cluster_year):
+    return _call("awards.selectors", "decisions", cluster_year)
+
+
+def major_criteria(cluster_year):
+    """[(code, text, max points)] of the year's major criteria, or []."""
+    try:
+        from emulation.scoring.models import Criterion
+    except ImportError:
+        return []
+    return list(
+        Criterion.objects.filter(table__cluster_year=cluster_year, parent__isnull=True)
+        .order_by("position", "id")
+        .values_list("code", "text", "max_points")
+    )
+
+
+def adjustments(cluster_year):
+    """Bonus and deduction points with their reasons: [(unit name, kind label, points, reason)]."""
+    try:
+        from emulation.scoring.models import Adjustment
+    except ImportError:
+        return None
+    rows = list(
+        Adjustment.objects.filter(sheet__cluster_year=cluster_year)
+        .select_related("sheet__unit")
+        .prefetch_related("sheet__unit__versions")
+        .order_by("sheet__unit__name", "id")
+    )
+    return [
+        (a.sheet.unit.name_in_year(cluster_year.year), a.get_kind_display(), a.points, a.reason, a.kind)
+        for a in rows
+    ]
+
+
+def summary(cluster_year):
+    """Every figure of the year-end report (HTML, PDF and .xlsx use the same)."""
+    members = year_memberships(cluster_year)
+    rows = ranking(cluster_year)
+    return {
+        "year": cluster_year,
+        "members": members,
+        "head": next((m for m in members if m.role == "head"), None),
+        "deputy": next((m for m in members if m.role == "deputy"), None),
+        "pledge": pledge(cluster_year),
+        "ranking": rows,
+        "majors": major_criteria(cluster_year) if rows else [],
+        "adjustments": adjustments(cluster_year),
+        "results": vote_results(cluster_year),
+        "decisions": decisions(cluster_year),
+        "handover": HandOver.objects.select_related("to_head", "to_deputy", "from_head", "next_year")
+        .filter(cluster_year=cluster_year)
+        .first(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The cluster's history with its hand-overs
+
+
+def cluster_history(cluster):
+    """Each year (newest first) with head and deputy as named that year and its hand-over."""
+    years = list(
+        ClusterYear.objects.filter(cluster=cluster)
+        .order_by("-year")
+        .select_related(
+            "handover__to_head", "handover__to_deputy", "handover__from_head", "handover__recorded_by"
+        )
+        .prefetch_related(
+            Prefetch("handover__to_head__versions", queryset=UnitVersion.objects.all()),
+            Prefetch("handover__from_head__versions", queryset=UnitVersion.objects.all()),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(role__in=["head", "deputy"])
+                .select_related("unit")
+                .prefetch_related("unit__versions"),
+                to_attr="leaders",
+            ),
+        )
+        .annotate(member_count=Count("memberships", distinct=True))
+    )
+    for y in years:
+        y.head_name = y.deputy_name = ""
+        for m in y.leaders:
+            name = m.unit.name_in_year(y.year)
+            if m.role == "head":
+                y.head_name = name
+            else:
+                y.deputy_name = name
+        try:
+            h = y.handover
+        except HandOver.DoesNotExist:
+            h = None
+        y.ho = h
+        if h is not None:
+            h.from_name = h.from_head.name_in_year(y.year) if h.from_head else ""
+            h.to_name = h.to_head.name_in_year(y.year + 1)
+    return years
+
+
+# ---------------------------------------------------------------------------------------------
+# The province's table of all clusters of a year: a constant number of queries.
+
+
+def _counts(qs, key="cluster_year_id"):
+    return {row[key]: row["n"] for row in qs}
+
+
+def province_overview(province_id, year, today=None):
+    today = today or timezone.localdate()
+    years = list(
+        ClusterYear.objects.filter(cluster__province_id=province_id, year=year)
+        .select_related("cluster")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("cluster__name")
+    )
+    ids = [y.pk for y in years]
+    pledge_signed = scores_submitted = polls = polls_done = dossiers = decisions_n = nominations = None
+    try:
+        from emulation.pledges.models import PledgeSignature
+
+        pledge_signed = _counts(
+            PledgeSignature.objects.filter(
+                version__pledge__cluster_year_id__in=ids,
+                state="done",
+                version_id=F("version__pledge__final_version_id"),
+            )
+            .values(cluster_year_id=F("version__pledge__cluster_year_id"))
+            .annotate(n=Count("unit_id", distinct=True))
+        )
+    except ImportError:
+        pass
+    try:
+        from emulation.scoring.models import ScoreSheet
+
+        scores_submitted = _counts(
+            ScoreSheet.objects.filter(cluster_year_id__in=ids, status="submitted")
+            .values("cluster_year_id")
+            .annotate(n=Count("id"))
+        )
+    except ImportError:
+        pass
+    try:
+        from awards.models import Decision, Dossier, Nomination, Poll
+
+        poll_rows = (
+            Poll.objects.filter(cluster_year_id__in=ids)
+            .values("cluster_year_id")
+            .annotate(n=Count("id"), done=Count("id", filter=Q(status="published")))
+        )
+        polls, polls_done = {}, {}
+        for r in poll_rows:
+            polls[r["cluster_year_id"]] = r["n"]
+            polls_done[r["cluster_year_id"]] = r["done"]
+        dossiers = set(
+            Dossier.objects.filter(cluster_year_id__in=ids, submitted_at__isnull=False).values_list(
+                "cluster_year_id", flat=True
+            )
+        )
+        nominations = _counts(
+            Nomination.objects.filter(cluster_year_id__in=ids)
+            .values("cluster_year_id")
+            .annotate(n=Count("id"))
+        )
+        decisions_n = _counts(
+            Decision.objects.filter(nomination__cluster_year_id__in=ids)
+            .values(cluster_year_id=F("nomination__cluster_year_id"))
+            .annotate(n=Count("id"))
+        )
+    except ImportError:
+        pass
+    rows = []
+    for y in years:
+        m = y.member_count
+        row = {
+            "year": y,
+            "members": m,
+            "pledge_signed": None if pledge_signed is None else pledge_signed.get(y.pk, 0),
+            "scores_submitted": None if scores_submitted is None else scores_submitted.get(y.pk, 0),
+            "polls": None if polls is None else polls.get(y.pk, 0),
+            "polls_done": None if polls_done is None else polls_done.get(y.pk, 0),
+            "dossier": None if dossiers is None else y.pk in dossiers,
+            "nominations": None if nominations is None else nominations.get(y.pk, 0),
+            "decisions": None if decisions_n is None else decisions_n.get(y.pk, 0),
+        }
+        row["overdue"] = overdue_items(y, row, today)
+        rows.append(row)
+    return rows
+
+
+def overdue_items(cy, row, today):
+    """What is late in the year's current stage: [(label key, missing count)] (empty if on time)."""
+    deadline = cy.deadline_for_stage()
+    if deadline is None or deadline >= today or cy.stage == Stage.CLOSED:
+        return []
+    m = row["members"]
+    late = []
+    if cy.stage == Stage.REGISTRATION and row["pledge_signed"] is not None and row["pledge_signed"] < m:
+        late.append(("pledge", m - row["pledge_signed"]))
+    elif cy.stage == Stage.SCORING and row["scores_submitted"] is not None and row["scores_submitted"] < m:
+        late.append(("scores", m - row["scores_submitted"]))
+    elif cy.stage == Stage.VOTING and row["polls"] is not None and row["polls_done"] < row["polls"]:
+        late.append(("votes", row["polls"] - row["polls_done"]))
+    elif cy.stage == Stage.DOSSIER and row["dossier"] is False:
+        late.append(("dossier", 1))
+    if not late:
+        late.append(("stage", 1))
+    return late
+
+
+# ---------------------------------------------------------------------------------------------
+# A unit across years
+
+
+def unit_history(unit):
+    """Per year the unit (or a unit merged into it) took part: cluster, role, total, rank, awards."""
+    unit_ids = [unit.pk, *unit.merged_units.values_list("pk", flat=True)]
+    memberships = list(
+        Membership.objects.filter(unit_id__in=unit_ids)
+        .select_related("cluster_year__cluster", "unit")
+        .prefetch_related("unit__versions")
+        .order_by("cluster_year__year")
+    )
+    awards = defaultdict(list)
+    try:
+        from awards.models import Nomination
+
+        for n in (
+            Nomination.objects.filter(unit_id__in=unit_ids)
+            .select_related("award_type", "decision__granted_award", "cluster_year")
+            .order_by("award_type__precedence")
+        ):
+            decision = getattr(n, "decision", None)
+            awards[n.cluster_year_id].append(
+                {
+                    "award": n.award_type.name,
+                    "decided": decision.get_outcome_display() if decision else None,
+                    "number": decision.number if decision else "",
+                }
+            )
+    except ImportError:
+        pass
+    rows = []
+    for m in memberships:
+        cy = m.cluster_year
+        ranking_rows = ranking(cy) or []
+        mine = next((r for r in ranking_rows if getattr(r, "unit", None) and r.unit.pk == m.unit_id), None)
+        rows.append(
+            {
+                "year": cy.year,
+                "cluster_year": cy,
+                "name": m.unit.name_in_year(cy.year),
+                "role": m.get_role_display(),
+                "total": mine.total if mine and mine.total else None,
+                "rank": mine.rank if mine and mine.total else None,
+                "of": len(ranking_rows),
+                "awards": awards.get(cy.pk, []),
+            }
+        )
+    return rows

@@ -1,0 +1,218 @@
+"""Year-end writes: start next year with its hand-over, notifications. One function per change."""
+
+import datetime
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters import audit
+from clusters import services as cluster_services
+from clusters.models import ClusterYear, MemberRole, Membership, Stage, Unit
+
+from .models import HandOver, HandOverMethod, Notification
+
+log = logging.getLogger(__name__)
+
+# A year may be handed over once it has reached the dossier stage (the conference).
+HANDOVER_STAGES = (Stage.DOSSIER, Stage.CLOSED)
+
+
+def successor(unit, on_date):
+    """The unit that carries `unit` on at `on_date` (follows merges, read fresh)."""
+    unit = Unit.objects.get(pk=unit.pk)
+    seen = set()
+    while unit.merged_into_id and unit.merged_on and unit.merged_on <= on_date and unit.pk not in seen:
+        seen.add(unit.pk)
+        unit = Unit.objects.get(pk=unit.merged_into_id)
+    return unit
+
+
+def _copy_forward_hooks(source, target, actor):
+    """Criteria table and award rules copied into the new year, where those apps provide it.
+
+    Returns the names of what was copied (for the audit and the message)."""
+    copied = []
+    try:
+        from emulation.scoring import services as scoring_services
+    except ImportError:
+        scoring_services = None
+    if scoring_services is not None:
+        hook = getattr(scoring_services, "criteria_copy_forward", None)
+        if hook is not None:
+            hook(source, target, actor)
+            copied.append("criteria")
+        elif hasattr(scoring_services, "table_copy"):
+            from emulation.scoring.selectors import table_of
+
+            table = table_of(source)
+            if table is not None and table.criteria.exists():
+                scoring_services.table_copy(
+                    source=table, cluster_year=target, actor=actor, reason=_("Copied from last year")
+                )
+                copied.append("criteria")
+    try:
+        from awards import services as award_services
+    except ImportError:
+        award_services = None
+    if award_services is not None:
+        hook = getattr(award_services, "rules_copy_forward", None)
+        if hook is not None:
+            hook(source, target, actor)
+            copied.append("award_rules")
+        elif hasattr(award_services, "rule_save") and hasattr(award_services, "RULE_FIELDS"):
+            from awards.models import AwardRule
+
+            rules = list(AwardRule.objects.filter(cluster_year=source).select_related("award_type"))
+            for rule in rules:
+                data = {k: getattr(rule, k) for k in award_services.RULE_FIELDS}
+                award_services.rule_save(cluster_year=target, award_type=rule.award_type, actor=actor, **data)
+            if rules:
+                copied.append("award_rules")
+    return copied
+
+
+def can_start_next_year(user, cluster_year):
+    return user.has_perm("yearend.start_next_year", cluster_year)
+
+
+@transaction.atomic
+def start_next_year(
+    *,
+    cluster_year,
+    head,
+    deputy,
+    handed_over_on,
+    actor,
+    method=HandOverMethod.ASSIGNED,
+    poll_id=None,
+    note="",
+):
+    """In one step: open next year (members copied with renames and merges applied), set its
+    head and deputy, copy the criteria table and award rules forward, record the hand-over."""
+    if actor is None or not can_start_next_year(actor, cluster_year):
+        raise PermissionDenied
+    cy = ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)
+    if cy.stage not in HANDOVER_STAGES:
+        raise ValidationError(
+            _("The next year can be started once this year has reached the dossier stage (now: %(stage)s).")
+            % {"stage": cy.get_stage_display()}
+        )
+    if HandOver.objects.filter(cluster_year=cy).exists():
+        raise ValidationError(_("This year has already been handed over."))
+    if ClusterYear.objects.filter(cluster=cy.cluster, year=cy.year + 1).exists():
+        raise ValidationError(_("Year %(year)s already exists for this cluster.") % {"year": cy.year + 1})
+    if head is None:
+        raise ValidationError(_("Choose next year's head unit."))
+    if deputy is not None and deputy.pk == head.pk:
+        raise ValidationError(_("The head and the deputy must be different units."))
+    if handed_over_on is None:
+        raise ValidationError(_("Enter the date of the hand-over."))
+    if handed_over_on > timezone.localdate() + datetime.timedelta(days=366):
+        raise ValidationError(_("The date of the hand-over is too far in the future."))
+    province_id = cy.cluster.province_id
+    for unit in (head, deputy):
+        if unit is not None and unit.province_id != province_id:
+            raise ValidationError(_("The unit belongs to another province."))
+
+    next_start = datetime.date(cy.year + 1, 1, 1)
+    new_head = successor(head, next_start)
+    new_deputy = successor(deputy, next_start) if deputy is not None else None
+    if new_deputy is not None and new_deputy.pk == new_head.pk:
+        raise ValidationError(_("The head and the deputy are the same unit next year (after a merge)."))
+    old_head = cy.memberships.filter(role=MemberRole.HEAD).select_related("unit").first()
+
+    nxt = cluster_services.cluster_year_create(
+        cluster=cy.cluster, year=cy.year + 1, actor=actor, copy_from=cy
+    )
+    members = {m.unit_id: m for m in Membership.objects.filter(cluster_year=nxt)}
+    for unit, role in ((new_head, MemberRole.HEAD), (new_deputy, MemberRole.DEPUTY)):
+        if unit is None:
+            continue
+        membership = members.get(unit.pk)
+        if membership is None:
+            raise ValidationError(
+                _("%(unit)s is not a member of the cluster next year.") % {"unit": unit.name}
+            )
+        cluster_services.membership_set_role(membership=membership, role=role, actor=actor)
+    copied = _copy_forward_hooks(cy, nxt, actor)
+    handover = HandOver.objects.create(
+        cluster_year=cy,
+        next_year=nxt,
+        from_head=old_head.unit if old_head else None,
+        to_head=new_head,
+        to_deputy=new_deputy,
+        handed_over_on=handed_over_on,
+        method=method,
+        poll_id=poll_id,
+        note=(note or "").strip(),
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="handover.recorded",
+        obj=cy,
+        province_id=province_id,
+        data={
+            "next_year": nxt.year,
+            "from_head": handover.from_head_id,
+            "to_head": new_head.pk,
+            "to_deputy": new_deputy.pk if new_deputy else None,
+            "date": handed_over_on,
+            "method": method,
+            "copied": copied,
+        },
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_correct(*, handover, head, deputy, handed_over_on, actor, reason):
+    """Province admin only: correct a recorded hand-over (e.g. after a closed year), with a reason."""
+    cy = handover.cluster_year
+    if actor is None or not actor.has_perm("yearend.correct_handover", cy):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("A reason is required to correct a hand-over."))
+    if deputy is not None and deputy.pk == head.pk:
+        raise ValidationError(_("The head and the deputy must be different units."))
+    handover = HandOver.objects.select_for_update().get(pk=handover.pk)
+    members = {m.unit_id: m for m in Membership.objects.filter(cluster_year=handover.next_year)}
+    for unit, role in ((head, MemberRole.HEAD), (deputy, MemberRole.DEPUTY)):
+        if unit is None:
+            continue
+        if unit.pk not in members:
+            raise ValidationError(
+                _("%(unit)s is not a member of the cluster next year.") % {"unit": unit.name}
+            )
+        cluster_services.membership_set_role(membership=members[unit.pk], role=role, actor=actor)
+    old = {
+        "to_head": handover.to_head_id,
+        "to_deputy": handover.to_deputy_id,
+        "date": handover.handed_over_on,
+    }
+    handover.to_head, handover.to_deputy, handover.handed_over_on = head, deputy, handed_over_on
+    handover.save(update_fields=["to_head", "to_deputy", "handed_over_on"])
+    audit.record(
+        actor=actor,
+        action="handover.corrected",
+        obj=cy,
+        province_id=cy.cluster.province_id,
+        data={
+            "old": old,
+            "new": {"to_head": head.pk, "to_deputy": deputy.pk if deputy else None, "date": handed_over_on},
+        },
+        reason=reason,
+    )
+    return handover
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, ids=None):
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
