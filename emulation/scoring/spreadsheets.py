@@ -7,6 +7,7 @@ import io
 import zipfile
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -76,6 +77,9 @@ def _widths(ws, widths):
 
 def open_workbook(upload):
     """Load an uploaded .xlsx or raise ValidationError (not a spreadsheet, too big, damaged)."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if getattr(upload, "size", 0) > limit:
+        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
     data = upload.read() if hasattr(upload, "read") else upload
     if not data[:4] == b"PK\x03\x04":
         raise ValidationError(_("The file is not an Excel workbook (.xlsx)."))

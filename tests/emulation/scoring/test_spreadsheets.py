@@ -223,3 +223,13 @@ def test_criteria_import_after_scoring_opened_is_refused_for_secretary(client, s
         {"file": SimpleUploadedFile("mau.xlsx", content)},
     )
     assert response.status_code == 403
+
+
+def test_too_large_workbook_is_refused(client, sc, settings):
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    client.force_login(sc.staff_a)
+    big = SimpleUploadedFile("lon.xlsx", b"PK\x03\x04" + b"0" * (1024 * 1024 + 1))
+    response = client.post(
+        reverse("scoring:sheet_import", args=[sc.year.pk, sc.unit_a.pk]), {"file": big}, follow=True
+    )
+    assert "Tệp lớn hơn 1 MB." in response.content.decode()
