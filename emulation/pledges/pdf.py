@@ -2,11 +2,14 @@
 
 Only Celery tasks call the rendering and signing functions here."""
 
+import asyncio
 import base64
+import functools
 import io
 import logging
 import tempfile
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,6 +24,22 @@ SIGNING, CEREMONY = "signing", "ceremony"
 PX = 0.75  # WeasyPrint layout unit (CSS px) in PDF points
 BOX_W_MM, BOX_H_MM = 62, 24
 MM = 72 / 25.4
+
+
+def _off_loop(fn):
+    """pyHanko drives its own asyncio loop; when this thread already runs one (ASGI, Playwright
+    in tests), run the call in a short-lived thread instead."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return fn(*args, **kwargs)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(fn, *args, **kwargs).result()
+
+    return wrapper
 
 
 def field_name(unit_id):
@@ -128,6 +147,7 @@ def stamp_pdf(*, signer_name, unit_name, signed_at):
     return HTML(string=unicodedata.normalize("NFC", html)).write_pdf()
 
 
+@_off_loop
 def sign(pdf, *, field, key, cert, chain, stamp, reason, location, signer_name):
     """Add one PAdES signature in `field` as an incremental update; returns the new bytes."""
     from asn1crypto import keys as asn1_keys
@@ -182,6 +202,7 @@ class SignatureCheck:
     certificate_der: bytes = field(default=b"", repr=False)
 
 
+@_off_loop
 def inspect_signatures(pdf, trust_roots=()):
     """Every embedded signature: who, when, intact (digest matches), valid (cryptographically),
     trusted (chains to one of `trust_roots`). Raises ValueError on a file that is not a PDF."""
