@@ -1,0 +1,110 @@
+"""The load generator of `make bench`: a separate process that sends HTTP requests over loopback
+only, bounded in count and in time. No Django here: it only reads a spec and writes raw samples.
+
+    python -m bench.load pages SPEC.json OUT.json
+    python -m bench.load burst SPEC.json OUT.json
+
+Spec (written by bench/run.py):
+    {"base": "http://127.0.0.1:PORT", "time_limit": seconds,
+     "pages": [{"name", "path", "session", "csrf", "samples", "warmup"}],          # pages
+     "burst": {"path", "data", "voters": [{"session", "csrf", "clicks"}]}}          # burst
+
+Each sample: HTTP status, client milliseconds (round trip), server milliseconds and query count
+(from the X-Bench header of the timing middleware)."""
+
+import json
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+BENCH_HEADER = "X-Bench"
+
+
+def _request(base, path, session, csrf, data=None, timeout=60):
+    body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+    req = urllib.request.Request(base + path, data=body, method="POST" if body is not None else "GET")  # noqa: S310
+    req.add_header("Cookie", f"sessionid={session}; csrftoken={csrf}")
+    req.add_header("X-CSRFToken", csrf)
+    req.add_header("Referer", base + "/")
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - loopback only
+            status, headers, text = resp.status, resp.headers, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        status, headers, text = exc.code, exc.headers, exc.read().decode("utf-8", "replace")
+    except Exception as exc:  # noqa: BLE001 - a refused/timed-out connection is a sample too
+        return {"status": 0, "client_ms": (time.perf_counter() - start) * 1000, "error": repr(exc)}, ""
+    client_ms = (time.perf_counter() - start) * 1000
+    sample = {"status": status, "client_ms": client_ms}
+    raw = headers.get(BENCH_HEADER) if headers else None
+    if raw:
+        server, queries = raw.split(";")
+        sample["server_ms"], sample["queries"] = float(server), int(queries)
+    return sample, text
+
+
+def run_pages(spec):
+    """Pages in turn (round robin), one request at a time, after a warm-up of each page."""
+    base, deadline = spec["base"], time.monotonic() + spec.get("time_limit", 300)
+    pages = spec["pages"]
+    out = {p["name"]: {"path": p["path"], "samples": [], "warmup_status": []} for p in pages}
+    for p in pages:
+        for _ in range(p.get("warmup", 3)):
+            sample, _text = _request(base, p["path"], p["session"], p["csrf"])
+            out[p["name"]]["warmup_status"].append(sample["status"])
+    rounds = max(p["samples"] for p in pages)
+    for i in range(rounds):
+        for p in pages:
+            if i < p["samples"] and time.monotonic() < deadline:
+                sample, _text = _request(base, p["path"], p["session"], p["csrf"])
+                out[p["name"]]["samples"].append(sample)
+    return {"pages": out, "timed_out": time.monotonic() >= deadline}
+
+
+def run_burst(spec):
+    """Every voter's POST released at the same instant (a barrier); some voters double-click."""
+    base, burst = spec["base"], spec["burst"]
+    requests = [(v, click) for v in burst["voters"] for click in range(v.get("clicks", 1))]
+    barrier = threading.Barrier(len(requests))
+    results = [None] * len(requests)
+
+    def cast(index):
+        voter, click = requests[index]
+        try:
+            barrier.wait(timeout=60)
+        except threading.BrokenBarrierError:
+            pass
+        sample, text = _request(base, burst["path"], voter["session"], voter["csrf"], burst["data"])
+        marker = 'id="receipt-code">'
+        if marker in text:
+            sample["receipt"] = text.split(marker, 1)[1].split("<", 1)[0].strip()
+        sample["voter"], sample["click"] = voter["name"], click
+        results[index] = sample
+
+    threads = [threading.Thread(target=cast, args=(i,), daemon=True) for i in range(len(requests))]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=spec.get("time_limit", 120))
+    wall = time.perf_counter() - started
+    return {"casts": [r for r in results if r is not None], "sent": len(requests), "wall_seconds": wall}
+
+
+def main(argv):
+    mode, spec_path, out_path = argv[1:4]
+    with open(spec_path, encoding="utf-8") as f:
+        spec = json.load(f)
+    if not spec["base"].startswith("http://127.0.0.1:"):
+        raise SystemExit("the load generator only talks to loopback")
+    result = run_pages(spec) if mode == "pages" else run_burst(spec)
+    with open(out_path, "w", encoding="utf-8") as f:
+        json.dump(result, f)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
