@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from clusters.models import AuditEvent, Membership
@@ -224,6 +224,7 @@ def ranking_for_year(cluster_year):
     sheets = {
         s.unit_id: s
         for s in ScoreSheet.objects.filter(cluster_year=cluster_year).annotate(
+            has_scores=Exists(ScoreEntry.objects.filter(sheet=OuterRef("pk"), self_points__isnull=False)),
             bonus=Coalesce(
                 Sum("adjustments__points", filter=Q(adjustments__kind=AdjustmentKind.BONUS)),
                 Value(ZERO),
@@ -236,7 +237,7 @@ def ranking_for_year(cluster_year):
             ),
         )
     }
-    if not sheets:
+    if not any(s.has_scores or s.bonus or s.deduction for s in sheets.values()):
         return []
     table = table_of(cluster_year)
     majors = list(

@@ -217,3 +217,9 @@ def test_pledges_registered_target_is_used_before_the_fallbacks(sc):
     # Unit B registered nothing: the criterion's default target applies.
     s = score_all(sc, sc.unit_b, sc.staff_b, {sc.criteria.c22: "150"})
     assert ScoreEntry.objects.get(sheet=s, criterion=sc.criteria.c22).target == Decimal("200")
+
+
+def test_ranking_is_empty_while_sheets_hold_no_scores(sc):
+    s = services.sheet_for(fresh(sc.year), sc.unit_b)
+    services.eligibility_set(sheet=s, ineligible=True, reason="Vi phạm", actor=sc.secretary)
+    assert ranking_for_year(fresh(sc.year)) == []
