@@ -118,3 +118,18 @@ def test_23_members_multi_page_two_columns_blocks_kept_together():
         and "Xã Đại Đồng".upper() in text
         and "Thạch Thất, ngày 28 tháng 02 năm 2024" in text
     )
+
+
+def test_decomposed_input_is_stored_and_rendered_composed(cast):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Giao ước thi đua năm 2026 – Khối huyện")
+    version = draft(
+        cast.year, cast.secretary, title=nfd, articles=[unicodedata.normalize("NFD", ARTICLES[0])]
+    )
+    version.refresh_from_db()
+    assert version.title == unicodedata.normalize("NFC", nfd) and version.articles == [ARTICLES[0]]
+    data, _boxes = pdf.render(version, pdf.CEREMONY)
+    path = pdfcheck.save(data, "pledge-nfd-input-ceremony.pdf")
+    pdfcheck.assert_decree30_layout(path)
+    assert "GIAO ƯỚC THI ĐUA NĂM 2026 – KHỐI HUYỆN" in pdfcheck.text(path)
