@@ -33,7 +33,8 @@ def bar_chart(items, *, title, width=640, bar_height=22, label_width=190, font="
             f'<rect x="{label_width}" y="{y}" width="{w}" height="{bar_height}" fill="#9b1c1c"></rect>'
         )
         parts.append(
-            f'<text x="{label_width + w + 4}" y="{y + bar_height * 0.7:.1f}" font-size="12">{_fmt(value)}</text>'
+            f'<text x="{label_width + w + 4}" y="{y + bar_height * 0.7:.1f}" font-size="12">'
+            f"{_fmt(value)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -65,7 +66,8 @@ def line_chart(points, *, title, width=640, height=240, font="Liberation Serif")
         return top_pad + plot_h - float(v) * plot_h / float(hi_y)
 
     parts.append(
-        f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - right}" y2="{top_pad + plot_h}" stroke="#555"></line>'
+        f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - right}" '
+        f'y2="{top_pad + plot_h}" stroke="#555"></line>'
     )
     for x in years:
         parts.append(

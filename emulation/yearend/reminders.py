@@ -1,0 +1,230 @@
+"""Deadline reminders: who has not acted yet, a set number of days before and on the deadline.
+
+Each (person, year, action, deadline, day) is recorded in ReminderSent under a unique
+constraint, in the same transaction as the notification and the e-mail: a job that runs twice
+(or two workers at once) sends nothing twice, and a failed e-mail is retried on the next run."""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clusters.models import ClusterYear, Role, Stage, User
+
+from .models import Notification, ReminderSent
+
+log = logging.getLogger(__name__)
+
+# Days before the deadline on which a reminder goes out (0 = on the deadline itself).
+REMINDER_DAYS = tuple(getattr(settings, "YEAREND_REMINDER_DAYS", (3, 0)))
+
+
+@dataclass
+class Due:
+    user: object
+    cluster_year: object
+    kind: str
+    ref: str
+    deadline: object
+    days_before: int
+    text: str
+    url: str
+
+
+def _people(unit_ids, role):
+    """{unit_id: [users with the role]} for the units."""
+    people = {}
+    for u in User.objects.filter(unit_id__in=unit_ids, roles__role=role, is_active=True).distinct():
+        people.setdefault(u.unit_id, []).append(u)
+    return people
+
+
+def _registration(cy, members):
+    try:
+        from emulation.pledges.models import Registration
+    except ImportError:
+        return []
+    done = set(
+        Registration.objects.filter(cluster_year=cy, submitted_at__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+    missing = [u for u in members if u not in done]
+    url = reverse("pledges:registration_edit", args=[cy.pk])
+    return [
+        (
+            "registration",
+            "",
+            user,
+            _("Register your unit's emulation targets for %(year)s") % {"year": cy.year},
+            url,
+        )
+        for unit_id, users in _people(missing, Role.UNIT_STAFF).items()
+        for user in users
+    ]
+
+
+def _pledge(cy, members):
+    try:
+        from emulation.pledges.models import Pledge, PledgeSignature
+    except ImportError:
+        return []
+    pledge = Pledge.objects.filter(cluster_year=cy, final_version__isnull=False).first()
+    if pledge is None:
+        return []
+    signed = set(
+        PledgeSignature.objects.filter(version_id=pledge.final_version_id, state="done").values_list(
+            "unit_id", flat=True
+        )
+    )
+    missing = [u for u in members if u not in signed]
+    url = reverse("pledges:sign", args=[cy.pk])
+    return [
+        ("pledge", "", user, _("Sign the emulation pledge of %(year)s") % {"year": cy.year}, url)
+        for unit_id, users in _people(missing, Role.UNIT_LEADER).items()
+        for user in users
+    ]
+
+
+def _scores(cy, members):
+    try:
+        from emulation.scoring.models import ScoreSheet
+    except ImportError:
+        return []
+    done = set(
+        ScoreSheet.objects.filter(cluster_year=cy, status="submitted").values_list("unit_id", flat=True)
+    )
+    missing = [u for u in members if u not in done]
+    return [
+        (
+            "scores",
+            "",
+            user,
+            _("Submit your unit's self-score for %(year)s") % {"year": cy.year},
+            reverse("scoring:sheet", args=[cy.pk, unit_id]),
+        )
+        for unit_id, users in _people(missing, Role.UNIT_STAFF).items()
+        for user in users
+    ]
+
+
+def _ballots(cy, members):
+    try:
+        from awards.models import Elector, Participation, Poll
+    except ImportError:
+        return []
+    polls = {p.pk: p for p in Poll.objects.filter(cluster_year=cy, status="open")}
+    if not polls:
+        return []
+    voted = set(Participation.objects.filter(poll_id__in=polls).values_list("poll_id", "user_id"))
+    out = []
+    for e in Elector.objects.filter(poll_id__in=polls).select_related("user"):
+        if (e.poll_id, e.user_id) in voted or not e.user.is_active:
+            continue
+        poll = polls[e.poll_id]
+        out.append(
+            (
+                "ballot",
+                str(poll.pk),
+                e.user,
+                _("Cast your ballot: %(poll)s") % {"poll": poll.title},
+                reverse("awards:vote", args=[poll.pk]),
+            )
+        )
+    return out
+
+
+CHECKS = {
+    Stage.REGISTRATION: (_registration, _pledge),
+    Stage.SCORING: (_scores,),
+    Stage.VOTING: (_ballots,),
+}
+
+
+def due_reminders(today=None):
+    """Everything that should be reminded today (already-sent ones included; sending skips them)."""
+    today = today or timezone.localdate()
+    out = []
+    years = (
+        ClusterYear.objects.filter(stage__in=list(CHECKS))
+        .select_related("cluster")
+        .prefetch_related("memberships")
+    )
+    for cy in years:
+        deadline = cy.deadline_for_stage()
+        if deadline is None:
+            continue
+        days_before = (deadline - today).days
+        if days_before not in REMINDER_DAYS:
+            continue
+        members = [m.unit_id for m in cy.memberships.all()]
+        for check in CHECKS[cy.stage]:
+            for kind, ref, user, text, url in check(cy, members):
+                out.append(Due(user, cy, kind, ref, deadline, days_before, text, url))
+    return out
+
+
+def _message(due):
+    when = (
+        _("The deadline is today (%(date)s).")
+        if due.days_before == 0
+        else _("The deadline is %(date)s, in %(days)s days.")
+    ) % {"date": due.deadline.strftime("%d/%m/%Y"), "days": due.days_before}
+    return f"{due.text}. {when}"
+
+
+def _email(due, text):
+    link = settings.SITE_URL + due.url
+    subject = _("[Emulation] Reminder: %(text)s") % {"text": due.text}
+    body = "\n\n".join(
+        [
+            _("Dear %(name)s,") % {"name": due.user.full_name or due.user.username},
+            f"{text}",
+            f"{due.cluster_year.cluster.name} – {due.cluster_year.year}",
+            _("Open the page to do it: %(link)s") % {"link": link},
+            _("This message was sent automatically; it is sent only once for this deadline."),
+        ]
+    )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [due.user.email])
+
+
+def send_reminders(today=None):
+    """Send what is due and not yet sent. Returns the number of reminders sent."""
+    today = today or timezone.localdate()
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for due in due_reminders(today):
+            try:
+                with transaction.atomic():
+                    record = ReminderSent.objects.create(
+                        user=due.user,
+                        cluster_year=due.cluster_year,
+                        kind=due.kind,
+                        ref=due.ref,
+                        deadline=due.deadline,
+                        days_before=due.days_before,
+                    )
+                    text = _message(due)
+                    Notification.objects.create(
+                        user=due.user,
+                        cluster_year=due.cluster_year,
+                        text=text[:300],
+                        url=due.url,
+                        deadline=due.deadline,
+                    )
+                    if due.user.email:
+                        _email(due, text)
+                        record.emailed = True
+                        record.save(update_fields=["emailed"])
+            except IntegrityError:
+                continue  # already sent (by an earlier or a concurrent run)
+            except Exception:  # the e-mail failed: nothing recorded, retried on the next run
+                log.exception("reminder to user %s failed", due.user.pk)
+                continue
+            sent += 1
+    return sent

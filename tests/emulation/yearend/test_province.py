@@ -1,0 +1,123 @@
+"""The province's table of all clusters, and a unit's history across years."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clusters.models import ClusterYear, Stage
+from tests.factories import PASSWORD, ClusterFactory, make_year
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def add_years(province, n, year, stage=Stage.SCORING, members=4):
+    """n cluster years, each with `members` units; half of the units submitted their scores."""
+    from emulation.scoring.models import ScoreSheet
+
+    out = []
+    for i in range(n):
+        cy, units = make_year(
+            province=province,
+            n_members=members,
+            year=year,
+            stage=stage,
+            cluster=ClusterFactory(province=province),
+        )
+        ClusterYear.objects.filter(pk=cy.pk).update(
+            scoring_deadline=datetime.date(year, 1, 1) if i % 2 else None
+        )
+        for u in units[: members // 2]:
+            ScoreSheet.objects.create(
+                cluster_year=cy, unit=u, status="submitted", submitted_at=timezone.now()
+            )
+        for u in units[members // 2 :]:
+            ScoreSheet.objects.create(cluster_year=cy, unit=u)
+        out.append(cy)
+    return out
+
+
+def test_table_counts_filters_and_links(client, cast):
+    pytest.importorskip("emulation.scoring.models")
+    year = cast.year.year
+    late, on_time = add_years(cast.province, 2, year)[::-1]  # the odd one has a past deadline
+    login(client, cast.admin)
+    url = reverse("yearend:province")
+    html = client.get(url, {"year": year}).content.decode()
+    assert reverse("clusters:year_detail", args=[late.pk]) in html
+    assert reverse("clusters:year_detail", args=[cast.year.pk]) in html
+    assert "2/4" in html  # scores submitted, n of m
+    assert "còn 2 đơn vị chưa nộp điểm" in html  # overdue items of the late cluster
+    assert reverse("clusters:year_detail", args=[cast.other_year.pk]) not in html  # another province
+
+    scoring_only = client.get(url, {"year": year, "stage": "scoring"}).content.decode()
+    assert reverse("clusters:year_detail", args=[cast.year.pk]) not in scoring_only  # in set-up
+    assert reverse("clusters:year_detail", args=[on_time.pk]) in scoring_only
+
+    overdue = client.get(url, {"year": year, "overdue": "on"}).content.decode()
+    assert reverse("clusters:year_detail", args=[late.pk]) in overdue
+    assert reverse("clusters:year_detail", args=[on_time.pk]) not in overdue
+    assert reverse("clusters:year_detail", args=[cast.year.pk]) not in overdue
+
+
+@pytest.mark.parametrize(
+    "who,status", [("admin", 200), ("secretary", 403), ("staff_a", 403), ("council", 403)]
+)
+def test_only_the_province_admin_sees_the_table(client, cast, who, status):
+    login(client, getattr(cast, who))
+    assert client.get(reverse("yearend:province")).status_code == status
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(reverse("yearend:province"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_province_table_query_count_is_constant(client, cast, django_assert_num_queries, n):
+    pytest.importorskip("emulation.scoring.models")
+    add_years(cast.province, n, cast.year.year, members=3 + n // 2)
+    login(client, cast.admin)
+    url = reverse("yearend:province")
+    client.get(url)  # warm the session
+    with django_assert_num_queries(11):
+        response = client.get(url, {"year": cast.year.year})
+    assert response.content.decode().count('href="/clusters/years/') == n + 1
+
+
+def test_unit_history_table_and_chart(client, cast):
+    scoring = pytest.importorskip("emulation.scoring.services")
+    from emulation.scoring.models import ScoreSheet
+
+    from clusters import services as cluster_services
+
+    cy = cast.year
+    m1 = scoring.criterion_add(
+        cluster_year=cy, actor=cast.admin, code="1", text="Kinh tế", max_points="100", kind="fixed"
+    )
+    ClusterYear.objects.filter(pk=cy.pk).update(stage=Stage.SCORING)
+    cy.refresh_from_db()
+    sheet = scoring.sheet_for(cy, cast.unit_a)
+    scoring.self_score_save(sheet=sheet, criterion=m1, value="87,5", actor=cast.staff_a)
+    assert ScoreSheet.objects.filter(unit=cast.unit_a).exists()
+    earlier = cluster_services.cluster_year_create(
+        cluster=cast.cluster, year=cy.year - 1, actor=cast.admin, copy_from=cy
+    )
+    assert earlier.memberships.filter(unit=cast.unit_a).exists()
+
+    login(client, cast.staff_a)
+    response = client.get(reverse("yearend:unit_history", args=[cast.unit_a.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" in html and "87,50" in html
+    assert str(cy.year - 1) in html and str(cy.year) in html
+    # another unit's staff: forbidden; another province: not found
+    login(client, cast.staff_b)
+    assert client.get(reverse("yearend:unit_history", args=[cast.unit_a.pk])).status_code == 403
+    login(client, cast.other)
+    assert client.get(reverse("yearend:unit_history", args=[cast.unit_a.pk])).status_code == 404

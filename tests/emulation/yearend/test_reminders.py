@@ -1,0 +1,142 @@
+"""Deadline reminders: only to those who have not acted, once each, before and on the deadline."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from clusters.models import ClusterYear, Stage, User
+from emulation.yearend import reminders
+from emulation.yearend.models import Notification, ReminderSent
+from tests.conftest import wait_for
+from tests.factories import PASSWORD, make_cast
+
+DEADLINE = datetime.date(2030, 3, 15)
+
+
+def with_emails(cast):
+    for name in ("staff_a", "staff_b", "leader_a", "leader_b", "leader_head", "secretary"):
+        User.objects.filter(pk=getattr(cast, name).pk).update(email=f"{name}@example.vn")
+
+
+def set_year(cy, stage, **deadlines):
+    ClusterYear.objects.filter(pk=cy.pk).update(stage=stage, **deadlines)
+
+
+@pytest.mark.django_db
+def test_registration_reminders_only_to_units_that_have_not_registered(cast):
+    Registration = pytest.importorskip("emulation.pledges.models").Registration
+    with_emails(cast)
+    set_year(cast.year, Stage.REGISTRATION, registration_deadline=DEADLINE)
+    Registration.objects.create(cluster_year=cast.year, unit=cast.unit_a, submitted_at=timezone.now())
+
+    with freeze_time("2030-03-11 09:00", tz_offset=7):  # four days before: nothing yet
+        assert reminders.send_reminders() == 0
+    with freeze_time("2030-03-12 09:00", tz_offset=7):  # three days before
+        sent = reminders.send_reminders()
+        assert reminders.send_reminders() == 0  # the job runs again: nothing twice
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert sent == len(mail.outbox) == 2
+    assert recipients == ["secretary@example.vn", "staff_b@example.vn"]  # Thủy Nguyên, Cát Hải; not Vĩnh Bảo
+    msg = next(m for m in mail.outbox if m.to == ["staff_b@example.vn"])
+    assert msg.subject == "[Thi đua] Nhắc việc: Đăng ký chỉ tiêu thi đua năm %s của đơn vị" % cast.year.year
+    assert "Hạn chót là 15/03/2030, còn 3 ngày." in msg.body
+    assert settings.SITE_URL + reverse("pledges:registration_edit", args=[cast.year.pk]) in msg.body
+    assert "Kính gửi" in msg.body
+
+    with freeze_time("2030-03-13 09:00", tz_offset=7):
+        assert reminders.send_reminders() == 0
+    with freeze_time("2030-03-15 09:00", tz_offset=7):  # on the deadline: once more
+        assert reminders.send_reminders() == 2
+        assert reminders.send_reminders() == 0
+    assert "Hạn chót là hôm nay (15/03/2030)." in mail.outbox[-1].body
+    assert ReminderSent.objects.count() == 4 and ReminderSent.objects.filter(emailed=True).count() == 4
+    assert Notification.objects.filter(user=cast.staff_b).count() == 2
+    assert not Notification.objects.filter(user=cast.staff_a).exists()
+
+
+@pytest.mark.django_db
+def test_score_reminders_link_to_the_sheet_and_show_in_the_list(client, cast):
+    ScoreSheet = pytest.importorskip("emulation.scoring.models").ScoreSheet
+    set_year(cast.year, Stage.SCORING, scoring_deadline=DEADLINE)
+    ScoreSheet.objects.create(
+        cluster_year=cast.year, unit=cast.unit_a, status="submitted", submitted_at=timezone.now()
+    )
+    with freeze_time("2030-03-12 09:00", tz_offset=7):
+        reminders.send_reminders()
+    assert not mail.outbox  # nobody has an e-mail address: in-app only
+    users = set(Notification.objects.values_list("user__username", flat=True))
+    assert users == {"staff_b", "secretary"}
+    n = Notification.objects.get(user=cast.staff_b)
+    assert n.url == reverse("scoring:sheet", args=[cast.year.pk, cast.unit_b.pk])
+
+    assert client.login(username="staff_b", password=PASSWORD)
+    html = client.get(reverse("yearend:notifications")).content.decode()
+    assert "Nộp kết quả tự chấm điểm" in html and n.url in html
+    client.post(reverse("yearend:notifications_read"))
+    n.refresh_from_db()
+    assert n.read_at is not None
+    client.logout()
+    assert client.login(username="staff_a", password=PASSWORD)
+    assert "Nộp kết quả" not in client.get(reverse("yearend:notifications")).content.decode()
+
+
+@pytest.mark.django_db
+def test_no_reminder_for_a_closed_or_undated_year(cast):
+    set_year(cast.year, Stage.CLOSED, scoring_deadline=DEADLINE)
+    with freeze_time("2030-03-12 09:00", tz_offset=7):
+        assert reminders.send_reminders() == 0
+    set_year(cast.year, Stage.SCORING, scoring_deadline=None)
+    with freeze_time("2030-03-12 09:00", tz_offset=7):
+        assert reminders.send_reminders() == 0
+
+
+def test_the_job_is_in_the_beat_schedule():
+    from emulation.celery import app
+
+    entry = app.conf.beat_schedule["yearend-send-reminders"]
+    assert entry["task"] == "yearend.send_reminders"
+
+
+@pytest.mark.worker
+def test_beat_driven_by_a_frozen_clock_sends_through_the_real_worker_once(celery_worker):
+    """The beat scheduler (with a frozen clock) finds the job due and sends it; the real worker
+    sends the reminders; a second run an hour later sends nothing more."""
+    from celery.beat import Scheduler
+
+    from emulation.celery import app
+
+    cast = make_cast()
+    today = timezone.localdate()  # the worker's clock is the real one
+    set_year(cast.year, Stage.SCORING, scoring_deadline=today + datetime.timedelta(days=3))
+    ScoreSheet = pytest.importorskip("emulation.scoring.models").ScoreSheet
+    ScoreSheet.objects.create(
+        cluster_year=cast.year, unit=cast.unit_a, status="submitted", submitted_at=timezone.now()
+    )
+
+    ignore = ["kombu", "redis", "amqp", "billiard", "vine"]
+    with freeze_time(timezone.now(), ignore=ignore) as clock:
+        scheduler = Scheduler(app=app)
+        entry = scheduler.schedule["yearend-send-reminders"]
+        assert not entry.is_due().is_due
+        clock.tick(datetime.timedelta(hours=1, seconds=1))
+        assert entry.is_due().is_due
+        scheduler.apply_async(entry)
+        entry = scheduler.reserve(entry)
+        wait_for(lambda: ReminderSent.objects.count() == 2)
+        assert set(ReminderSent.objects.values_list("user__username", flat=True)) == {"staff_b", "secretary"}
+
+        clock.tick(datetime.timedelta(hours=1, seconds=1))
+        entry = scheduler.schedule["yearend-send-reminders"]
+        assert entry.is_due().is_due
+        result = scheduler.apply_async(entry)
+    # wait until the worker has run the second job too
+    from tests.conftest import OUTPUT
+
+    wait_for(lambda: f"{result.id}] succeeded" in (OUTPUT / "celery-worker.log").read_text())
+    assert ReminderSent.objects.count() == 2
+    assert Notification.objects.count() == 2
