@@ -7,11 +7,17 @@ from clusters.home import TODO_PROVIDERS, YEAR_LINK_PROVIDERS, Todo
 from clusters.models import Role, Stage
 
 
+def _submitted(cy, unit_id):
+    from .models import ScoreSheet, SheetStatus
+
+    return ScoreSheet.objects.filter(cluster_year=cy, unit_id=unit_id, status=SheetStatus.SUBMITTED).exists()
+
+
 def scoring_todos(user, cy):
     if cy.stage != Stage.SCORING or not user.unit_id:
         return []
     items = []
-    if user.has_role(Role.UNIT_STAFF):
+    if user.has_role(Role.UNIT_STAFF) and not _submitted(cy, user.unit_id):
         items.append(
             Todo(
                 _("Score your unit (self-score) and submit it"),

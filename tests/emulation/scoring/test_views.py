@@ -181,6 +181,8 @@ def test_year_page_links_and_home_todos(client, sc):
     assert f'href="{reverse("scoring:overview", args=[sc.year.pk])}"' not in html
     home = client.get("/").content.decode()
     assert "Tự chấm điểm đơn vị và nộp kết quả" in home
+    ScoreSheet.objects.create(cluster_year=sc.year, unit=sc.unit_a, status="submitted")
+    assert "Tự chấm điểm đơn vị và nộp kết quả" not in client.get("/").content.decode()
     client.force_login(sc.secretary)
     html = client.get(reverse("clusters:year_detail", args=[sc.year.pk])).content.decode()
     assert f'href="{reverse("scoring:overview", args=[sc.year.pk])}"' in html
