@@ -62,7 +62,7 @@ class PollForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     opens_at = LocalDateTimeField(label=_("Opens at"))
     closes_at = LocalDateTimeField(label=_("Closes at"))
-    electorate_kind = forms.ChoiceField(label=_("Electorate"), choices=ElectorateKind.choices)
+    electorate_kind = forms.ChoiceField(label=_("Who votes"), choices=ElectorateKind.choices)
     candidates = forms.MultipleChoiceField(
         label=_("Candidates"),
         widget=forms.CheckboxSelectMultiple,

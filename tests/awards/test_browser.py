@@ -105,3 +105,35 @@ def test_council_votes_on_phones_secretary_publishes_and_gets_the_minutes(
     pdfcheck.assert_decree30_layout(path)
     text = " ".join(pdfcheck.text(path).split())
     assert "Huyện Vĩnh Bảo" in text and "Đề nghị" in text and "Hoàng Văn Hải" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_sets_a_rule_and_the_secretary_opens_a_poll_in_the_browser(page, live_server):
+    cast = make_cast(stage=Stage.VOTING)
+    types = award_types(cast.province)
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, cast.admin.username)
+    page.goto(live_server.url + f"/awards/years/{cast.year.pk}/")
+    assert_accessible(page, "awards-year-admin")
+    page.get_by_role("link", name=re.compile(r"Đặt quy định.*Cờ thi đua của UBND thành phố")).click()
+    page.locator("#id_quota_kind").select_option("share_members")
+    page.locator("#id_quota_num").fill("1")
+    page.locator("#id_quota_den").fill("3")
+    page.locator("#id_rounding").select_option("up")
+    assert_accessible(page, "awards-rule-form")
+    page.get_by_role("button", name=re.compile("Lưu")).click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu quy định")
+    rule_row = page.get_by_role("row", name=re.compile("Cờ thi đua của UBND thành phố"))
+    expect(rule_row).to_contain_text("1/3")
+
+    page.context.clear_cookies()
+    login(page, cast.secretary.username)
+    page.goto(live_server.url + f"/awards/years/{cast.year.pk}/")
+    page.get_by_role("link", name=re.compile(r"Mở bỏ phiếu.*Cờ thi đua của UBND thành phố")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cờ thi đua của UBND thành phố")
+    assert "Chỉ tiêu năm nay: 1 đơn vị." in page.locator("main").inner_text()  # 3 members x 1/3
+    assert_accessible(page, "awards-poll-form")
+    page.get_by_role("button", name="Mở cuộc bỏ phiếu").click()
+    expect(page.locator(".alert-success")).to_contain_text("Cuộc bỏ phiếu đã mở")
+    assert types["co-thanh-pho"].polls.get().electors.count() == 3  # one leader per member unit
+    assert_accessible(page, "awards-poll-detail-open")
