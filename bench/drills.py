@@ -197,6 +197,10 @@ def drill_double_clicks(stack, admin, cy):
 
 # Apps add double-click drills for their own buttons: fn(session, check).
 EXTRA_DOUBLE_CLICKS = []
+# Submit scores, sign the pledge, cast a ballot, publish the results (bench/double_clicks.py).
+from bench.double_clicks import APP_DOUBLE_CLICKS  # noqa: E402 - after the list it extends
+
+EXTRA_DOUBLE_CLICKS.extend(APP_DOUBLE_CLICKS)
 
 
 def main():
