@@ -190,3 +190,47 @@ def test_votes_racing_the_close_are_either_counted_or_refused(cast):
     assert poll.ballot_count == poll.participation_count == len(accepted)
     assert poll.candidates.get(pk=candidate).votes == len(accepted)
     assert all("đóng" in m for m in refused), refused
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_published_counts_and_counted_ballots_are_frozen_in_the_database(cast):
+    from django.db import DatabaseError, transaction
+
+    from awards.models import Poll, PollCandidate
+
+    cy = to_voting(cast.year)
+    types = award_types(cast.province)
+    rule(cy, types["co-thanh-pho"])
+    poll = open_poll(
+        cy,
+        types["co-thanh-pho"],
+        candidates=[cast.unit_a, cast.unit_b],
+        voters=[cast.leader_a, cast.leader_b],
+        actor=cast.secretary,
+    )
+    vote(poll, cast.leader_a, cast.unit_a)
+    vote(poll, cast.leader_b, cast.unit_a)
+    services.poll_close(poll=poll, actor=cast.secretary)
+    with pytest.raises(DatabaseError), transaction.atomic():  # a ballot stuffed after the count
+        Ballot.objects.create(poll=poll, receipt_hash="y" * 64)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Ballot.objects.filter(poll=poll).delete()
+    services.poll_publish(poll=poll, actor=cast.secretary)
+    attempts = [
+        lambda: PollCandidate.objects.filter(poll=poll).update(votes=99),
+        lambda: PollCandidate.objects.filter(poll=poll, unit=cast.unit_b).update(proposed=True),
+        lambda: Poll.objects.filter(pk=poll.pk).update(ballot_count=5),
+        lambda: Poll.objects.filter(pk=poll.pk).update(status="closed"),
+        lambda: BallotChoice.objects.filter(ballot__poll=poll).update(
+            candidate=poll.candidates.get(unit=cast.unit_b)
+        ),
+        lambda: Poll.objects.filter(pk=poll.pk).delete(),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    assert (
+        poll.candidates.get(unit=cast.unit_a).votes == 2
+        and not poll.candidates.get(unit=cast.unit_b).proposed
+    )
