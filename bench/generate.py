@@ -112,9 +112,11 @@ def _tables(models, years_with_members, n_criteria, rng):
             for m in range(MAJORS)
         ],
     )
+    from django.db.models import F
+
+    Criterion.objects.filter(table__in=tables, parent__isnull=True).update(major_id=F("id"))
     for c in majors:
         c.major_id = c.pk
-    Criterion.objects.bulk_update(majors, ["major"], batch_size=2000)
     leaves = []
     for ti, t in enumerate(tables):
         for k in range(n_criteria):
@@ -340,7 +342,7 @@ def _polls(models, cy, award_types, electors, candidates_units, names, status, r
                 cluster_year=cy,
                 award_type=t,
                 title=f"{t.name} năm {cy.year}",
-                status=status,
+                status="open",  # published at the end: the database freezes published polls
                 electorate_kind="units",
                 opens_at=opens,
                 closes_at=closes,
@@ -356,6 +358,8 @@ def _polls(models, cy, award_types, electors, candidates_units, names, status, r
             )
         )
     polls = bulk(Poll, polls)
+    for p in polls:
+        p.status = status  # what it will be once the ballots are in
     out = {
         "polls": polls,
         "candidates": [],
@@ -647,6 +651,9 @@ def generate(
             cands, ["votes", "share", "met_threshold", "proposed"], batch_size=2000
         )
         bulk(M["Nomination"], nominations)
+        Poll.objects.filter(pk__in=[p.pk for p in poll_of.values() if p.status == "published"]).update(
+            status="published"
+        )
         bulk(
             M["AuditEvent"],
             [
