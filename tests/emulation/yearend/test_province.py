@@ -92,9 +92,8 @@ def test_province_table_query_count_is_constant(client, cast, django_assert_num_
 
 def test_unit_history_table_and_chart(client, cast):
     scoring = pytest.importorskip("emulation.scoring.services")
-    from emulation.scoring.models import ScoreSheet
-
     from clusters import services as cluster_services
+    from emulation.scoring.models import ScoreSheet
 
     cy = cast.year
     m1 = scoring.criterion_add(
