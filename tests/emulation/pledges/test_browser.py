@@ -104,3 +104,29 @@ def test_secretary_finalises_two_leaders_sign_and_the_signed_pdf_downloads(page,
     page.get_by_role("button", name="Kiểm tra tệp").click()
     assert "Bản nguyên vẹn: 2 chữ ký hợp lệ" in page.locator("#check-result").inner_text()
     assert_accessible(page, "pledge-verify-public")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_registers_targets_and_the_secretary_sees_who_is_missing(page):
+    cast = make_cast()
+    login(page, "staff_a")
+    page.goto(page.live_server_url + f"/pledges/years/{cast.year.pk}/registration/")
+    page.get_by_label("Danh hiệu, hình thức khen thưởng đăng ký").fill("Cờ thi đua của UBND thành phố")
+    first = page.get_by_role("group", name="Chỉ tiêu 1")
+    first.get_by_label("Mã").fill("thu-ngan-sach")
+    first.locator("input[name='t-0-name']").fill("Thu ngân sách nhà nước")
+    first.get_by_label("Giá trị").fill("1250,5")
+    first.get_by_label("Đơn vị tính").fill("tỷ đồng")
+    assert_accessible(page, "pledges-registration-form")
+    page.get_by_role("button", name="Lưu đăng ký").click()
+    page.wait_for_load_state("networkidle")
+    assert "Đã lưu đăng ký thi đua." in page.locator("main").inner_text()
+
+    page.context.clear_cookies()
+    login(page, "secretary")
+    page.goto(page.live_server_url + f"/pledges/years/{cast.year.pk}/registrations/")
+    body = page.locator("main").inner_text()
+    assert "2/3 đơn vị thành viên chưa đăng ký." in body and "Thu ngân sách nhà nước" in body
+    missing = page.locator("#missing-registrations").inner_text()
+    assert "Huyện Thủy Nguyên" in missing and "Huyện Vĩnh Bảo" not in missing
+    assert_accessible(page, "pledges-registrations-secretary")
