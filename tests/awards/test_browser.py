@@ -137,3 +137,31 @@ def test_admin_sets_a_rule_and_the_secretary_opens_a_poll_in_the_browser(page, l
     expect(page.locator(".alert-success")).to_contain_text("Cuộc bỏ phiếu đã mở")
     assert types["co-thanh-pho"].polls.get().electors.count() == 3  # one leader per member unit
     assert_accessible(page, "awards-poll-detail-open")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_000_pages_are_accessible_to_the_province_and_the_units(page, live_server):
+    from awards.models import Nomination
+    from tests.awards.test_seed000 import play_2023
+
+    cy, units, secretary = play_2023()
+    admin = make_user("tinh", province=cy.cluster.province, roles=[Role.PROVINCE_ADMIN])
+    login(page, admin.username)
+    for name, url in [
+        ("awards-types", "/awards/types/"),
+        ("awards-year-2023", f"/awards/years/{cy.pk}/"),
+        ("awards-cluster-history", f"/awards/clusters/{cy.cluster_id}/"),
+        ("awards-dossier-admin", f"/awards/years/{cy.pk}/dossier/"),
+        ("awards-decision-form", f"/awards/nominations/{Nomination.objects.first().pk}/decision/"),
+        ("awards-results-city-flag", f"/awards/polls/{cy.polls.get(award_type__code='co-thanh-pho').pk}/"),
+    ]:
+        page.goto(live_server.url + url)
+        assert_accessible(page, name)
+    assert "Huyện Thủy Nguyên" in page.locator("main").inner_text()
+    page.context.clear_cookies()
+    login(page, secretary.username)
+    page.goto(live_server.url + "/awards/ballots/")
+    assert "Không có cuộc bỏ phiếu nào" in page.locator("main").inner_text()
+    assert_accessible(page, "awards-my-ballots-empty")
+    page.goto(live_server.url + f"/awards/years/{cy.pk}/dossier/")
+    assert_accessible(page, "awards-dossier-secretary")
