@@ -33,3 +33,16 @@ def test_demo_publishes_the_seed_000_result_and_is_idempotent():
         cluster__province__code="hai-phong", cluster__code="khoi-huyen", year=2024
     )
     assert cy2024.award_rules.count() == 4
+
+
+def test_demo_candidates_come_prefilled_from_the_scoring_ranking():
+    scoring_demo = pytest.importorskip("emulation.scoring.demo")
+    from awards.models import PollCandidate
+
+    cluster_demo.load()
+    scoring_demo.load()
+    demo.load()
+    candidates = list(PollCandidate.objects.filter(poll__award_type__code="co-thanh-pho"))
+    assert len(candidates) == 7
+    assert all(c.total is not None and c.rank is not None for c in candidates)
+    assert [c.rank for c in candidates] == sorted(c.rank for c in candidates)  # listed by rank
