@@ -659,6 +659,12 @@ def achievement_report_upload(*, nomination, upload, actor):
     if upload.size > 20 * 1024 * 1024:
         raise ValidationError(_("The file is larger than 20 MB."))
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if Dossier.objects.filter(
+        cluster_year_id=nomination.cluster_year_id, submitted_at__isnull=False
+    ).exists():
+        raise ValidationError(
+            _("The dossier has been submitted to the province and can no longer be changed.")
+        )
     old = nomination.achievement_report.name or ""
     if old:
         nomination.achievement_report.storage.delete(old)

@@ -5,14 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusters.access import province_object, require, year_for
 from clusters.audit import history_for
-from clusters.models import Cluster, Role, User
+from clusters.models import Cluster, Role, Unit, User
 from emulation.documents.models import Document
 
 from . import documents, selectors, services
@@ -205,8 +205,6 @@ def poll_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         units = [o.unit_id for o in options if str(o.unit_id) in data["candidates"]]
-        from clusters.models import Unit
-
         try:
             poll = services.poll_open(
                 cluster_year=cy,
@@ -504,8 +502,6 @@ def report_upload(request, pk):
 
 @login_required
 def report_download(request, pk):
-    from django.http import FileResponse
-
     nomination = _nomination_for(request, pk)
     require(request.user, "awards.view_awards", nomination.cluster_year)
     if not nomination.achievement_report:
