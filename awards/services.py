@@ -352,7 +352,10 @@ def ballot_cast(*, poll, user, candidate_ids=(), abstain=False):
         raise VoteRefused(problem)
     if Participation.objects.filter(poll_id=poll.pk, user_id=user.pk).exists():
         raise VoteRefused(_("You have already voted in this poll. Each voter has exactly one ballot."))
-    ids = {int(i) for i in candidate_ids}
+    try:
+        ids = {int(i) for i in candidate_ids}
+    except (TypeError, ValueError) as exc:
+        raise VoteRefused(_("The ballot names someone who is not a candidate in this poll.")) from exc
     valid = set(poll.candidates.values_list("pk", flat=True))
     if not ids <= valid:
         raise VoteRefused(_("The ballot names someone who is not a candidate in this poll."))
