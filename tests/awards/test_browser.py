@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from awards import services
 from awards.models import Ballot, ElectorateKind, Participation
 from clusters.models import Role, Stage
 from tests import pdfcheck
@@ -135,8 +136,13 @@ def test_admin_sets_a_rule_and_the_secretary_opens_a_poll_in_the_browser(page, l
     assert_accessible(page, "awards-poll-form")
     page.get_by_role("button", name="Mở cuộc bỏ phiếu").click()
     expect(page.locator(".alert-success")).to_contain_text("Cuộc bỏ phiếu đã mở")
-    assert types["co-thanh-pho"].polls.get().electors.count() == 3  # one leader per member unit
+    poll = types["co-thanh-pho"].polls.get()
+    assert poll.electors.count() == 3  # one leader per member unit
     assert_accessible(page, "awards-poll-detail-open")
+    expect(page.locator("#turnout")).to_contain_text("0 trên 3")
+    services.ballot_cast(poll=poll, user=cast.leader_a, candidate_ids=[poll.candidates.first().pk])
+    expect(page.locator("#turnout")).to_contain_text("1 trên 3", timeout=12000)  # htmx, no reload
+    assert "Số phiếu" not in page.locator("main").inner_text()
 
 
 @pytest.mark.django_db(transaction=True)
