@@ -41,8 +41,10 @@ def _request(base, path, session, csrf, data=None, timeout=60):
     sample = {"status": status, "client_ms": client_ms}
     raw = headers.get(BENCH_HEADER) if headers else None
     if raw:
-        server, queries = raw.split(";")
-        sample["server_ms"], sample["queries"] = float(server), int(queries)
+        fields = raw.split(";")
+        sample["server_ms"], sample["queries"] = float(fields[0]), int(fields[1])
+        if len(fields) > 2:
+            sample["cpu_ms"] = float(fields[2])
     return sample, text
 
 

@@ -183,6 +183,7 @@ def measure_pages(manifest, stack, samples, time_limit):
             "as": user,
             "server_ms": summary([x.get("server_ms") for x in ok]),
             "client_ms": summary([x["client_ms"] for x in ok]),
+            "cpu_ms": summary([x.get("cpu_ms") for x in ok]),
             "queries": summary([x.get("queries") for x in ok], 0),
             "queries_min": min((x.get("queries", 0) for x in ok), default=None),
             "queries_max": max((x.get("queries", 0) for x in ok), default=None),
@@ -276,6 +277,7 @@ def measure_burst(manifest, stack, double_every, time_limit):
         "wall_seconds": round(raw["wall_seconds"], 2),
         "cast_client_ms": summary(cast_ms),
         "cast_server_ms": summary([c.get("server_ms") for c in casts if c.get("receipt")]),
+        "cast_cpu_ms": summary([c.get("cpu_ms") for c in casts if c.get("receipt")]),
         "cast_queries": summary([c.get("queries") for c in casts if c.get("receipt")], 0),
         "web_workers": stack.web_workers,
         "target": {"lost": 0, "doubled": 0, "errors": 0, "p95_ms": TARGETS["burst_p95_ms"]},
@@ -349,19 +351,23 @@ def measure_pdfs(manifest, samples):
                 params={"version_id": version.pk, "copy": pledge_pdf.SIGNING},
             )
 
-        request_and_wait = _through_task(request, 1)  # warm-up (fonts, templates in the worker)
-        e2e, task = _through_task(request, samples)
-        raw = []
-        html = None
-        for i in range(samples + 1):
+        def raw_render(version=version):
             start = time.perf_counter()
             html = unicodedata.normalize(
                 "NFC",
                 render_to_string("pledges/pledge_pdf.html", pledge_pdf.pledge_context(version, "signing")),
             )
             HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-            if i:  # the first is a warm-up
-                raw.append((time.perf_counter() - start) * 1000)
+            return (time.perf_counter() - start) * 1000
+
+        request_and_wait = _through_task(request, 1)  # warm-up (fonts, templates in the worker)
+        raw_render()
+        e2e, task, raw = [], [], []
+        for _ in range(samples):  # alternated, so that both see the same load on the machine
+            one_e2e, one_task = _through_task(request, 1)
+            e2e += one_e2e
+            task += one_task
+            raw.append(raw_render())
         fig = {
             "signatories": int(size),
             "task_ms": summary(task),
@@ -446,7 +452,7 @@ def fmt(v, digits=1):
 
 def print_table(results):
     print("\n== Figures (server time from the X-Bench header; median / p95 / samples)")
-    print(f"{'page':<19}{'server ms':>22}{'queries':>9}{'x base':>8}{'client ms':>20}")
+    print(f"{'page':<19}{'server ms':>22}{'cpu ms':>8}{'queries':>9}{'x base':>8}{'client ms':>20}")
     for name, f in results["pages"].items():
         s, c = f["server_ms"], f["client_ms"]
         q = (
@@ -456,14 +462,16 @@ def print_table(results):
         )
         print(
             f"{name:<19}{fmt(s['median']):>9} /{fmt(s['p95']):>6} /{s['samples']:>4}"
-            f"{q:>9}{fmt(f['ratio_to_baseline'], 2):>8}{fmt(c['median']):>9} /{fmt(c['p95']):>7}"
+            f"{fmt(f['cpu_ms']['median']):>8}{q:>9}{fmt(f['ratio_to_baseline'], 2):>8}"
+            f"{fmt(c['median']):>9} /{fmt(c['p95']):>7}"
         )
     b = results["vote_burst"]
     print(
         f"\nvote burst: {b['voters']} voters ({b['double_clicks']} double-clicks, {b['requests']} requests): "
         f"counted {b['counted']}, lost {b['lost']}, doubled {b['doubled']}, errors {b['errors']}; "
         f"cast p95 {fmt(b['cast_client_ms']['p95'])} ms client, {fmt(b['cast_server_ms']['p95'])} ms server "
-        f"(median {fmt(b['cast_client_ms']['median'])} / {fmt(b['cast_server_ms']['median'])}); "
+        f"(median {fmt(b['cast_client_ms']['median'])} / {fmt(b['cast_server_ms']['median'])}, "
+        f"CPU {fmt(b['cast_cpu_ms']['median'])} ms); "
         f"burst over in {b['wall_seconds']} s"
     )
     print("\nPDF (signing copy of the pledge, through the Celery task vs raw WeasyPrint on the same HTML):")
@@ -580,6 +588,7 @@ def main():
     pdf_samples = args.pdf_samples or (2 if quick else 5)
     sizes = sizes_from(args)
     started = time.monotonic()
+    load_before = os.getloadavg()
     print(f"== make bench ({datetime.datetime.now():%Y-%m-%d %H:%M}) on 127.0.0.1, database {db}", flush=True)
 
     stack = Stack(db, web_workers=args.web_workers, stale_seconds=300)
@@ -627,6 +636,8 @@ def main():
                 "python": platform.python_version(),
                 "web_workers": stack.web_workers,
                 "celery": "1 worker, pool solo",
+                "load_average_at_start": [round(x, 2) for x in load_before],
+                "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             },
             "sizes": manifest["sizes"],
             "rows": manifest["rows"],

@@ -1,0 +1,117 @@
+"""Profile one measured figure in-process on the data set of the last `make bench` run:
+cProfile (top functions by cumulative time), the SQL queries with their time, and EXPLAIN ANALYZE
+of the slowest query.
+
+    uv run python -m bench.profile ranking|score_entry|home|ballot|results|province_overview|
+                                   cast|aggregation [--db thidua_bench] [--repeat 5] [--top 25]"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import time
+
+from bench.harness import ROOT, Stack
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("figure")
+    parser.add_argument("--db", default="thidua_bench")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    manifest = json.loads((ROOT / "var" / f"{args.db}-manifest.json").read_text())
+    stack = Stack(args.db)
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    stack.configure_django()
+
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.run import session_for
+    from clusters.models import ClusterYear
+
+    m = manifest
+    pages = {
+        "home": ("/", m["home_user"]),
+        "score_entry": (f"/scoring/year/{m['sheet']['year']}/unit/{m['sheet']['unit']}/", m["sheet"]["user"]),
+        "ranking": (f"/scoring/year/{m['ranking_year']}/ranking/", m["secretary"]),
+        "ballot": (f"/awards/polls/{m['ballot']['poll']}/vote/", m["ballot"]["user"]),
+        "results": (f"/awards/polls/{m['results']['poll']}/", m["results"]["user"]),
+        "province_overview": ("/year-end/province/", m["admin"]),
+        "baseline": ("/", m["home_user"]),
+    }
+    if args.figure == "aggregation":
+        from emulation.scoring.selectors import ranking_for_year
+
+        def run():
+            cy = ClusterYear.objects.select_related("cluster").get(pk=m["aggregation_year"])
+            return ranking_for_year(cy)
+    elif args.figure == "cast":
+        # one ballot cast through the view, rolled back afterwards (the data set stays as it was)
+        client = Client()
+        voter = m["burst"]["voters"][-1]
+        s = session_for(voter)
+        client.cookies["sessionid"] = s["session"]
+        path = f"/awards/polls/{m['burst']['poll']}/vote/"
+        data = {"step": "cast", "candidate": m["burst"]["candidates"][:2]}
+
+        class Rollback(Exception):
+            pass
+
+        def run():
+            try:
+                with transaction.atomic():
+                    r = client.post(path, data)
+                    assert r.status_code == 200, r.status_code
+                    raise Rollback
+            except Rollback:
+                return r
+    else:
+        path, user = pages[args.figure]
+        client = Client()
+        client.cookies["sessionid"] = session_for(user)["session"]
+
+        def run():
+            r = client.get(path)
+            assert r.status_code == 200, r.status_code
+            return r
+
+    run()  # warm-up
+    times = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    print(f"{args.figure}: {', '.join(f'{t:.1f}' for t in times)} ms")
+    with CaptureQueriesContext(connection) as ctx:
+        run()
+    total_sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+    print(f"\n{len(ctx.captured_queries)} queries, {total_sql:.1f} ms in SQL:")
+    for q in ctx.captured_queries:
+        print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
+    slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]), default=None)
+    if slowest and slowest["sql"].lstrip().upper().startswith("SELECT"):
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+            print("\nEXPLAIN ANALYZE of the slowest query:")
+            for (line,) in cur.fetchall():
+                print("  " + line)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(args.repeat):
+        run()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(args.top)
+    print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
