@@ -48,7 +48,9 @@ def _copy_forward_hooks(source, target, actor):
             from emulation.scoring.selectors import table_of
 
             table = table_of(source)
-            if table is not None and table.criteria.exists():
+            target_table = table_of(target)
+            target_empty = target_table is None or not target_table.criteria.exists()
+            if table is not None and table.criteria.exists() and target_empty:
                 scoring_services.table_copy(
                     source=table, cluster_year=target, actor=actor, reason=_("Copied from last year")
                 )
@@ -65,7 +67,9 @@ def _copy_forward_hooks(source, target, actor):
         elif hasattr(award_services, "rule_save") and hasattr(award_services, "RULE_FIELDS"):
             from awards.models import AwardRule
 
-            rules = list(AwardRule.objects.filter(cluster_year=source).select_related("award_type"))
+            rules = []
+            if not AwardRule.objects.filter(cluster_year=target).exists():
+                rules = list(AwardRule.objects.filter(cluster_year=source).select_related("award_type"))
             for rule in rules:
                 data = {k: getattr(rule, k) for k in award_services.RULE_FIELDS}
                 award_services.rule_save(cluster_year=target, award_type=rule.award_type, actor=actor, **data)
@@ -91,7 +95,10 @@ def start_next_year(
     note="",
 ):
     """In one step: open next year (members copied with renames and merges applied), set its
-    head and deputy, copy the criteria table and award rules forward, record the hand-over."""
+    head and deputy, copy the criteria table and award rules forward, record the hand-over.
+
+    A next year the province already opened (still in set-up) is completed instead: its members
+    are kept (copied only if it has none), criteria and rules are copied only if it has none."""
     if actor is None or not can_start_next_year(actor, cluster_year):
         raise PermissionDenied
     cy = ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)
@@ -102,7 +109,10 @@ def start_next_year(
         )
     if HandOver.objects.filter(cluster_year=cy).exists():
         raise ValidationError(_("This year has already been handed over."))
-    if ClusterYear.objects.filter(cluster=cy.cluster, year=cy.year + 1).exists():
+    existing = ClusterYear.objects.filter(cluster=cy.cluster, year=cy.year + 1).first()
+    if existing is not None and (
+        existing.stage != Stage.SETUP or HandOver.objects.filter(next_year=existing).exists()
+    ):
         raise ValidationError(_("Year %(year)s already exists for this cluster.") % {"year": cy.year + 1})
     if head is None:
         raise ValidationError(_("Choose next year's head unit."))
@@ -124,9 +134,14 @@ def start_next_year(
         raise ValidationError(_("The head and the deputy are the same unit next year (after a merge)."))
     old_head = cy.memberships.filter(role=MemberRole.HEAD).select_related("unit").first()
 
-    nxt = cluster_services.cluster_year_create(
-        cluster=cy.cluster, year=cy.year + 1, actor=actor, copy_from=cy
-    )
+    if existing is None:
+        nxt = cluster_services.cluster_year_create(
+            cluster=cy.cluster, year=cy.year + 1, actor=actor, copy_from=cy
+        )
+    else:  # opened earlier by the province (still in set-up): complete it, keep what it has
+        nxt = existing
+        if not nxt.memberships.exists():
+            cluster_services.memberships_copy(source=cy, target=nxt, actor=actor)
     members = {m.unit_id: m for m in Membership.objects.filter(cluster_year=nxt)}
     for unit, role in ((new_head, MemberRole.HEAD), (new_deputy, MemberRole.DEPUTY)):
         if unit is None:

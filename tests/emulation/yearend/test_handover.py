@@ -291,3 +291,87 @@ def test_criteria_and_award_rules_are_copied_forward(cast):
     ]
     assert nxt.award_rules.get().quota_count == 1
     assert AuditEvent.objects.get(action="handover.recorded").data["copied"] == ["criteria", "award_rules"]
+
+
+def test_a_next_year_opened_earlier_by_the_province_is_completed(cast):
+    cy = cast.year
+    nxt = cluster_services.cluster_year_create(
+        cluster=cast.cluster, year=cy.year + 1, actor=cast.admin, copy_from=cy
+    )
+    cluster_services.membership_remove(membership=nxt.memberships.get(unit=cast.unit_b), actor=cast.admin)
+    cy = at_stage(cy, Stage.DOSSIER)
+    handover = services.start_next_year(
+        cluster_year=cy,
+        head=cast.unit_a,
+        deputy=cast.head,
+        handed_over_on=datetime.date(cy.year, 12, 20),
+        actor=cast.secretary,
+    )
+    assert handover.next_year == nxt
+    assert dict(nxt.memberships.values_list("unit_id", "role")) == {
+        cast.unit_a.pk: MemberRole.HEAD,
+        cast.head.pk: MemberRole.DEPUTY,
+    }  # the province's choice of members is kept
+    with pytest.raises(services.ValidationError):
+        services.start_next_year(
+            cluster_year=cy,
+            head=cast.unit_b,
+            deputy=None,
+            handed_over_on=datetime.date(cy.year, 12, 20),
+            actor=cast.admin,
+        )
+
+
+def test_a_next_year_already_under_way_is_refused(cast):
+    cy = cast.year
+    nxt = cluster_services.cluster_year_create(
+        cluster=cast.cluster, year=cy.year + 1, actor=cast.admin, copy_from=cy
+    )
+    at_stage(nxt, Stage.REGISTRATION)
+    cy = at_stage(cy, Stage.DOSSIER)
+    with pytest.raises(services.ValidationError, match="đã có"):
+        services.start_next_year(
+            cluster_year=cy,
+            head=cast.unit_a,
+            deputy=None,
+            handed_over_on=datetime.date(cy.year, 12, 20),
+            actor=cast.admin,
+        )
+    assert not HandOver.objects.exists()
+
+
+def test_the_secretary_is_asked_to_record_the_hand_over(client, cast):
+    cy = at_stage(cast.year, Stage.DOSSIER)
+    login(client, cast.secretary)
+    html = client.get(reverse("clusters:year_detail", args=[cy.pk])).content.decode()
+    assert f"Ghi nhận bàn giao và bắt đầu năm {cy.year + 1}" in html
+    assert reverse("yearend:year", args=[cy.pk]) in html and "Tổng kết năm và bàn giao" in html
+    services.start_next_year(
+        cluster_year=cy,
+        head=cast.unit_a,
+        deputy=None,
+        handed_over_on=datetime.date(cy.year, 12, 20),
+        actor=cast.secretary,
+    )
+    html = client.get(reverse("clusters:year_detail", args=[cy.pk])).content.decode()
+    assert "Ghi nhận bàn giao" not in html
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_cluster_history_query_count_is_constant(client, cast, django_assert_num_queries, n):
+    cy = at_stage(cast.year, Stage.DOSSIER)
+    for _i in range(n):
+        handover = services.start_next_year(
+            cluster_year=cy,
+            head=cast.unit_a,
+            deputy=cast.unit_b,
+            handed_over_on=datetime.date.today(),
+            actor=cast.admin,
+        )
+        cy = at_stage(handover.next_year, Stage.DOSSIER)
+    login(client, cast.admin)
+    url = reverse("yearend:cluster_history", args=[cast.cluster.pk])
+    client.get(url)
+    with django_assert_num_queries(9):
+        html = client.get(url).content.decode()
+    assert html.count("Huyện Vĩnh Bảo (") == n
