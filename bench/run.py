@@ -102,7 +102,23 @@ def measure_aggregation(manifest, samples):
             times.append(elapsed)
             queries.append(len(ctx.captured_queries))
         rows = len(result)
+    from bench.prototypes import lean_ranking
+
+    lean_times = []
+    for i in range(samples + 2):
+        cy = ClusterYear.objects.select_related("cluster").get(pk=manifest["aggregation_year"])
+        start = time.perf_counter()
+        lean = lean_ranking(cy)
+        if i >= 2:
+            lean_times.append((time.perf_counter() - start) * 1000)
+    same = all(lean[r.unit.pk][:2] == (r.rank, r.total) for r in result) and len(lean) == len(result)
     fig = summary(times)
+    fig["prototype_fix"] = {
+        **summary(lean_times),
+        "what": "bench/prototypes.py lean_ranking: entries reached from the year's criteria, values_list, "
+        "no per-unit model instances or prefetch",
+        "same_ranks_and_totals": same,
+    }
     fig.update(
         {
             "units": rows,
@@ -498,6 +514,12 @@ def print_table(results):
     print(
         f"\nranking aggregation alone, {a['units']} units × {a['criteria']} criteria: "
         f"median {fmt(a['median'])} ms, p95 {fmt(a['p95'])} ms, {a['queries']} queries, n={a['samples']}"
+    )
+    pf = a["prototype_fix"]
+    print(
+        f"  prototype of the fix (bench/prototypes.py): median {fmt(pf['median'])} ms, "
+        f"p95 {fmt(pf['p95'])} ms, "
+        f"same ranks and totals: {pf['same_ranks_and_totals']}"
     )
     print("\n== Targets")
     for line in results["targets"]:
