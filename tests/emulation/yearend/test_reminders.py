@@ -140,3 +140,75 @@ def test_beat_driven_by_a_frozen_clock_sends_through_the_real_worker_once(celery
     wait_for(lambda: f"{result.id}] succeeded" in (OUTPUT / "celery-worker.log").read_text())
     assert ReminderSent.objects.count() == 2
     assert Notification.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_pledge_reminders_go_to_leaders_of_units_that_have_not_signed(cast):
+    pledges = pytest.importorskip("emulation.pledges.models")
+    set_year(cast.year, Stage.REGISTRATION, registration_deadline=DEADLINE)
+    pledge = pledges.Pledge.objects.create(cluster_year=cast.year)
+    version = pledges.PledgeVersion.objects.create(
+        pledge=pledge, number=1, title="Giao ước", place="Hải Phòng"
+    )
+    pledge.state, pledge.final_version = "final", version
+    pledge.save()
+    pledges.PledgeSignature.objects.create(
+        version=version, unit=cast.unit_a, signer_name="A", state="done", signed_at=timezone.now()
+    )
+    pledges.PledgeSignature.objects.create(version=version, unit=cast.unit_b, signer_name="B", state="failed")
+    with freeze_time("2030-03-15 08:00", tz_offset=7):
+        reminders.send_reminders()
+    signers = set(
+        Notification.objects.filter(url=reverse("pledges:sign", args=[cast.year.pk])).values_list(
+            "user__username", flat=True
+        )
+    )
+    assert signers == {"leader_b", "leader_head"}  # not leader_a: Vĩnh Bảo has signed
+
+
+@pytest.mark.django_db
+def test_ballot_reminders_go_to_electors_who_have_not_voted(cast):
+    award_services = pytest.importorskip("awards.services")
+    from awards.models import Participation
+
+    set_year(cast.year, Stage.VOTING, voting_deadline=DEADLINE)
+    flag = award_services.award_type_save(
+        province=cast.province, actor=cast.admin, code="co", name="Cờ thi đua", precedence=1
+    )
+    from tests.emulation.yearend.test_handover import RULE
+
+    award_services.rule_save(cluster_year=cast.year, award_type=flag, actor=cast.admin, **RULE)
+    now = timezone.now()
+    poll = award_services.poll_open(
+        cluster_year=cast.year,
+        award_type=flag,
+        title="Cờ thi đua",
+        opens_at=now - datetime.timedelta(minutes=1),
+        closes_at=now + datetime.timedelta(days=30),
+        electorate_kind="units",
+        voters=[cast.leader_head, cast.leader_a, cast.leader_b],
+        candidate_units=[cast.unit_a, cast.unit_b],
+        actor=cast.secretary,
+    )
+    award_services.ballot_cast(poll=poll, user=cast.leader_a, candidate_ids=[], abstain=True)
+    assert Participation.objects.filter(poll=poll).count() == 1
+    with freeze_time("2030-03-12 08:00", tz_offset=7):
+        assert reminders.send_reminders() == 2
+        assert reminders.send_reminders() == 0
+    notes = Notification.objects.filter(url=reverse("awards:vote", args=[poll.pk]))
+    assert set(notes.values_list("user__username", flat=True)) == {"leader_head", "leader_b"}
+    assert notes.first().text.startswith("Bỏ phiếu: Cờ thi đua.")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [2, 20])
+def test_notification_list_query_count_is_constant(client, cast, django_assert_num_queries, n):
+    Notification.objects.bulk_create(
+        [Notification(user=cast.staff_a, cluster_year=cast.year, text=f"Việc {i}", url="/") for i in range(n)]
+    )
+    assert client.login(username="staff_a", password=PASSWORD)
+    url = reverse("yearend:notifications")
+    client.get(url)
+    with django_assert_num_queries(7):
+        html = client.get(url).content.decode()
+    assert html.count("Việc ") == n
