@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from clusters.access import province_object, require, year_for
 from clusters.audit import history_for
-from clusters.models import Cluster, Unit
+from clusters.models import Cluster, Role, Unit
 from clusters.selectors import year_memberships
 from emulation.documents.models import Document
 from emulation.documents.services import document_request
@@ -51,6 +51,7 @@ def year_summary(request, pk):
         **data,
         "chart": _totals_chart(data),
         "can_start": can_start,
+        "can_see_units": user.has_role(Role.PROVINCE_ADMIN) or user.has_role(Role.COUNCIL_MEMBER),
         "start_possible": cy.stage in services.HANDOVER_STAGES,
         "next_form": NextYearForm(members=data["members"]) if can_start else None,
         "document": Document.objects.filter(key=document_key(cy)).first(),

@@ -182,3 +182,21 @@ def test_context_has_the_hand_over_and_a_vector_chart():
     assert ctx["place_date"] == "Hải Phòng, ngày 28 tháng 02 năm 2024"
     assert ctx["handover"].to_head == Unit.objects.get(code="cat-hai", province=cy.cluster.province)
     assert ctx["chart"].startswith("<svg") and "<rect" in ctx["chart"]
+    from emulation.yearend import demo
+    from emulation.yearend.models import HandOver
+
+    demo.load()  # idempotent
+    assert HandOver.objects.filter(cluster_year=cy).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_council_follows_a_unit_from_the_ranking_to_its_history(client):
+    cy = load_demo_2023()
+    assert client.login(username="hoidong.haiphong", password="ThiDua@2024")
+    html = client.get(reverse("yearend:year", args=[cy.pk])).content.decode()
+    vinh_bao = Unit.objects.get(code="vinh-bao", province=cy.cluster.province)
+    url = reverse("yearend:unit_history", args=[vinh_bao.pk])
+    assert url in html
+    page = client.get(url).content.decode()
+    assert "99,97" in page and "1/8" in page  # 2023: first of eight
+    assert "Cờ thi đua của Chính phủ" in page
