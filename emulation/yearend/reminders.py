@@ -5,6 +5,7 @@ constraint, in the same transaction as the notification and the e-mail: a job th
 (or two workers at once) sends nothing twice, and a failed e-mail is retried on the next run."""
 
 import logging
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,7 +22,11 @@ from .models import Notification, ReminderSent
 log = logging.getLogger(__name__)
 
 # Days before the deadline on which a reminder goes out (0 = on the deadline itself).
-REMINDER_DAYS = tuple(getattr(settings, "YEAREND_REMINDER_DAYS", (3, 0)))
+# Set with the setting YEAREND_REMINDER_DAYS or the environment variable REMINDER_DAYS ("7,3,0").
+REMINDER_DAYS = tuple(
+    getattr(settings, "YEAREND_REMINDER_DAYS", None)
+    or (int(d) for d in os.environ.get("REMINDER_DAYS", "3,0").split(",") if d.strip())
+)
 
 
 @dataclass

@@ -120,3 +120,26 @@ def test_unit_history_table_and_chart(client, cast):
     assert client.get(reverse("yearend:unit_history", args=[cast.unit_a.pk])).status_code == 403
     login(client, cast.other)
     assert client.get(reverse("yearend:unit_history", args=[cast.unit_a.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name,method,who,status",
+    [
+        ("yearend:summary_xlsx", "get", "staff_a", 200),
+        ("yearend:summary_xlsx", "get", "other", 404),
+        ("yearend:summary_pdf", "get", "staff_a", 405),
+        ("yearend:summary_pdf", "post", "other", 404),
+        ("yearend:handover_correct", "post", "secretary", 403),
+        ("yearend:start_next_year", "get", "secretary", 405),
+    ],
+)
+def test_year_end_endpoints(client, cast, name, method, who, status):
+    login(client, getattr(cast, who))
+    response = getattr(client, method)(reverse(name, args=[cast.year.pk]))
+    assert response.status_code == status
+
+
+def test_notifications_need_a_login_and_a_post_to_mark_read(client, cast):
+    assert client.get(reverse("yearend:notifications")).status_code == 302
+    login(client, cast.staff_a)
+    assert client.get(reverse("yearend:notifications_read")).status_code == 405
