@@ -16,16 +16,16 @@ from emulation.yearend.models import HandOver
 from tests.conftest import OUTPUT, assert_accessible, login
 from tests.factories import make_cast
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker]
+pytestmark = [pytest.mark.browser]
 
 
-def _page_for(browser, live_server, username):
+def _page_for(browser, live_server, username, password=None):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(20000)
     pg.live_server_url = live_server.url
     pg.on("dialog", lambda dialog: dialog.accept())
-    login(pg, username)
+    login(pg, username, *([password] if password else []))
     return context, pg
 
 
@@ -48,6 +48,7 @@ def _lock_scores(cy):
     )
 
 
+@pytest.mark.worker
 def test_a_year_from_set_up_to_hand_over(browser, live_server, celery_worker):
     cast = make_cast()
     cy = cast.year
@@ -118,4 +119,20 @@ def test_a_year_from_set_up_to_hand_over(browser, live_server, celery_worker):
     assert_accessible(admin, "yearend-walk-9-unit-history")
     admin.goto(f"{live_server.url}/year-end/years/{cy.pk}/")
     assert_accessible(admin, "yearend-walk-10-closed-year")
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_2023_year_end_page_with_data_is_accessible(browser, live_server):
+    from tests.emulation.yearend.test_report import load_demo_2023
+
+    cy = load_demo_2023()
+    context, pg = _page_for(browser, live_server, "hoidong.haiphong", "ThiDua@2024")
+    pg.goto(f"{live_server.url}/year-end/years/{cy.pk}/")
+    expect(pg.get_by_role("img", name="Tổng điểm của các đơn vị năm 2023")).to_be_visible()
+    expect(pg.get_by_role("cell", name="99,97")).to_be_visible()
+    assert_accessible(pg, "yearend-seed-2023")
+    pg.get_by_role("link", name="Huyện Vĩnh Bảo").first.click()
+    expect(pg.get_by_role("img", name="Tổng điểm của Huyện Vĩnh Bảo qua các năm")).to_be_visible()
+    assert_accessible(pg, "yearend-seed-unit-history")
     context.close()
