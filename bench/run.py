@@ -24,6 +24,8 @@ from bench.generate import add_size_options, generate, sizes_from
 from bench.harness import ROOT, Stack
 
 BENCH_DIR = Path(__file__).resolve().parent
+FULL_RESULTS = BENCH_DIR / "results.json"
+QUICK_RESULTS = ROOT / "var" / "bench-results-quick.json"  # not kept in git, like results.json
 
 TARGETS = {
     "ranking_p95_ms": 100,
@@ -618,7 +620,11 @@ def main():
     parser.add_argument(
         "--db", default=None, help="database (thidua_bench, or thidua_bench_quick with --quick)"
     )
-    parser.add_argument("--out", default=None, help="results file (bench/results.json; -quick with --quick)")
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="results file (bench/results.json; var/bench-results-quick.json with --quick)",
+    )
     parser.add_argument("--samples", type=int, default=None, help="requests per page (40; 8 with --quick)")
     parser.add_argument(
         "--pdf-samples", type=int, default=None, help="renders per PDF figure (5; 2 with --quick)"
@@ -630,7 +636,7 @@ def main():
     args = parser.parse_args()
     quick = args.quick
     db = args.db or ("thidua_bench_quick" if quick else "thidua_bench")
-    out = Path(args.out) if args.out else BENCH_DIR / ("results-quick.json" if quick else "results.json")
+    out = Path(args.out) if args.out else (QUICK_RESULTS if quick else FULL_RESULTS)
     samples = args.samples or (8 if quick else 40)
     pdf_samples = args.pdf_samples or (2 if quick else 5)
     sizes = sizes_from(args)
@@ -700,7 +706,7 @@ def main():
             "summary_report": summary_report,
             "aggregation": aggregation,
         }
-        other_path = BENCH_DIR / ("results.json" if quick else "results-quick.json")
+        other_path = FULL_RESULTS if quick else QUICK_RESULTS
         other = json.loads(other_path.read_text()) if other_path.exists() and other_path != out else None
         results["targets"] = targets(results, other)
         results["seconds"] = round(time.monotonic() - started, 1)
