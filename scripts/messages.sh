@@ -17,8 +17,11 @@ if [ $# -gt 0 ]; then
     case "./${dir#./}" in "./${1%/}"|"./${1%/}"/*) ;; *) only+=(--ignore="$dir") ;; esac
   done
 fi
+# A partial run would drop the root catalogue's entries: keep it as it was.
+if [ $# -gt 0 ]; then keep=$(mktemp -d); cp -r locale "$keep/"; fi
 $UV run python manage.py makemessages -l vi -l en --no-obsolete -v0 "${only[@]}" \
   --ignore=.venv --ignore=tests --ignore=scripts --ignore=var --ignore=test-output --ignore='*/migrations/*'
+if [ $# -gt 0 ]; then rm -rf locale && cp -r "$keep/locale" locale && rm -rf "$keep"; fi
 # The header is not a translation: drop its "fuzzy" flag so that msgfmt reads the charset.
 find . -path ./.venv -prune -o -name django.po -print | xargs sed -i '1,20{/^#, fuzzy$/d}'
 $UV run python manage.py compilemessages --ignore=.venv -v0

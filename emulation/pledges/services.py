@@ -400,9 +400,13 @@ def signature_request(*, version, user):
     )
 
     def enqueue():
+        from emulation import queue
+        from emulation.documents.services import QUEUE_DOWN
+
         from .tasks import sign_pledge
 
-        sign_pledge.delay(signature_id=sig.pk)
+        # A broker outage fails the signature with a message; the leader can sign again later.
+        queue.send(sign_pledge, on_failure=lambda: signature_fail(sig.pk, str(QUEUE_DOWN)), signature_id=sig.pk)
 
     transaction.on_commit(enqueue)
     return sig
