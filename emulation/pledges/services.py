@@ -406,7 +406,9 @@ def signature_request(*, version, user):
         from .tasks import sign_pledge
 
         # A broker outage fails the signature with a message; the leader can sign again later.
-        queue.send(sign_pledge, on_failure=lambda: signature_fail(sig.pk, str(QUEUE_DOWN)), signature_id=sig.pk)
+        queue.send(
+            sign_pledge, on_failure=lambda: signature_fail(sig.pk, str(QUEUE_DOWN)), signature_id=sig.pk
+        )
 
     transaction.on_commit(enqueue)
     return sig
