@@ -439,6 +439,70 @@ def measure_pdfs(manifest, samples):
     return figures
 
 
+def measure_signing(manifest):
+    """Every member of the smallest pledge signs in turn through the Celery task (PAdES, each
+    signature an incremental update of the file): the time of each, from the request to "done".
+    Certificates are issued beforehand (RSA key generation is not what is measured)."""
+    from clusters.models import Membership, Role, User, UserRole
+    from emulation.documents.models import Document
+    from emulation.pledges import services as ps
+    from emulation.pledges.models import PledgeSignature, PledgeVersion, ProvinceAuthority
+
+    size = min(manifest["pdf"], key=int)
+    version = PledgeVersion.objects.select_related("pledge__cluster_year__cluster__province").get(
+        pk=manifest["pdf"][size]["version"]
+    )
+    cy = version.pledge.cluster_year
+    # a fresh start when the data set is reused: no signature, no signed file, no frozen base
+    PledgeSignature.objects.filter(version=version).delete()
+    Document.objects.filter(key=ps.signed_document_key(version)).delete()
+    PledgeVersion.objects.filter(pk=version.pk).update(base_sha256="", base_length=None)
+    version.refresh_from_db()
+    province = cy.cluster.province
+    if not ProvinceAuthority.objects.filter(province=province).exists():
+        ps.authority_create(province=province)
+    units = [m.unit for m in Membership.objects.filter(cluster_year=cy).select_related("unit__province")]
+    signers = []
+    for u in units:
+        ps.unit_certificate(u)
+        user, created = User.objects.get_or_create(
+            username=f"ky.{u.code}",
+            defaults={"province_id": u.province_id, "unit": u, "full_name": u.leader_name or u.name},
+        )
+        if created:
+            UserRole.objects.create(user=user, role=Role.UNIT_LEADER)
+        signers.append(user)
+    times, sizes = [], []
+    for user in signers:
+        start = time.perf_counter()
+        sig = ps.signature_request(version=version, user=user)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            state = PledgeSignature.objects.filter(pk=sig.pk).values_list("state", "message").first()
+            if state[0] != "queued":
+                break
+            time.sleep(0.02)
+        if state[0] != "done":
+            return {"samples": 0, "note": f"signature {sig.pk} {state[0]}: {state[1]}"}
+        times.append((time.perf_counter() - start) * 1000)
+        sizes.append(len(ps.current_pdf(version)))
+    n = len(times)
+    mean_x, mean_y = (n - 1) / 2, statistics.mean(times)
+    slope = sum((i - mean_x) * (t - mean_y) for i, t in enumerate(times)) / max(
+        1, sum((i - mean_x) ** 2 for i in range(n))
+    )
+    return {
+        "signatories": int(size),
+        "per_signature_ms": summary(times),
+        "first_ms": round(times[0], 1),
+        "last_ms": round(times[-1], 1),
+        "growth_ms_per_earlier_signature": round(slope, 2),
+        "file_kb_after_first": round(sizes[0] / 1024, 1),
+        "file_kb_after_last": round(sizes[-1] / 1024, 1),
+        "samples": n,
+    }
+
+
 def measure_summary_report(manifest, samples):
     """The year-end summary report through the task, when the year-end app has it."""
     try:
@@ -529,6 +593,17 @@ def print_table(results):
     if "per_added_signatory" in results["pdf"]:
         p = results["pdf"]["per_added_signatory"]
         print(f"  per added signatory: {p['task_ms']} ms through the task, {p['raw_ms']} ms raw")
+    sg = results["pdf"]["signing"]
+    if sg.get("samples"):
+        print(
+            f"  signing, {sg['signatories']} signatures in turn through the task: "
+            f"{fmt(sg['per_signature_ms']['median'])} ms median (p95 {fmt(sg['per_signature_ms']['p95'])}), "
+            f"first {sg['first_ms']} ms, last {sg['last_ms']} ms, "
+            f"+{sg['growth_ms_per_earlier_signature']} ms per earlier signature; "
+            f"file {sg['file_kb_after_first']} → {sg['file_kb_after_last']} KB"
+        )
+    else:
+        print(f"  signing: {sg.get('note')}")
     sr = results["summary_report"]
     if sr.get("available"):
         print(
@@ -681,6 +756,8 @@ def main():
         burst = measure_burst(manifest, stack, args.double_every, time_limit=120)
         print("-- PDFs", flush=True)
         pdf = measure_pdfs(manifest, pdf_samples)
+        print("-- signatures", flush=True)
+        pdf["signing"] = measure_signing(manifest)
         summary_report = measure_summary_report(manifest, pdf_samples)
         results = {
             "label": "quick" if quick else "full",
