@@ -54,6 +54,8 @@ def test_quick_bench_writes_every_figure(tmp_path):
         assert fig["raw_weasyprint_ms"]["samples"] > 0
         assert fig["ratio_to_raw"] > 0
     assert results["pdf"]["per_added_signatory"]["samples"] > 0
+    signing = results["pdf"]["signing"]
+    assert signing["samples"] == signing["signatories"] > 0, signing
     if results["summary_report"].get("available"):
         assert results["summary_report"]["samples"] > 0
 
