@@ -702,7 +702,7 @@ def main():
     )
     parser.add_argument("--samples", type=int, default=None, help="requests per page (40; 8 with --quick)")
     parser.add_argument(
-        "--pdf-samples", type=int, default=None, help="renders per PDF figure (5; 2 with --quick)"
+        "--pdf-samples", type=int, default=None, help="renders per PDF figure (9; 2 with --quick)"
     )
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--double-every", type=int, default=10, help="every n-th voter double-clicks")
@@ -713,7 +713,7 @@ def main():
     db = args.db or ("thidua_bench_quick" if quick else "thidua_bench")
     out = Path(args.out) if args.out else (QUICK_RESULTS if quick else FULL_RESULTS)
     samples = args.samples or (8 if quick else 40)
-    pdf_samples = args.pdf_samples or (2 if quick else 5)
+    pdf_samples = args.pdf_samples or (2 if quick else 9)
     sizes = sizes_from(args)
     started = time.monotonic()
     load_before = os.getloadavg()
