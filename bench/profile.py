@@ -2,8 +2,12 @@
 cProfile (top functions by cumulative time), the SQL queries with their time, and EXPLAIN ANALYZE
 of the slowest query.
 
-    uv run python -m bench.profile ranking|score_entry|home|ballot|results|province_overview|
-                                   cast|aggregation [--db thidua_bench] [--repeat 5] [--top 25]"""
+    uv run python -m bench.profile baseline|ranking|score_entry|home|ballot|results|
+                                   province_overview|cast|aggregation
+                                   [--db thidua_bench] [--repeat 5] [--top 25]
+
+`cast` needs a voter of the burst poll who has not voted yet (run it before the burst, or after
+`python -m bench.run --reuse` has taken the ballots back)."""
 
 import argparse
 import cProfile
@@ -27,6 +31,7 @@ def main():
     manifest = json.loads((ROOT / "var" / f"{args.db}-manifest.json").read_text())
     stack = Stack(args.db)
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    os.environ["BENCH_TIMING"] = "1"  # the baseline page and the same middleware as in the bench
     stack.configure_django()
 
     from django.db import connection, transaction
@@ -44,7 +49,7 @@ def main():
         "ballot": (f"/awards/polls/{m['ballot']['poll']}/vote/", m["ballot"]["user"]),
         "results": (f"/awards/polls/{m['results']['poll']}/", m["results"]["user"]),
         "province_overview": ("/year-end/province/", m["admin"]),
-        "baseline": ("/", m["home_user"]),
+        "baseline": ("/bench/baseline/", m["home_user"]),
     }
     if args.figure == "aggregation":
         from emulation.scoring.selectors import ranking_for_year
