@@ -10,8 +10,8 @@ from . import selectors
 
 
 def todos(user, cluster_year):
-    if not user.is_authenticated:
-        return []
+    if not user.is_authenticated or cluster_year.stage != Stage.VOTING:
+        return []  # polls are open only in the voting stage: no query for the other years
     items = [
         Todo(_("Vote: %(poll)s") % {"poll": p.title}, reverse("awards:vote", args=[p.pk]), p.closes_at)
         for p in selectors.open_polls_for_voter(user, cluster_year)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from emulation import queue
 
@@ -22,7 +22,7 @@ STALE_AFTER = timedelta(seconds=settings.DOCUMENT_STALE_SECONDS)
 MAX_ATTEMPTS = 3
 
 
-QUEUE_DOWN = _lazy("The job queue is unavailable right now. Please try again in a few minutes.")
+QUEUE_DOWN = gettext_lazy("The job queue is unavailable right now. Please try again in a few minutes.")
 
 
 def _enqueue(document_id):

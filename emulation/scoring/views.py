@@ -28,7 +28,16 @@ from .forms import (
     TieBreakForm,
     UploadForm,
 )
-from .models import Adjustment, CriteriaTable, Criterion, CriterionKind, Evidence, ScoreSheet, TieBreak
+from .models import (
+    Adjustment,
+    CriteriaTable,
+    Criterion,
+    CriterionKind,
+    Evidence,
+    ScoreSheet,
+    SheetStatus,
+    TieBreak,
+)
 from .values import fmt
 
 MAX_ERRORS_SHOWN = 30
@@ -419,7 +428,12 @@ def evidence_delete(request, pk):
 @login_required
 @require_POST
 def sheet_submit(request, pk, unit_pk):
-    cy, sheet = _sheet(request, pk, unit_pk, "scoring.submit_sheet")
+    cy, sheet = _sheet(request, pk, unit_pk, "scoring.view_sheet")
+    if sheet.pk and sheet.status == SheetStatus.SUBMITTED and sheet.unit_id == request.user.unit_id:
+        # A second click (or a stale page): the first one already did it.
+        messages.info(request, _("This self-score has already been submitted."))
+        return redirect(_sheet_url(cy, sheet))
+    require(request.user, "scoring.submit_sheet", sheet)
     try:
         services.sheet_submit(sheet=sheet, actor=request.user)
         messages.success(request, _("Your self-score was submitted. Only the reviewer can change it now."))

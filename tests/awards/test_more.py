@@ -194,7 +194,7 @@ def test_dossier_page_query_count_is_constant(client, cast, django_assert_num_qu
     client.force_login(cast.secretary)
     url = reverse("awards:dossier", args=[cy.pk])
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 
@@ -230,10 +230,10 @@ def test_poll_page_and_my_ballots_query_counts_are_constant(client, cast, django
         vote(polls[-1], cast.leader_b, cast.unit_a)
     client.force_login(cast.leader_a)
     client.get(reverse("awards:my_ballots"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         assert client.get(reverse("awards:my_ballots")).content.decode().count("/vote/") == n
     client.force_login(cast.secretary)
     url = reverse("awards:poll", args=[polls[-1].pk])
     client.get(url)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         client.get(url)

@@ -208,7 +208,7 @@ def test_year_page_query_count_is_constant(client, cast, django_assert_num_queri
     assert types
     client.force_login(cast.leader_a)
     client.get(reverse("awards:year", args=[cy.pk]))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         client.get(reverse("awards:year", args=[cy.pk]))
 
 

@@ -173,5 +173,5 @@ def test_registration_list_query_count_is_constant(client, django_assert_num_que
             cluster_year=cy, unit=unit, aims="", targets=ROWS[: 1 + i % 2], actor=secretary
         )
     client.force_login(secretary)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         assert client.get(reverse("pledges:registrations", args=[cy.pk])).status_code == 200

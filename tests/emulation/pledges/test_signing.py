@@ -234,7 +234,7 @@ def test_pledge_page_query_count_is_constant(client, django_assert_num_queries, 
             version, make_user(f"l{unit.pk}", province=unit.province, unit=unit, roles=[Role.UNIT_LEADER])
         )
     client.force_login(secretary)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         assert client.get(reverse("pledges:pledge", args=[cy.pk])).status_code == 200
 
 

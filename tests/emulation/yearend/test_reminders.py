@@ -209,6 +209,6 @@ def test_notification_list_query_count_is_constant(client, cast, django_assert_n
     assert client.login(username="staff_a", password=PASSWORD)
     url = reverse("yearend:notifications")
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         html = client.get(url).content.decode()
     assert html.count("Việc ") == n
