@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from emulation.documents.models import Document
 from emulation.documents.services import document_request
+from emulation.documents.views import queued_response
 
 from . import selectors, services
 from .access import province_object, require, year_for
@@ -156,7 +158,7 @@ def year_detail(request, pk):
 def member_list_pdf(request, pk):
     """Queue the member list PDF (rendered by Celery); the page then polls its status."""
     cy = year_for(request, pk, "clusters.view_cluster_year")
-    document_request(
+    doc = document_request(
         key=member_list_key(cy),
         kind=MEMBER_LIST,
         province_id=cy.cluster.province_id,
@@ -164,18 +166,11 @@ def member_list_pdf(request, pk):
         title=_("Member list %(year)s") % {"year": cy.year},
         params={"cluster_year_id": cy.pk},
     )
-    if request.htmx:
-        return year_document_status(request, cy)
-    messages.info(request, _("The member list is being prepared."))
-    return redirect("clusters:year_detail", pk=cy.pk)
-
-
-def year_document_status(request, cy):
-    doc = Document.objects.filter(key=member_list_key(cy)).first()
-    return (
-        render(request, "documents/_status.html", {"document": doc})
-        if doc
-        else render(request, "clusters/_no_document.html")
+    return queued_response(
+        request,
+        doc,
+        message=_("The member list is being prepared."),
+        redirect_to=reverse("clusters:year_detail", args=[cy.pk]),
     )
 
 

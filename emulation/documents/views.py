@@ -1,6 +1,7 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from . import registry
@@ -14,6 +15,15 @@ def _document_for(request, pk):
     if not registry.get(doc.kind).can_view(request.user, doc):
         raise PermissionDenied
     return doc
+
+
+def queued_response(request, document, *, message, redirect_to):
+    """Answer a "make the PDF" button: the status partial for htmx (it then polls), otherwise
+    a message and a redirect back to the page."""
+    if request.htmx:
+        return render(request, "documents/_status.html", {"document": document})
+    messages.info(request, message)
+    return redirect(redirect_to)
 
 
 @require_GET

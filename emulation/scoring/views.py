@@ -15,6 +15,7 @@ from clusters.audit import history_for
 from clusters.models import ClusterYear, Membership
 from emulation.documents.models import Document
 from emulation.documents.services import document_request
+from emulation.documents.views import queued_response
 
 from . import selectors, services, spreadsheets
 from .documents import KIND as RANKING_KIND
@@ -292,7 +293,7 @@ def criteria_template(request):
 def _sheet_context(request, cy, sheet):
     user = request.user
     rows = selectors.sheet_view(sheet) if sheet.pk else selectors.sheet_view_empty(cy)
-    table = getattr(cy, "_scoring_table", None) or selectors.table_of(cy)
+    table = selectors.table_of(cy)
     can_review = user.has_perm("scoring.review", cy)
     adjustments = selectors.sheet_adjustments(sheet) if sheet.pk else []
     return {
@@ -716,7 +717,9 @@ def ranking_pdf(request, pk):
         title=_("Ranking %(year)s") % {"year": cy.year},
         params={"cluster_year_id": cy.pk},
     )
-    if request.htmx:
-        return render(request, "documents/_status.html", {"document": doc})
-    messages.info(request, _("The ranking PDF is being prepared."))
-    return redirect("scoring:ranking", pk=cy.pk)
+    return queued_response(
+        request,
+        doc,
+        message=_("The ranking PDF is being prepared."),
+        redirect_to=reverse("scoring:ranking", args=[cy.pk]),
+    )

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from clusters.models import Cluster, Role, Unit
 from clusters.selectors import year_memberships
 from emulation.documents.models import Document
 from emulation.documents.services import document_request
+from emulation.documents.views import queued_response
 
 from . import charts, selectors, services
 from .documents import KIND as SUMMARY_KIND
@@ -126,10 +128,12 @@ def summary_pdf(request, pk):
         title=_("Summary report %(year)s") % {"year": cy.year},
         params={"cluster_year_id": cy.pk},
     )
-    if request.htmx:
-        return render(request, "documents/_status.html", {"document": doc})
-    messages.info(request, _("The summary report is being prepared."))
-    return redirect("yearend:year", pk=cy.pk)
+    return queued_response(
+        request,
+        doc,
+        message=_("The summary report is being prepared."),
+        redirect_to=reverse("yearend:year", args=[cy.pk]),
+    )
 
 
 @login_required
