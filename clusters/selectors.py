@@ -44,10 +44,12 @@ def year_memberships(cluster_year):
     return sorted(members, key=lambda m: (order[m.role], vn_sort_key(m.display_name)))
 
 
-def cluster_history(cluster):
-    """Each year of a cluster with its head and deputy as they were named that year."""
+def cluster_history(cluster, years=None):
+    """Each year of a cluster (newest first) with its head and deputy as they were named that
+    year. `years` lets a caller add its own select_related/annotate to the query."""
+    years = years if years is not None else ClusterYear.objects.all()
     years = list(
-        ClusterYear.objects.filter(cluster=cluster)
+        years.filter(cluster=cluster)
         .order_by("-year")
         .prefetch_related(
             Prefetch(

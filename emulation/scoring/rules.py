@@ -21,14 +21,9 @@ def _year(obj):
 
 
 def _table(cy):
-    """The year's criteria table (or False), cached on the instance: one query per request."""
-    table = getattr(cy, "_scoring_table", None)
-    if table is None:
-        from .models import CriteriaTable
+    from .selectors import table_of
 
-        table = CriteriaTable.objects.filter(cluster_year=cy).first()
-        cy._scoring_table = table or False
-    return table
+    return table_of(cy)
 
 
 def _locked(cy):

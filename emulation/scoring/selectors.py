@@ -28,11 +28,17 @@ _DEC = DecimalField(max_digits=12, decimal_places=2)
 
 
 def table_of(cluster_year):
-    return (
-        CriteriaTable.objects.select_related("tie_break_criterion", "locked_by", "reviewer_unit")
-        .filter(cluster_year=cluster_year)
-        .first()
-    )
+    """The year's criteria table or None, cached on the instance: one query per request
+    (the permission rules, the view and ranking_for_year all ask for it)."""
+    table = getattr(cluster_year, "_scoring_table", None)
+    if table is None:
+        table = (
+            CriteriaTable.objects.select_related("tie_break_criterion", "locked_by", "reviewer_unit")
+            .filter(cluster_year=cluster_year)
+            .first()
+        )
+        cluster_year._scoring_table = table or False
+    return table or None
 
 
 def criteria_tree(cluster_year):

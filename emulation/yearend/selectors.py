@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
+from clusters import selectors as clusters_selectors
 from clusters.models import ClusterYear, Membership, Stage, UnitVersion
 from clusters.selectors import year_memberships
 
@@ -96,33 +97,18 @@ def summary(cluster_year):
 
 def cluster_history(cluster):
     """Each year (newest first) with head and deputy as named that year and its hand-over."""
-    years = list(
-        ClusterYear.objects.filter(cluster=cluster)
-        .order_by("-year")
-        .select_related(
+    years = clusters_selectors.cluster_history(
+        cluster,
+        ClusterYear.objects.select_related(
             "handover__to_head", "handover__to_deputy", "handover__from_head", "handover__recorded_by"
         )
         .prefetch_related(
             Prefetch("handover__to_head__versions", queryset=UnitVersion.objects.all()),
             Prefetch("handover__from_head__versions", queryset=UnitVersion.objects.all()),
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(role__in=["head", "deputy"])
-                .select_related("unit")
-                .prefetch_related("unit__versions"),
-                to_attr="leaders",
-            ),
         )
-        .annotate(member_count=Count("memberships", distinct=True))
+        .annotate(member_count=Count("memberships", distinct=True)),
     )
     for y in years:
-        y.head_name = y.deputy_name = ""
-        for m in y.leaders:
-            name = m.unit.name_in_year(y.year)
-            if m.role == "head":
-                y.head_name = name
-            else:
-                y.deputy_name = name
         try:
             h = y.handover
         except HandOver.DoesNotExist:

@@ -167,7 +167,7 @@ def test_ranking_page_query_count_is_constant(client, sc, django_assert_num_quer
     client.force_login(sc.council)
     url = reverse("scoring:ranking", args=[sc.year.pk])
     client.get(url)  # warm the session
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("bar bar-w-") == 3 + n_units
@@ -179,7 +179,7 @@ def test_overview_page_query_count_is_constant(client, sc, django_assert_num_que
     client.force_login(sc.secretary)
     url = reverse("scoring:overview", args=[sc.year.pk])
     client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 
