@@ -73,9 +73,14 @@ def document_progress(document_id, percent):
 def document_finish(document, pdf_bytes, filename):
     with transaction.atomic():
         doc = Document.objects.select_for_update().get(pk=document.pk)
-        old_name = doc.file.name if doc.file else None
-        if old_name:
-            doc.file.storage.delete(old_name)
+        storage = doc.file.storage
+        if doc.file:
+            storage.delete(doc.file.name)
+        # Same document, same file: a leftover under the target name is replaced, so the
+        # storage never adds a random suffix.
+        target = doc.file.field.generate_filename(doc, filename)
+        if storage.exists(target):
+            storage.delete(target)
         doc.file.save(filename, ContentFile(pdf_bytes), save=False)
         doc.sha256 = hashlib.sha256(pdf_bytes).hexdigest()
         doc.state, doc.progress, doc.message = DocumentState.DONE, 100, ""

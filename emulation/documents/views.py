@@ -20,6 +20,7 @@ def _document_for(request, pk):
 def queued_response(request, document, *, message, redirect_to):
     """Answer a "make the PDF" button: the status partial for htmx (it then polls), otherwise
     a message and a redirect back to the page."""
+    document.refresh_from_db()  # queuing may have failed after commit (broker down)
     if request.htmx:
         return render(request, "documents/_status.html", {"document": document})
     messages.info(request, message)
