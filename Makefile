@@ -21,6 +21,7 @@ test:
 lint:
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run python scripts/import_contract.py
 
 format:
 	$(UV) run ruff check --fix .

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 
 from clusters.models import ClusterYear, MemberRole
 from clusters.selectors import year_memberships
-from emulation.documents import registry
-from emulation.documents.dates import place_date_line
-from emulation.documents.pdf import render_template_to_pdf
-from emulation.documents.services import document_request
+from documents import registry
+from documents.dates import place_date_line
+from documents.pdf import render_template_to_pdf
+from documents.services import document_request
 
 from .models import Dossier, Poll, PollStatus
 

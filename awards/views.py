@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from clusters.access import province_object, require, year_for
 from clusters.audit import history_for
 from clusters.models import Cluster, Role, Unit, User
-from emulation.documents.models import Document
+from documents.models import Document
 
 from . import documents, selectors, services
 from .forms import (

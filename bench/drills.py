@@ -67,7 +67,7 @@ def big_year(n_units):
 
 def document(cy):
     from clusters.documents import document_key
-    from emulation.documents.models import Document
+    from documents.models import Document
 
     return Document.objects.filter(key=document_key(cy)).first()
 
@@ -89,7 +89,7 @@ def drill_worker_killed(stack, admin, cy):
     say(name, "saw", f"state after the kill: {d.state}, renders {d.renders}")
     stack.start_worker()
     say(name, "did", "started a new worker; waiting for the beat job to find the stale document")
-    from emulation.documents.tasks import requeue_stale
+    from documents.tasks import requeue_stale
 
     done = wait(
         lambda: requeue_stale.delay() and (d := document(cy)).state == "done" and d, timeout=120, interval=3

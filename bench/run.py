@@ -323,7 +323,7 @@ def reset_burst(manifest):
 
 
 def _wait_done(document_id, timeout=180):
-    from emulation.documents.models import Document
+    from documents.models import Document
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -356,7 +356,7 @@ def measure_pdfs(manifest, samples):
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    from emulation.documents.services import document_request
+    from documents.services import document_request
     from emulation.pledges import pdf as pledge_pdf
     from emulation.pledges.models import PledgeVersion
     from emulation.pledges.services import KIND, _document_key
@@ -444,7 +444,7 @@ def measure_signing(manifest):
     signature an incremental update of the file): the time of each, from the request to "done".
     Certificates are issued beforehand (RSA key generation is not what is measured)."""
     from clusters.models import Membership, Role, User, UserRole
-    from emulation.documents.models import Document
+    from documents.models import Document
     from emulation.pledges import services as ps
     from emulation.pledges.models import PledgeSignature, PledgeVersion, ProvinceAuthority
 
@@ -506,14 +506,14 @@ def measure_signing(manifest):
 def measure_summary_report(manifest, samples):
     """The year-end summary report through the task, when the year-end app has it."""
     try:
-        from emulation.documents import registry
-        from emulation.yearend.documents import KIND, document_key
+        from documents import registry
+        from yearend.documents import KIND, document_key
     except ImportError as exc:
         return {"available": False, "note": f"year-end summary report not available ({exc})", "samples": 0}
     if KIND not in registry.KINDS:
         return {"available": False, "note": "year-end summary report kind not registered", "samples": 0}
     from clusters.models import ClusterYear
-    from emulation.documents.services import document_request
+    from documents.services import document_request
 
     cy = ClusterYear.objects.select_related("cluster").get(pk=manifest["results_year"])
 

@@ -4,9 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from emulation.documents import registry
-from emulation.documents.dates import place_date_line
-from emulation.documents.pdf import render_template_to_pdf
+from documents import registry
+from documents.dates import place_date_line
+from documents.pdf import render_template_to_pdf
 
 from . import selectors
 from .models import ClusterYear

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from emulation.documents.models import Document
-from emulation.documents.services import document_request
-from emulation.documents.views import queued_response
+from documents.models import Document
+from documents.services import document_request
+from documents.views import queued_response
 
 from . import selectors, services
 from .access import province_object, require, year_for

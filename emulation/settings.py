@@ -39,10 +39,10 @@ INSTALLED_APPS = [
     "axes",
     "clusters",
     "emulation",
-    "emulation.documents",
+    "documents",
     "emulation.scoring",
     "emulation.pledges",
-    "emulation.yearend",
+    "yearend",
     "awards",
 ]
 
@@ -175,6 +175,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 DOCUMENT_STALE_SECONDS = int(os.environ.get("DOCUMENT_STALE_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "documents-requeue-stale": {"task": "documents.requeue_stale", "schedule": 60.0},
+    # Each (person, action, deadline, day) is sent once, so running more often only makes
+    # reminders arrive sooner.
+    "yearend-send-reminders": {"task": "yearend.send_reminders", "schedule": 3600.0},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

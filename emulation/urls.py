@@ -18,10 +18,10 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("clusters/", include("clusters.urls")),
-    path("documents/", include("emulation.documents.urls")),
+    path("documents/", include("documents.urls")),
     path("scoring/", include("emulation.scoring.urls")),
     path("pledges/", include("emulation.pledges.urls")),
     path("awards/", include("awards.urls")),
-    path("year-end/", include("emulation.yearend.urls")),
+    path("year-end/", include("yearend.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,13 +7,13 @@ cd "$(dirname "$0")/.."
 UV="uv"; command -v uv >/dev/null 2>&1 || UV="python3 -m uv"
 # makemessages puts each file's strings in the nearest locale/ folder above it (else ./locale).
 for dir in locale clusters/locale awards/locale emulation/scoring/locale emulation/pledges/locale \
-           emulation/documents/locale emulation/yearend/locale; do
+           documents/locale yearend/locale; do
   mkdir -p "$dir"
 done
 # With an argument (an app folder, e.g. emulation/scoring) only that app's catalogue is refreshed.
 only=()
 if [ $# -gt 0 ]; then
-  for dir in clusters awards emulation/scoring emulation/pledges emulation/documents emulation/yearend ./templates emulation/*.py; do
+  for dir in clusters awards emulation/scoring emulation/pledges documents yearend ./templates emulation/*.py; do
     case "./${dir#./}" in "./${1%/}"|"./${1%/}"/*) ;; *) only+=(--ignore="$dir") ;; esac
   done
 fi

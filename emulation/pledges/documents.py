@@ -1,6 +1,6 @@
 """The pledge's document kinds: the two rendered copies and the signed file."""
 
-from emulation.documents import registry
+from documents import registry
 
 from .models import PledgeVersion
 from .services import KIND, SIGNED_KIND

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from clusters.selectors import year_memberships
-from emulation.documents.dates import place_date_line
+from documents.dates import place_date_line
 
 log = logging.getLogger(__name__)
 SIGNING, CEREMONY = "signing", "ceremony"

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 from clusters.models import ClusterYear, Membership, Role, Stage
-from emulation.documents.models import Document, DocumentState
-from emulation.documents.services import document_finish, document_request
+from documents.models import Document, DocumentState
+from documents.services import document_finish, document_request
 
 from . import crypto
 from .models import (
@@ -400,8 +400,8 @@ def signature_request(*, version, user):
     )
 
     def enqueue():
-        from emulation import queue
-        from emulation.documents.services import QUEUE_DOWN
+        from documents import queue
+        from documents.services import QUEUE_DOWN
 
         from .tasks import sign_pledge
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from clusters.access import require, year_for
 from clusters.selectors import year_memberships
-from emulation.documents.models import Document
+from documents.models import Document
 
 from . import selectors, services
 from .forms import (

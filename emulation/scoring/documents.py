@@ -3,9 +3,9 @@
 from django.utils import timezone
 
 from clusters.models import ClusterYear, MemberRole, Membership
-from emulation.documents import registry
-from emulation.documents.dates import place_date_line
-from emulation.documents.pdf import render_template_to_pdf
+from documents import registry
+from documents.dates import place_date_line
+from documents.pdf import render_template_to_pdf
 
 from . import selectors
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from clusters.access import province_object, require, year_for
 from clusters.audit import history_for
 from clusters.models import ClusterYear, Membership
-from emulation.documents.models import Document
-from emulation.documents.services import document_request
-from emulation.documents.views import queued_response
+from documents.models import Document
+from documents.services import document_request
+from documents.views import queued_response
 
 from . import selectors, services, spreadsheets
 from .documents import KIND as RANKING_KIND

@@ -9,7 +9,7 @@ import pytest
 from awards import documents, selectors, services
 from awards.models import Nomination
 from clusters.models import MemberRole, Membership, Role, Stage
-from emulation.documents.models import Document, DocumentState
+from documents.models import Document, DocumentState
 from tests import pdfcheck
 from tests.awards.helpers import award_types, open_poll, rule, vote
 from tests.conftest import wait_for

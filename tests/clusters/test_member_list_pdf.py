@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from emulation.documents import services as document_services
-from emulation.documents.models import Document, DocumentState
+from documents import services as document_services
+from documents.models import Document, DocumentState
 from tests import pdfcheck
 from tests.conftest import wait_for
 from tests.factories import PASSWORD, make_cast

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from clusters import demo
 
 # Each app may add its own demo data (criteria, pledges, polls) in a `demo.load()`.
-APP_DEMOS = ["emulation.scoring.demo", "emulation.pledges.demo", "awards.demo", "emulation.yearend.demo"]
+APP_DEMOS = ["emulation.scoring.demo", "emulation.pledges.demo", "awards.demo", "yearend.demo"]
 
 
 class Command(BaseCommand):

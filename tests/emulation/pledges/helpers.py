@@ -51,8 +51,8 @@ def leader_for(unit, username=None):
 
 def render_in_process(version):
     """Run the queued renders of both copies here (the worker path is tested separately)."""
-    from emulation.documents.models import Document
-    from emulation.documents.services import render_now
+    from documents.models import Document
+    from documents.services import render_now
 
     for doc in Document.objects.filter(key__startswith=f"pledge-{version.pk}-v{version.number}-"):
         render_now(doc.pk)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from clusters import services as cluster_services
 from clusters.models import Stage
-from emulation.documents.models import Document
+from documents.models import Document
 from emulation.pledges import services
 from emulation.pledges.models import PledgeState
 from emulation.pledges.selectors import pledge_summary

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from emulation.documents.models import Document
+from documents.models import Document
 from emulation.pledges import crypto, pdf, services
 from emulation.pledges.models import SignatureState
 from emulation.pledges.selectors import pledge_summary

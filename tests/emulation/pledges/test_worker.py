@@ -2,7 +2,7 @@
 
 import pytest
 
-from emulation.documents.models import Document, DocumentState
+from documents.models import Document, DocumentState
 from emulation.pledges import pdf, services
 from emulation.pledges.models import PledgeSignature, SignatureState
 from emulation.pledges.verification import trust_roots

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from emulation.documents.models import Document, DocumentState
+from documents.models import Document, DocumentState
 from tests import pdfcheck
 from tests.conftest import wait_for
 

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import ClusterYear, Unit, User
-from emulation.documents.models import Document, DocumentState
-from emulation.yearend import selectors
-from emulation.yearend.charts import _fmt
-from emulation.yearend.documents import context_for, document_key, render_summary
+from documents.models import Document, DocumentState
 from tests import pdfcheck
 from tests.conftest import wait_for
+from yearend import selectors
+from yearend.charts import _fmt
+from yearend.documents import context_for, document_key, render_summary
 
 
 def load_demo_2023():
@@ -26,7 +26,7 @@ def load_demo_2023():
     cluster_demo.load()
     for path in ("emulation.scoring.demo", "awards.demo"):
         pytest.importorskip(path).load()
-    from emulation.yearend import demo
+    from yearend import demo
 
     demo.load()
     cy = ClusterYear.objects.select_related("cluster__province").get(
@@ -182,8 +182,8 @@ def test_context_has_the_hand_over_and_a_vector_chart():
     assert ctx["place_date"] == "Hải Phòng, ngày 28 tháng 02 năm 2024"
     assert ctx["handover"].to_head == Unit.objects.get(code="cat-hai", province=cy.cluster.province)
     assert ctx["chart"].startswith("<svg") and "<rect" in ctx["chart"]
-    from emulation.yearend import demo
-    from emulation.yearend.models import HandOver
+    from yearend import demo
+    from yearend.models import HandOver
 
     demo.load()  # idempotent
     assert HandOver.objects.filter(cluster_year=cy).count() == 1

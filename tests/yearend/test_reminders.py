@@ -10,10 +10,10 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from clusters.models import ClusterYear, Stage, User
-from emulation.yearend import reminders
-from emulation.yearend.models import Notification, ReminderSent
 from tests.conftest import wait_for
 from tests.factories import PASSWORD, make_cast
+from yearend import reminders
+from yearend.models import Notification, ReminderSent
 
 DEADLINE = datetime.date(2030, 3, 15)
 
@@ -175,7 +175,7 @@ def test_ballot_reminders_go_to_electors_who_have_not_voted(cast):
     flag = award_services.award_type_save(
         province=cast.province, actor=cast.admin, code="co", name="Cờ thi đua", precedence=1
     )
-    from tests.emulation.yearend.test_handover import RULE
+    from tests.yearend.test_handover import RULE
 
     award_services.rule_save(cluster_year=cast.year, award_type=flag, actor=cast.admin, **RULE)
     now = timezone.now()

@@ -13,9 +13,9 @@ from clusters.access import province_object, require, year_for
 from clusters.audit import history_for
 from clusters.models import Cluster, Role, Unit
 from clusters.selectors import year_memberships
-from emulation.documents.models import Document
-from emulation.documents.services import document_request
-from emulation.documents.views import queued_response
+from documents.models import Document
+from documents.services import document_request
+from documents.views import queued_response
 
 from . import charts, selectors, services
 from .documents import KIND as SUMMARY_KIND

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from clusters import services as cluster_services
 from clusters.models import AuditEvent, ClusterYear, MemberRole, Membership, Stage
-from emulation.yearend import services
-from emulation.yearend.models import HandOver
 from tests.factories import PASSWORD, UnitFactory
+from yearend import services
+from yearend.models import HandOver
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
-    name = "emulation.documents"
+    name = "documents"
     label = "documents"
     verbose_name = _("Documents")

@@ -11,10 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from clusters.models import ClusterYear, MemberRole
-from emulation.yearend import reminders
-from emulation.yearend.models import HandOver
 from tests.conftest import OUTPUT, assert_accessible, login
 from tests.factories import make_cast
+from yearend import reminders
+from yearend.models import HandOver
 
 pytestmark = [pytest.mark.browser]
 
@@ -124,7 +124,7 @@ def test_a_year_from_set_up_to_hand_over(browser, live_server, celery_worker):
 
 @pytest.mark.django_db(transaction=True)
 def test_seed_2023_year_end_page_with_data_is_accessible(browser, live_server):
-    from tests.emulation.yearend.test_report import load_demo_2023
+    from tests.yearend.test_report import load_demo_2023
 
     cy = load_demo_2023()
     context, pg = _page_for(browser, live_server, "hoidong.haiphong", "ThiDua@2024")

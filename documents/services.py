@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from emulation import queue
+from documents import queue
 
 from . import registry
 from .models import Document, DocumentState
