@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV="uv"; command -v uv >/dev/null 2>&1 || UV="python3 -m uv"
+# An existing virtualenv is used as it is (no re-sync), so parallel worktrees sharing it are safe.
+PY="$UV run python"; [ -x .venv/bin/python ] && PY=".venv/bin/python"
 # makemessages puts each file's strings in the nearest locale/ folder above it (else ./locale).
 for dir in locale clusters/locale awards/locale emulation/scoring/locale emulation/pledges/locale \
            documents/locale yearend/locale; do
@@ -19,9 +21,9 @@ if [ $# -gt 0 ]; then
 fi
 # A partial run would drop the root catalogue's entries: keep it as it was.
 if [ $# -gt 0 ]; then keep=$(mktemp -d); cp -r locale "$keep/"; fi
-$UV run python manage.py makemessages -l vi -l en --no-obsolete -v0 "${only[@]}" \
+$PY manage.py makemessages -l vi -l en --no-obsolete -v0 "${only[@]}" \
   --ignore=.venv --ignore=tests --ignore=scripts --ignore=var --ignore=test-output --ignore='*/migrations/*'
 if [ $# -gt 0 ]; then rm -rf locale && cp -r "$keep/locale" locale && rm -rf "$keep"; fi
 # The header is not a translation: drop its "fuzzy" flag so that msgfmt reads the charset.
 find . -path ./.venv -prune -o -name django.po -print | xargs sed -i '1,20{/^#, fuzzy$/d}'
-$UV run python manage.py compilemessages --ignore=.venv -v0
+$PY manage.py compilemessages --ignore=.venv -v0
