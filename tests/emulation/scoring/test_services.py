@@ -49,7 +49,7 @@ def test_bad_self_score_is_refused_and_nothing_changes(sc, value, code):
 
 
 def test_first_bad_value_creates_neither_sheet_nor_row(sc):
-    s = services.ScoreSheet(cluster_year=sc.year, unit=sc.unit_b)
+    s = ScoreSheet(cluster_year=sc.year, unit=sc.unit_b)
     with pytest.raises(ValidationError):
         services.self_score_save(sheet=s, criterion=sc.criteria.c11, value="11", actor=sc.staff_b)
     assert not ScoreSheet.objects.filter(unit=sc.unit_b).exists()
