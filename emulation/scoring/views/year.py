@@ -1,0 +1,175 @@
+"""The year: overview, reviewer unit, lock and unlock, ranking (page, spreadsheet, PDF)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from clusters.access import year_for
+from clusters.models import Membership
+from documents.models import Document
+from documents.services import document_request
+from documents.views import queued_response
+
+from .. import selectors, services, spreadsheets
+from ..documents import KIND as RANKING_KIND
+from ..documents import document_key as ranking_key
+from ..models import Criterion, TieBreak
+from ._base import _errors, _xlsx
+
+
+@login_required
+def overview(request, pk):
+    cy = year_for(request, pk, "scoring.view_overview")
+    table = selectors.table_of(cy)
+    return render(
+        request,
+        "scoring/overview.html",
+        {
+            "year": cy,
+            "table": table,
+            "rows": selectors.year_overview(cy),
+            "can_lock": request.user.has_perm("scoring.lock", cy) and not (table and table.locked),
+            "can_unlock": request.user.has_perm("scoring.unlock", cy) and bool(table and table.locked),
+            "can_assign": request.user.has_perm("scoring.assign_reviewer", cy),
+            "history": selectors.table_history(table) if table else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def reviewer(request, pk):
+    cy = year_for(request, pk, "scoring.assign_reviewer")
+    unit = None
+    if request.POST.get("unit"):
+        membership = Membership.objects.filter(cluster_year=cy, unit_id=request.POST["unit"]).select_related(
+            "unit"
+        )
+        unit = getattr(membership.first(), "unit", None)
+        if unit is None:
+            raise Http404
+    try:
+        services.reviewer_set(cluster_year=cy, unit=unit, actor=request.user)
+        messages.success(request, _("Reviewer unit saved."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("scoring:overview", pk=cy.pk)
+
+
+@login_required
+@require_POST
+def lock(request, pk):
+    cy = year_for(request, pk, "scoring.lock")
+    try:
+        table = services.scores_lock(cluster_year=cy, actor=request.user)
+        messages.success(request, _("The year's scores are locked."))
+        drafts = table.unsubmitted
+        if drafts:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)s unit had not submitted its self-score; its scores are locked as they are.",
+                    "%(n)s units had not submitted their self-scores; their scores are locked as they are.",
+                    drafts,
+                )
+                % {"n": drafts},
+            )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("scoring:overview", pk=cy.pk)
+
+
+@login_required
+@require_POST
+def unlock(request, pk):
+    cy = year_for(request, pk, "scoring.unlock")
+    try:
+        services.scores_unlock(cluster_year=cy, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("The year's scores are unlocked."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("scoring:overview", pk=cy.pk)
+
+
+def _rule_text(table):
+    if table is None or table.tie_break == TieBreak.NONE:
+        return _("Tie-break rule: none – units with equal totals share a rank.")
+    criterion = table.tie_break_criterion
+    named = f"{criterion.code}. {criterion.text}" if criterion else ""
+    if table.tie_break == TieBreak.CRITERION:
+        return _(
+            "Tie-break rule: equal totals are ranked by criterion %(c)s; still equal, they share a rank."
+        ) % {"c": named}
+    if table.tie_break == TieBreak.CRITERION_THEN_BONUS:
+        return _(
+            "Tie-break rule: equal totals are ranked by criterion %(c)s, then by bonus points; still equal, "
+            "they share a rank."
+        ) % {"c": named}
+    return _("Tie-break rule: equal totals are ranked by bonus points; still equal, they share a rank.")
+
+
+def _ranking_data(cy):
+    table = selectors.table_of(cy)
+    rows = selectors.ranking_for_year(cy)
+    majors = list(
+        Criterion.objects.filter(table__cluster_year=cy, parent__isnull=True).order_by("position", "id")
+    )
+    return table, rows, majors
+
+
+@login_required
+def ranking(request, pk):
+    cy = year_for(request, pk, "scoring.view_ranking")
+    table, rows, majors = _ranking_data(cy)
+    return render(
+        request,
+        "scoring/ranking.html",
+        {
+            "year": cy,
+            "table": table,
+            "rows": rows,
+            "majors": majors,
+            "rule_text": _rule_text(table),
+            "document": Document.objects.filter(key=ranking_key(cy)).first(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def ranking_export(request, pk):
+    cy = year_for(request, pk, "scoring.view_ranking")
+    table, rows, majors = _ranking_data(cy)
+    data = spreadsheets.ranking_export(
+        title=f"Kết quả chấm điểm thi đua năm {cy.year} – {cy.cluster.name}",
+        rows=rows,
+        majors=majors,
+        rule_text=_rule_text(table),
+    )
+    return _xlsx(data, f"xep-hang-{cy.cluster.code}-{cy.year}.xlsx")
+
+
+@login_required
+@require_POST
+def ranking_pdf(request, pk):
+    cy = year_for(request, pk, "scoring.view_ranking")
+    doc = document_request(
+        key=ranking_key(cy),
+        kind=RANKING_KIND,
+        province_id=cy.cluster.province_id,
+        actor=request.user,
+        title=_("Ranking %(year)s") % {"year": cy.year},
+        params={"cluster_year_id": cy.pk},
+    )
+    return queued_response(
+        request,
+        doc,
+        message=_("The ranking PDF is being prepared."),
+        redirect_to=reverse("scoring:ranking", args=[cy.pk]),
+    )
