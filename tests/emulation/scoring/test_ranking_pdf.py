@@ -35,29 +35,3 @@ def test_ranking_pdf_is_rendered_by_the_worker_and_downloadable(client, celery_w
     other = User.objects.get(username="tinh.quangbinh")
     client.force_login(other)
     assert client.get(reverse("documents:download", args=[doc.pk])).status_code == 404
-
-
-@pytest.mark.worker
-@pytest.mark.browser
-@pytest.mark.poppler
-def test_ranking_page_shows_progress_then_the_download_link(page, celery_worker):
-    from clusters import demo as clusters_demo
-    from clusters.models import ClusterYear
-    from emulation.scoring import demo
-    from tests.conftest import login
-
-    clusters_demo.load()
-    demo.load()
-    cy = ClusterYear.objects.get(cluster__province__code="hai-phong", cluster__code="khoi-huyen", year=2023)
-    login(page, "hoidong.haiphong", password="ThiDua@2024")
-    page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/ranking/")
-    page.get_by_role("button", name="Xếp hạng dạng PDF").click()
-    link = page.locator("#ranking-pdf-status a.btn-success")
-    link.wait_for(timeout=60000)
-    with page.expect_download() as download:
-        link.click()
-    path = download.value.path()
-    with open(path, "rb") as fh:
-        data = fh.read()
-    assert data.startswith(b"%PDF")
-    pdfcheck.assert_decree30_layout(pdfcheck.save(data, "scoring-ranking-downloaded.pdf"))

@@ -1,5 +1,5 @@
 """Chromium: unit staff score three rows (one with a decimal comma, one refused above its maximum)
-and submit; the page passes an axe scan."""
+and submit; the page passes an axe scan; the ranking page shows the PDF's progress, then its link."""
 
 import re
 from decimal import Decimal
@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from clusters.models import ClusterYear, Stage
 from emulation.scoring import services
 from emulation.scoring.models import ScoreEntry, ScoreSheet
+from tests import pdfcheck
 from tests.conftest import assert_accessible, login
 from tests.factories import make_cast
 
@@ -153,3 +154,28 @@ def test_criteria_and_overview_pages_are_accessible(page, transactional_db):
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Khóa điểm của năm").click()
     expect(page.get_by_role("alert").first).to_contain_text("Đã khóa điểm của năm")
+
+
+@pytest.mark.worker
+@pytest.mark.browser
+@pytest.mark.poppler
+def test_ranking_page_shows_progress_then_the_download_link(page, celery_worker):
+    from clusters import demo as clusters_demo
+    from clusters.models import ClusterYear
+    from emulation.scoring import demo
+
+    clusters_demo.load()
+    demo.load()
+    cy = ClusterYear.objects.get(cluster__province__code="hai-phong", cluster__code="khoi-huyen", year=2023)
+    login(page, "hoidong.haiphong", password="ThiDua@2024")
+    page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/ranking/")
+    page.get_by_role("button", name="Xếp hạng dạng PDF").click()
+    link = page.locator("#ranking-pdf-status a.btn-success")
+    link.wait_for(timeout=60000)
+    with page.expect_download() as download:
+        link.click()
+    path = download.value.path()
+    with open(path, "rb") as fh:
+        data = fh.read()
+    assert data.startswith(b"%PDF")
+    pdfcheck.assert_decree30_layout(pdfcheck.save(data, "scoring-ranking-downloaded.pdf"))
