@@ -8,5 +8,9 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1
 RUN python manage.py compilemessages --ignore=.venv -v0 && python manage.py collectstatic --noinput -v0
+# Run as an unprivileged user: the code is read-only for it, only var/ and the media volume are writable.
+RUN useradd --system --uid 10001 --home-dir /app --no-create-home thidua \
+    && mkdir -p /app/var/media /data/media && chown -R thidua:thidua /app/var /data/media
+USER thidua
 EXPOSE 8000
 CMD ["gunicorn", "emulation.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -8,6 +8,8 @@ PORT ?= 8000
 install:
 	@scripts/install-deps.sh
 
+# The embedded demo: loopback only, random secrets of its own kept under var/ (DJANGO_DEMO).
+run: export DJANGO_DEMO = true
 run: install
 	$(UV) run python manage.py migrate --noinput -v0
 	$(UV) run python manage.py load_demo

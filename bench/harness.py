@@ -55,6 +55,9 @@ class Stack:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "AXES_FAILURE_LIMIT": "1000",
         }
+        # Loopback only, like the embedded demo: its secrets are the random ones kept under
+        # var/ (stable across --reuse), never the public defaults gunicorn and the worker refuse.
+        self.env.setdefault("DJANGO_DEMO", "true")
         self.env.pop("TEST_DATABASE_NAME", None)
         self.procs = {}
         self.worker_count = 0
@@ -62,7 +65,13 @@ class Stack:
     # -- set-up ---------------------------------------------------------------------------
     def configure_django(self):
         """Point this process's Django at the stack (call before django.setup())."""
-        for key in ("DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "DOCUMENT_STALE_SECONDS"):
+        for key in (
+            "DATABASE_URL",
+            "REDIS_URL",
+            "MEDIA_ROOT",
+            "DOCUMENT_STALE_SECONDS",
+            "DJANGO_DEMO",
+        ):
             os.environ[key] = self.env[key]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "emulation.settings")
         import django

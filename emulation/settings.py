@@ -5,6 +5,7 @@ executed in-process. With them it runs on PostgreSQL with a separate Celery work
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -18,7 +19,36 @@ def env_bool(name, default=False):
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+# The embedded demo (`make run`): SQLite, in-process tasks, loopback only. Without secrets in the
+# environment it makes its own random ones under var/ (never the public defaults below).
+DEMO = env_bool("DJANGO_DEMO", False)
+# Secret values that are public (this file, .env.example): start-up refuses them outside DEBUG.
+PUBLIC_SECRETS = {"", "dev-only-insecure-key-change-me", "change-me-to-a-long-random-string"}
+
+
+def local_secret(name):
+    """A random secret kept in var/<name> (created once, mode 0600) for the demo and DEBUG."""
+    path = BASE_DIR / "var" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def secret_from_env(name, local_name):
+    value = os.environ.get(name, "").strip()
+    if value or not (DEBUG or DEMO):
+        return value
+    return local_secret(local_name)
+
+
+# Outside DEBUG and the demo a missing secret stays empty and start-up refuses it
+# (emulation/startup.py: a system check, the WSGI/ASGI entry points and the Celery worker).
+SECRET_KEY = secret_from_env("DJANGO_SECRET_KEY", "secret-key") or "dev-only-insecure-key-change-me"
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Public base URL used in QR codes and e-mails (no trailing slash).
@@ -144,9 +174,17 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if env_bool("DJANGO_SECURE", False):
+    # Behind TLS (the documented production set-up, .env.example): secure cookies, HSTS, and
+    # plain HTTP redirected to HTTPS. The TLS proxy in front must set X-Forwarded-Proto (and
+    # drop the client's own); /healthz stays reachable over plain HTTP for the health checks.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process (embedded mode).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -188,8 +226,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "thidua@localhost")
 
-# Key that encrypts unit private keys at rest (pledge signing). Any string; hashed to a Fernet key.
-SIGNING_KEY_SECRET = os.environ.get("SIGNING_KEY_SECRET", SECRET_KEY)
+# Key that encrypts the private keys at rest (pledge signing): its own secret, never the secret
+# key (refused at start-up outside DEBUG); `manage.py rotate_signing_secret` changes it.
+SIGNING_KEY_SECRET = secret_from_env("SIGNING_KEY_SECRET", "signing-key-secret") or SECRET_KEY
 
 LOGGING = {
     "version": 1,

@@ -13,20 +13,26 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 
-def _fernet():
-    digest = hashlib.sha256(("pledge-keys:" + settings.SIGNING_KEY_SECRET).encode()).digest()
+def _fernet(secret=None):
+    secret = settings.SIGNING_KEY_SECRET if secret is None else secret
+    digest = hashlib.sha256(("pledge-keys:" + secret).encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
-def encrypt_key(private_key):
+def encrypt_key(private_key, secret=None):
     der = private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    return _fernet().encrypt(der)
+    return _fernet(secret).encrypt(der)
 
 
-def decrypt_key(blob):
-    return serialization.load_der_private_key(_fernet().decrypt(bytes(blob)), password=None)
+def decrypt_key(blob, secret=None):
+    return serialization.load_der_private_key(_fernet(secret).decrypt(bytes(blob)), password=None)
+
+
+def reencrypt(blob, *, old, new):
+    """The same key encrypted under the secret `new` (InvalidToken when `old` does not open it)."""
+    return _fernet(new).encrypt(_fernet(old).decrypt(bytes(blob)))
 
 
 def _name(common_name, org, province_name):

@@ -1,0 +1,38 @@
+"""Start-up refusals: outside DEBUG the application never runs on a public or missing secret.
+
+Checked by a system check (runserver, migrate and every management command that runs checks),
+by the WSGI/ASGI entry points (gunicorn) and by the Celery worker and beat at start-up."""
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+
+def secret_problems():
+    """Why the configured secrets are unsafe (empty list: they are fine, or DEBUG is on)."""
+    if settings.DEBUG:
+        return []
+    problems = []
+    public = getattr(settings, "PUBLIC_SECRETS", set())
+    if settings.SECRET_KEY in public:
+        problems.append(
+            "DJANGO_SECRET_KEY is missing or is the public default: set a long random value "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    if settings.SIGNING_KEY_SECRET in public or settings.SIGNING_KEY_SECRET == settings.SECRET_KEY:
+        problems.append(
+            "SIGNING_KEY_SECRET is missing or equal to the secret key: it protects the signing "
+            "keys at rest and must be its own random value (an existing installation moves its "
+            "keys with `manage.py rotate_signing_secret`)."
+        )
+    return problems
+
+
+def refuse_insecure_start():
+    problems = secret_problems()
+    if problems:
+        raise ImproperlyConfigured("Refusing to start: " + " ".join(problems))
+
+
+def check_secrets(app_configs=None, **kwargs):
+    return [checks.Error(p, id="emulation.E001") for p in secret_problems()]
