@@ -9,10 +9,24 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusters.models import Role, User
 from clusters.rules import unit_roles_in_year
 from clusters.selectors import vn_sort_key, year_memberships
 
-from .models import AwardRule, AwardType, Decision, Elector, Nomination, Participation, Poll, PollStatus
+from . import counting
+from .models import (
+    AwardRule,
+    AwardType,
+    Ballot,
+    Decision,
+    Elector,
+    ElectorateKind,
+    Nomination,
+    Participation,
+    Poll,
+    PollStatus,
+)
+from .receipts import normalise_receipt, receipt_hash
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +78,7 @@ def candidate_options(cluster_year, rule):
         ranking[unit_id] = row
     higher = set()
     if not rule.allow_with_higher_award:
-        higher = set(
-            Nomination.objects.filter(
-                cluster_year=cluster_year, award_type__precedence__lt=rule.award_type.precedence
-            ).values_list("unit_id", flat=True)
-        )
+        higher = units_proposed_higher(cluster_year, rule.award_type)
     options = []
     for m in members:
         row = ranking.get(m.unit_id)
@@ -260,3 +270,78 @@ def voting_unfinished(cluster_year):
         if p.runoff_seats and any(c.tied for c in p.candidates.all()) and not p.runoffs.all():
             return _("The tie in the poll “%(poll)s” needs a run-off.") % {"poll": p.title}
     return None
+
+
+def higher_awards_pending(cluster_year, award_type):
+    """Names of higher awards of the year whose vote is not finished (published, no run-off left)."""
+    pending = []
+    rules = AwardRule.objects.filter(
+        cluster_year=cluster_year, award_type__precedence__lt=award_type.precedence
+    ).select_related("award_type")
+    polls = {}
+    for p in Poll.objects.filter(cluster_year=cluster_year, award_type__precedence__lt=award_type.precedence):
+        polls.setdefault(p.award_type_id, []).append(p)
+    for rule in rules:
+        chain = sorted(polls.get(rule.award_type_id, []), key=lambda p: p.round)
+        last = chain[-1] if chain else None
+        if (
+            last is None
+            or last.status != PollStatus.PUBLISHED
+            or (last.runoff_seats and last.candidates.filter(tied=True).exists())
+        ):
+            pending.append(rule.award_type.name)
+    return pending
+
+
+def units_proposed_higher(cluster_year, award_type):
+    return set(
+        Nomination.objects.filter(
+            cluster_year=cluster_year, award_type__precedence__lt=award_type.precedence
+        ).values_list("unit_id", flat=True)
+    )
+
+
+def poll_seats(cluster_year, rule):
+    members = cluster_year.memberships.count()
+    return counting.quota(
+        rule.snapshot(),
+        members=members,
+        awarded_higher=len(units_proposed_higher(cluster_year, rule.award_type)),
+    )
+
+
+def receipt_check(code):
+    """The ballot a receipt code stands for, or None."""
+    if len(normalise_receipt(code)) != 16:
+        return None
+    return (
+        Ballot.objects.filter(receipt_hash=receipt_hash(code))
+        .select_related("poll__award_type", "poll__cluster_year__cluster")
+        .first()
+    )
+
+
+def default_voters(cluster_year, electorate_kind):
+    """Suggested electorate: each member unit's leader (else its first council member or staff), or
+    the province's council members."""
+    province_id = cluster_year.cluster.province_id
+    if electorate_kind == ElectorateKind.COUNCIL:
+        return list(
+            User.objects.filter(province_id=province_id, roles__role=Role.COUNCIL_MEMBER, is_active=True)
+            .order_by("username")
+            .distinct()
+        )
+    members = unit_roles(cluster_year)
+    priority = {Role.UNIT_LEADER: 0, Role.COUNCIL_MEMBER: 1}
+    candidates = (
+        User.objects.filter(unit_id__in=list(members), is_active=True, roles__role__in=list(priority))
+        .values_list("pk", "unit_id", "roles__role")
+        .order_by("username")
+    )
+    best = {}
+    for pk, unit_id, role in candidates:
+        rank = priority[role]
+        if unit_id not in best or rank < best[unit_id][0]:
+            best[unit_id] = (rank, pk)
+    chosen = [pk for _r, pk in best.values()]
+    return list(User.objects.filter(pk__in=chosen).select_related("unit").order_by("unit__name"))

@@ -197,7 +197,7 @@ def poll_create(request, pk):
         "title": award_type.name,
         "electorate_kind": kind,
         "candidates": [str(o.unit_id) for o in options if o.allowed],
-        "voters": services.default_voters(cy, kind),
+        "voters": selectors.default_voters(cy, kind),
     }
     form = PollForm(
         request.POST or None, options=options, voter_queryset=_voter_queryset(cy), initial=initial
@@ -230,9 +230,9 @@ def poll_create(request, pk):
             "award_type": award_type,
             "rule": rule,
             "options": options,
-            "seats": services.poll_seats(cy, rule),
+            "seats": selectors.poll_seats(cy, rule),
             "has_ranking": any(o.rank is not None for o in options),
-            "pending": services.higher_awards_pending(cy, award_type),
+            "pending": selectors.higher_awards_pending(cy, award_type),
         },
     )
 
@@ -403,7 +403,7 @@ def receipt_check(request):
     checked = False
     if request.method == "POST" and form.is_valid():
         checked = True
-        ballot = services.receipt_check(form.cleaned_data["code"])
+        ballot = selectors.receipt_check(form.cleaned_data["code"])
         if ballot is not None and ballot.poll.cluster_year.cluster.province_id != request.user.province_id:
             ballot = None
     return render(request, "awards/receipt.html", {"form": form, "ballot": ballot, "checked": checked})

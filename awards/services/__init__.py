@@ -1,0 +1,36 @@
+"""Every write about awards: one function per state change, atomic, audited, one module per job.
+
+    rules     award types and the rules of a year (province admin)
+    polls     opening a poll and its run-off (cluster secretary)
+    ballots   casting a ballot (voters)
+    closing   closing and counting a poll, publishing its result
+    dossier   the dossier, achievement reports, the province's decisions
+
+Reads (candidates, seats, default voters, receipts) live in `awards.selectors`."""
+
+from ..receipts import normalise_receipt, receipt_hash
+from .ballots import VoteRefused, ballot_cast, window_problem
+from .closing import poll_close, poll_publish
+from .dossier import DOSSIER_FIELDS, achievement_report_upload, decision_record, dossier_save, dossier_submit
+from .polls import poll_open, runoff_open
+from .rules import RULE_FIELDS, award_type_save, rule_save
+
+__all__ = [
+    "DOSSIER_FIELDS",
+    "RULE_FIELDS",
+    "VoteRefused",
+    "achievement_report_upload",
+    "award_type_save",
+    "ballot_cast",
+    "decision_record",
+    "dossier_save",
+    "dossier_submit",
+    "normalise_receipt",
+    "poll_close",
+    "poll_open",
+    "poll_publish",
+    "receipt_hash",
+    "rule_save",
+    "runoff_open",
+    "window_problem",
+]

@@ -1,0 +1,141 @@
+"""The dossier sent to the province, the nominees' achievement reports, the province's decisions."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters import audit
+
+from ..models import Decision, Dossier, Nomination, Outcome
+
+DOSSIER_FIELDS = [
+    "meeting_date",
+    "meeting_place",
+    "chair_name",
+    "chair_title",
+    "secretary_name",
+    "attendance",
+    "cover_number",
+]
+
+
+@transaction.atomic
+def dossier_save(*, cluster_year, actor, **data):
+    dossier, _created = Dossier.objects.select_for_update().get_or_create(cluster_year=cluster_year)
+    if dossier.submitted_at:
+        raise ValidationError(
+            _("The dossier has been submitted to the province and can no longer be changed.")
+        )
+    data = {k: data[k] for k in DOSSIER_FIELDS if k in data}
+    old = {k: getattr(dossier, k) for k in data}
+    for k, v in data.items():
+        setattr(dossier, k, v)
+    dossier.save()
+    audit.record(
+        actor=actor,
+        action="dossier.saved",
+        obj=cluster_year,
+        province_id=cluster_year.cluster.province_id,
+        data={"old": old, "new": data},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_submit(*, cluster_year, actor):
+    dossier, _created = Dossier.objects.select_for_update().get_or_create(cluster_year=cluster_year)
+    if dossier.submitted_at:
+        raise ValidationError(_("The dossier has already been submitted."))
+    if not Nomination.objects.filter(cluster_year=cluster_year).exists():
+        raise ValidationError(_("There is no nomination to submit yet: publish the results first."))
+    if not (dossier.meeting_date and dossier.meeting_place):
+        raise ValidationError(_("Enter the date and place of the review meeting first."))
+    dossier.submitted_at, dossier.submitted_by = timezone.now(), actor
+    dossier.save(update_fields=["submitted_at", "submitted_by"])
+    audit.record(
+        actor=actor,
+        action="dossier.submitted",
+        obj=cluster_year,
+        province_id=cluster_year.cluster.province_id,
+    )
+    return dossier
+
+
+@transaction.atomic
+def achievement_report_upload(*, nomination, upload, actor):
+    name = (upload.name or "").lower()
+    head = upload.read(5)
+    upload.seek(0)
+    if not name.endswith(".pdf") or head != b"%PDF-":
+        raise ValidationError(_("The achievement report must be a PDF file."))
+    if upload.size > 20 * 1024 * 1024:
+        raise ValidationError(_("The file is larger than 20 MB."))
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if Dossier.objects.filter(
+        cluster_year_id=nomination.cluster_year_id, submitted_at__isnull=False
+    ).exists():
+        raise ValidationError(
+            _("The dossier has been submitted to the province and can no longer be changed.")
+        )
+    old = nomination.achievement_report.name or ""
+    if old:
+        nomination.achievement_report.storage.delete(old)
+    nomination.achievement_report.save(f"bao-cao-thanh-tich-{nomination.pk}.pdf", upload, save=True)
+    audit.record(
+        actor=actor,
+        action="nomination.report_uploaded",
+        obj=nomination,
+        province_id=nomination.award_type.province_id,
+        data={"old": old, "new": nomination.achievement_report.name},
+    )
+    return nomination
+
+
+@transaction.atomic
+def decision_record(*, nomination, number, date, outcome, actor, granted_award=None, note=""):
+    nomination = Nomination.objects.select_for_update().select_related("award_type").get(pk=nomination.pk)
+    if not (number or "").strip():
+        raise ValidationError(_("Enter the decision number."))
+    if outcome not in Outcome.values:
+        raise ValidationError(_("Choose the outcome."))
+    if outcome == Outcome.REDUCED:
+        if granted_award is None:
+            raise ValidationError(_("Choose the lower award that was granted instead."))
+        if granted_award.province_id != nomination.award_type.province_id or (
+            granted_award.precedence <= nomination.award_type.precedence
+        ):
+            raise ValidationError(_("The award granted instead must be a lower award of the same province."))
+    else:
+        granted_award = None
+    existing = Decision.objects.filter(nomination=nomination).first()
+    old = None
+    if existing:
+        old = {"number": existing.number, "date": existing.date, "outcome": existing.outcome}
+    decision, _created = Decision.objects.update_or_create(
+        nomination=nomination,
+        defaults={
+            "number": number.strip(),
+            "date": date,
+            "outcome": outcome,
+            "granted_award": granted_award,
+            "note": note,
+            "recorded_by": actor,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="nomination.decided",
+        obj=nomination,
+        province_id=nomination.award_type.province_id,
+        data={
+            "old": old,
+            "new": {
+                "number": decision.number,
+                "date": date,
+                "outcome": outcome,
+                "granted_award": granted_award.pk if granted_award else None,
+            },
+        },
+    )
+    return decision

@@ -1,0 +1,95 @@
+"""Award types and the rules of a year (the province admin)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clusters import audit
+
+from ..models import AwardRule, AwardType
+
+RULE_FIELDS = [
+    "min_total",
+    "max_rank",
+    "leading_unit_only",
+    "allow_with_higher_award",
+    "quota_kind",
+    "quota_count",
+    "quota_num",
+    "quota_den",
+    "rounding",
+    "threshold_num",
+    "threshold_den",
+    "threshold_base",
+    "threshold_strict",
+    "quorum_num",
+    "quorum_den",
+    "secret",
+]
+_RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@transaction.atomic
+def award_type_save(*, province, actor, code, name, precedence, active=True, award_type=None):
+    clash = AwardType.objects.filter(province=province, code=code)
+    if award_type is not None:
+        clash = clash.exclude(pk=award_type.pk)
+    if clash.exists():
+        raise ValidationError(_("An award type with code “%(code)s” already exists.") % {"code": code})
+    new = {"code": code, "name": name, "precedence": precedence, "active": active}
+    if award_type is None:
+        award_type = AwardType.objects.create(province=province, **new)
+        audit.record(actor=actor, action="award_type.created", obj=award_type, data=new)
+        return award_type
+    award_type = AwardType.objects.select_for_update().get(pk=award_type.pk, province=province)
+    old = {k: getattr(award_type, k) for k in new}
+    for k, v in new.items():
+        setattr(award_type, k, v)
+    award_type.save()
+    audit.record(actor=actor, action="award_type.changed", obj=award_type, data={"old": old, "new": new})
+    return award_type
+
+
+def _check_rule(data):
+    kind = data.get("quota_kind")
+    if kind == "fixed" and not data.get("quota_count"):
+        raise ValidationError(_("Enter the number of units for a fixed quota."))
+    if kind in ("share_members", "share_remaining"):
+        num, den = data.get("quota_num"), data.get("quota_den")
+        if not num or not den or num > den:
+            raise ValidationError(_("Enter the share as a fraction between 0 and 1, e.g. 1/2."))
+    for label, num, den in (
+        (_("vote threshold"), data.get("threshold_num"), data.get("threshold_den")),
+        (_("quorum"), data.get("quorum_num"), data.get("quorum_den")),
+    ):
+        if num is None or not den or num > den:
+            raise ValidationError(_("The %(what)s must be a fraction between 0 and 1.") % {"what": label})
+
+
+@transaction.atomic
+def rule_save(*, cluster_year, award_type, actor, **data):
+    """Create or change the rule of an award for a year. Polls already opened keep the rule they
+    were opened with (a copy is frozen in each poll)."""
+    if award_type.province_id != cluster_year.cluster.province_id:
+        raise ValidationError(_("The award type belongs to another province."))
+    data = {k: data.get(k) for k in RULE_FIELDS if k in data}
+    _check_rule(data)
+    rule = (
+        AwardRule.objects.select_for_update().filter(cluster_year=cluster_year, award_type=award_type).first()
+    )
+    if rule is None:
+        rule = AwardRule(cluster_year=cluster_year, award_type=award_type)
+        old = None
+    else:
+        old = {k: getattr(rule, k) for k in data}
+    for k, v in data.items():
+        setattr(rule, k, v)
+    rule.save()
+    audit.record(
+        actor=actor,
+        action="award_rule.saved",
+        obj=cluster_year,
+        province_id=award_type.province_id,
+        data={"award": award_type.code, "old": old, "new": data},
+    )
+    return rule
