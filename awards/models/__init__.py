@@ -1,0 +1,35 @@
+"""What is won: award types and their rules per cluster year, polls, secret ballots, results,
+nominations and the province's decisions (app label `awards`; one module per part)."""
+
+from .nominations import Decision, Dossier, Nomination, Outcome
+from .polls import (
+    Ballot,
+    BallotChoice,
+    Elector,
+    ElectorateKind,
+    Participation,
+    Poll,
+    PollCandidate,
+    PollStatus,
+)
+from .rules import AwardRule, AwardType, QuotaKind, Rounding, ThresholdBase
+
+__all__ = [
+    "AwardRule",
+    "AwardType",
+    "Ballot",
+    "BallotChoice",
+    "Decision",
+    "Dossier",
+    "Elector",
+    "ElectorateKind",
+    "Nomination",
+    "Outcome",
+    "Participation",
+    "Poll",
+    "PollCandidate",
+    "PollStatus",
+    "QuotaKind",
+    "Rounding",
+    "ThresholdBase",
+]

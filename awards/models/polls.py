@@ -1,0 +1,200 @@
+"""Polls, their candidates and electors, and the secret ballots.
+
+Secrecy of the ballot is a property of the schema: `Participation` records WHO voted,
+`Ballot`/`BallotChoice` record WHAT was voted, and nothing links the two — no foreign key,
+no timestamp, no sequential key (ballots and choices have random UUID keys), and at close the
+ballots are rewritten in random order (new row versions, new physical order) so that not even
+PostgreSQL's system columns (ctid, xmin) tie a ballot to the transaction of a participation.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .rules import AwardType
+
+
+class PollStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed (counted)")
+    PUBLISHED = "published", _("Published")
+
+
+class ElectorateKind(models.TextChoices):
+    UNITS = "units", _("One voter per member unit")
+    COUNCIL = "council", _("A list of council members")
+
+
+class Poll(models.Model):
+    """A vote on one award in one cluster year (round 1), or a run-off between tied candidates."""
+
+    cluster_year = models.ForeignKey(
+        "clusters.ClusterYear", on_delete=models.PROTECT, related_name="polls", verbose_name=_("cluster year")
+    )
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.PROTECT, related_name="polls", verbose_name=_("award")
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="runoffs",
+        verbose_name=_("run-off of"),
+    )
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=PollStatus.choices, default=PollStatus.OPEN)
+    electorate_kind = models.CharField(
+        _("electorate"), max_length=8, choices=ElectorateKind.choices, default=ElectorateKind.UNITS
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    quota = models.PositiveSmallIntegerField(_("seats (quota)"))
+    rule = models.JSONField(_("rule in force"), default=dict)
+    secret = models.BooleanField(_("secret ballot"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # the count, stored at close and frozen at publication
+    electorate_size = models.PositiveIntegerField(default=0)
+    participation_count = models.PositiveIntegerField(default=0)
+    ballot_count = models.PositiveIntegerField(default=0)
+    abstain_count = models.PositiveIntegerField(default=0)
+    quorum_met = models.BooleanField(null=True)
+    flagged = models.BooleanField(_("flagged"), default=False)
+    flag_reason = models.CharField(_("reason for the flag"), max_length=300, blank=True)
+    runoff_seats = models.PositiveSmallIntegerField(
+        default=0, help_text="seats left to a run-off after a tie"
+    )
+
+    class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+        ordering = ["award_type__precedence", "round", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="poll_window_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["cluster_year", "award_type"],
+                condition=Q(parent__isnull=True),
+                name="one_main_poll_per_award_and_year",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def province_id(self):
+        return self.cluster_year.cluster.province_id
+
+    @property
+    def is_counted(self):
+        return self.status in (PollStatus.CLOSED, PollStatus.PUBLISHED)
+
+
+class PollCandidate(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="candidates")
+    unit = models.ForeignKey(
+        "clusters.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    name = models.CharField(_("name"), max_length=160, help_text="the unit's name in the poll's year")
+    position = models.PositiveSmallIntegerField(default=0)
+    total = models.DecimalField(_("total score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    # the count (set at close)
+    votes = models.PositiveIntegerField(_("votes"), null=True)
+    share = models.DecimalField(_("share (%)"), max_digits=6, decimal_places=2, null=True)
+    met_threshold = models.BooleanField(null=True)
+    proposed = models.BooleanField(default=False)
+    tied = models.BooleanField(default=False, help_text="tied at the quota boundary: goes to a run-off")
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["poll", "unit"], name="candidate_once_per_poll")]
+
+    def __str__(self):
+        return self.name
+
+
+class Elector(models.Model):
+    """A person entitled to vote in a poll (for a unit when one voter per unit)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="electors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "clusters.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("voter")
+        verbose_name_plural = _("voters")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "user"], name="elector_once_per_poll"),
+            models.UniqueConstraint(fields=["poll", "unit"], name="one_elector_per_unit_and_poll"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}@{self.poll_id}"
+
+
+class Participation(models.Model):
+    """WHO voted (and when). Deliberately knows nothing of the ballot."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="one_ballot_per_voter_and_poll")]
+
+    def __str__(self):
+        return f"{self.user_id}@{self.poll_id}"
+
+
+class Ballot(models.Model):
+    """WHAT was voted. Random key, no timestamp, no link to a person (except `voter_name` for an
+    open, non-secret ballot, which is empty for every secret poll)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    abstain = models.BooleanField(default=False)
+    voter_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.CheckConstraint(condition=~Q(receipt_hash=""), name="ballot_has_receipt"),
+        ]
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class BallotChoice(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    candidate = models.ForeignKey(PollCandidate, on_delete=models.PROTECT, related_name="choices")
+
+    class Meta:
+        verbose_name = _("choice on a ballot")
+        verbose_name_plural = _("choices on ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "candidate"], name="candidate_once_per_ballot")
+        ]
+
+    def __str__(self):
+        return str(self.pk)

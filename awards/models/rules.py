@@ -1,0 +1,125 @@
+"""Award types and the rule of an award in a cluster year."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AwardType(models.Model):
+    """A collective award a cluster can propose, e.g. "Cờ thi đua của Chính phủ".
+
+    `precedence` 1 is the highest award; higher awards are decided first."""
+
+    province = models.ForeignKey(
+        "clusters.Province", on_delete=models.PROTECT, related_name="award_types", verbose_name=_("province")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    precedence = models.PositiveSmallIntegerField(
+        _("precedence"), help_text=_("1 is the highest award; higher awards are voted on first.")
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("award type")
+        verbose_name_plural = _("award types")
+        ordering = ["precedence", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="award_type_code_unique_in_province"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class QuotaKind(models.TextChoices):
+    FIXED = "fixed", _("A fixed number of units")
+    SHARE_MEMBERS = "share_members", _("A share of the member units")
+    SHARE_REMAINING = "share_remaining", _("A share of the units remaining after the higher awards")
+
+
+class Rounding(models.TextChoices):
+    DOWN = "down", _("Round down")
+    UP = "up", _("Round up")
+    NEAREST = "nearest", _("Round to the nearest (half up)")
+
+
+class ThresholdBase(models.TextChoices):
+    ELECTORATE = "electorate", _("of all eligible voters")
+    BALLOTS = "ballots", _("of the ballots cast")
+
+
+class AwardRule(models.Model):
+    """How an award is decided in one cluster year. Fractions are stored as numerator and
+    denominator so that "two thirds" is exact."""
+
+    cluster_year = models.ForeignKey(
+        "clusters.ClusterYear",
+        on_delete=models.CASCADE,
+        related_name="award_rules",
+        verbose_name=_("cluster year"),
+    )
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.PROTECT, related_name="rules", verbose_name=_("award type")
+    )
+    # eligibility
+    min_total = models.DecimalField(
+        _("minimum total score"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    max_rank = models.PositiveSmallIntegerField(_("maximum rank"), null=True, blank=True)
+    leading_unit_only = models.BooleanField(_("only the cluster's leading unit"), default=False)
+    allow_with_higher_award = models.BooleanField(
+        _("a unit proposed for a higher award may also receive this one"), default=False
+    )
+    # quota
+    quota_kind = models.CharField(
+        _("quota"), max_length=16, choices=QuotaKind.choices, default=QuotaKind.FIXED
+    )
+    quota_count = models.PositiveSmallIntegerField(_("number of units"), null=True, blank=True)
+    quota_num = models.PositiveSmallIntegerField(_("share: numerator"), null=True, blank=True)
+    quota_den = models.PositiveSmallIntegerField(_("share: denominator"), null=True, blank=True)
+    rounding = models.CharField(_("rounding"), max_length=8, choices=Rounding.choices, default=Rounding.DOWN)
+    # vote
+    threshold_num = models.PositiveSmallIntegerField(_("vote threshold: numerator"), default=1)
+    threshold_den = models.PositiveSmallIntegerField(_("vote threshold: denominator"), default=2)
+    threshold_base = models.CharField(
+        _("threshold counted"), max_length=10, choices=ThresholdBase.choices, default=ThresholdBase.ELECTORATE
+    )
+    threshold_strict = models.BooleanField(_("strictly more than the threshold"), default=True)
+    quorum_num = models.PositiveSmallIntegerField(_("quorum: numerator"), default=2)
+    quorum_den = models.PositiveSmallIntegerField(_("quorum: denominator"), default=3)
+    secret = models.BooleanField(_("secret ballot"), default=True)
+
+    class Meta:
+        verbose_name = _("award rule")
+        verbose_name_plural = _("award rules")
+        ordering = ["award_type__precedence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster_year", "award_type"], name="one_rule_per_award_and_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold_den__gt=0) & Q(quorum_den__gt=0),
+                name="award_rule_denominators_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.award_type} – {self.cluster_year_id}"
+
+    def snapshot(self):
+        """The rule as frozen into a poll when it opens."""
+        return {
+            "quota_kind": self.quota_kind,
+            "quota_count": self.quota_count,
+            "quota_num": self.quota_num,
+            "quota_den": self.quota_den,
+            "rounding": self.rounding,
+            "threshold_num": self.threshold_num,
+            "threshold_den": self.threshold_den,
+            "threshold_base": self.threshold_base,
+            "threshold_strict": self.threshold_strict,
+            "quorum_num": self.quorum_num,
+            "quorum_den": self.quorum_den,
+            "secret": self.secret,
+        }
