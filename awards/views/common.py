@@ -1,0 +1,59 @@
+"""What every awards view shares: the province-scoped look-ups (404) before the rule (403), the
+errors of a refused service call as messages."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from clusters.access import require
+
+from ..models import Nomination, Poll
+
+
+def show_errors(request, exc):
+    for msg in exc.messages:
+        messages.error(request, msg)
+
+
+def _action_labels():
+    return {
+        "poll.opened": _("poll opened"),
+        "poll.voted": _("voted"),
+        "poll.closed": _("poll closed and counted"),
+        "poll.published": _("result published"),
+        "poll.runoff_opened": _("run-off opened"),
+    }
+
+
+def _labelled(events):
+    labels = _action_labels()
+    events = list(events)
+    for e in events:
+        e.label = labels.get(e.action, e.action)
+    return events
+
+
+def poll_for(request, pk, perm="awards.view_poll"):
+    user = request.user
+    if user.province_id is None:
+        raise Http404
+    poll = get_object_or_404(
+        Poll.objects.select_related("award_type", "cluster_year__cluster", "parent"),
+        pk=pk,
+        cluster_year__cluster__province_id=user.province_id,
+    )
+    if perm:
+        require(user, perm, poll.cluster_year)
+    return poll
+
+
+def nomination_for(request, pk):
+    user = request.user
+    if user.province_id is None:
+        raise Http404
+    return get_object_or_404(
+        Nomination.objects.select_related("award_type", "cluster_year__cluster"),
+        pk=pk,
+        cluster_year__cluster__province_id=user.province_id,
+    )
