@@ -7,4 +7,11 @@ class ClustersConfig(AppConfig):
     verbose_name = _("Clusters and units")
 
     def ready(self):
-        from . import documents  # noqa: F401  (registers the member list document kind)
+        from documents.registry import register_kind
+
+        from . import documents
+        from .models import Stage
+        from .stages import members_and_head_set, register_exit_guard
+
+        register_kind(documents.KIND, render=documents.render_member_list, can_view=documents.can_view)
+        register_exit_guard(Stage.SETUP, members_and_head_set)

@@ -1,15 +1,12 @@
 """The member list of a cluster year as an official document (PDF, rendered by Celery)."""
 
-import datetime
-
 from django.utils import timezone
 
-from documents import registry
 from documents.dates import place_date_line
 from documents.pdf import render_template_to_pdf
 
 from . import selectors
-from .models import ClusterYear
+from .models import ClusterYear, MemberRole
 
 KIND = "member_list"
 
@@ -18,12 +15,11 @@ def document_key(cluster_year):
     return f"member-list-{cluster_year.pk}"
 
 
-def _can_view(user, document):
+def can_view(user, document):
     cy = ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
     return user.has_perm("clusters.view_cluster_year", cy)
 
 
-@registry.register(KIND, can_view=_can_view)
 def render_member_list(document, progress):
     cy = ClusterYear.objects.select_related("cluster__province").get(pk=document.params["cluster_year_id"])
     members = selectors.year_memberships(cy)
@@ -36,8 +32,7 @@ def render_member_list(document, progress):
         "place_date": place_date_line(province.place_name or province.name, timezone.localdate()),
         "year": cy,
         "members": members,
-        "head": next((m for m in members if m.role == "head"), None),
-        "today": datetime.date.today(),
+        "head": next((m for m in members if m.role == MemberRole.HEAD), None),
     }
     pdf = render_template_to_pdf("clusters/member_list_pdf.html", context)
     return pdf, f"danh-sach-thanh-vien-{cy.cluster.code}-{cy.year}.pdf"

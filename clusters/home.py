@@ -1,6 +1,12 @@
-"""What a person must do next: other apps add providers, the home page lists their items.
+"""What a person must do next, and where a year's work areas are: other apps add providers.
 
-A provider is `callable(user, cluster_year) -> list[Todo]`; it must not query per item."""
+Apps register from `AppConfig.ready()` (registering the same provider twice keeps one):
+
+- `register_todo_provider(fn)`: `fn(user, cluster_year) -> list[Todo]`, listed on the home page;
+- `register_year_link_provider(fn)`: `fn(user, cluster_year) -> list[(label, url)]`, the links
+  from a year's page to its registration, scores, pledge, polls, ….
+
+A provider must not query per item."""
 
 from dataclasses import dataclass
 
@@ -12,23 +18,37 @@ class Todo:
     deadline: object = None
 
 
-TODO_PROVIDERS = []
+_TODO_PROVIDERS = []
+_YEAR_LINK_PROVIDERS = []
+
+
+def _register(providers, fn):
+    if fn not in providers:
+        providers.append(fn)
+
+
+def register_todo_provider(fn):
+    _register(_TODO_PROVIDERS, fn)
+
+
+def register_year_link_provider(fn):
+    _register(_YEAR_LINK_PROVIDERS, fn)
 
 
 def todos_for(user, cluster_year):
     items = []
-    for provider in TODO_PROVIDERS:
+    for provider in _TODO_PROVIDERS:
         items.extend(provider(user, cluster_year))
     return items
 
 
-# Links from a year's page to its work areas (registration, scores, pledge, polls, …):
-# `callable(user, cluster_year) -> list[(label, url)]`, registered by each app.
-YEAR_LINK_PROVIDERS = []
-
-
 def links_for(user, cluster_year):
     links = []
-    for provider in YEAR_LINK_PROVIDERS:
+    for provider in _YEAR_LINK_PROVIDERS:
         links.extend(provider(user, cluster_year))
     return links
+
+
+# Transitional names, removed once every app registers through the functions above.
+TODO_PROVIDERS = _TODO_PROVIDERS
+YEAR_LINK_PROVIDERS = _YEAR_LINK_PROVIDERS

@@ -1,13 +1,18 @@
 """Document kinds: how to render each and who may read it.
 
-An app registers a kind once (in its AppConfig.ready or module import):
+An app registers its kinds from `AppConfig.ready()`:
 
-    @register("pledge", can_view=lambda user, document: ...)
-    def render_pledge(document, progress):  # -> (pdf_bytes, filename)
-"""
+    register_kind("pledge", render=render_pledge, can_view=can_view)
+
+`render(document, progress) -> (pdf_bytes, filename)`; `can_view(user, document) -> bool` decides
+who may read a document, and who may ask for it (`documents.services.document_request`).
+Registering the same kind again with the same functions keeps one; another pair of functions
+under a name already taken is a programming error."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -16,16 +21,31 @@ class Kind:
     can_view: Callable
 
 
-KINDS: dict[str, Kind] = {}
+_KINDS: dict[str, Kind] = {}
+
+
+def register_kind(kind, *, render, can_view):
+    new = Kind(render=render, can_view=can_view)
+    old = _KINDS.setdefault(kind, new)
+    if old != new:
+        raise ImproperlyConfigured(f"document kind {kind!r} is already registered with other functions")
+
+
+def is_registered(kind):
+    return kind in _KINDS
+
+
+def get(kind):
+    return _KINDS[kind]
+
+
+# Transitional names, removed once every app registers through register_kind.
+KINDS = _KINDS
 
 
 def register(kind, *, can_view):
     def decorator(render):
-        KINDS[kind] = Kind(render=render, can_view=can_view)
+        register_kind(kind, render=render, can_view=can_view)
         return render
 
     return decorator
-
-
-def get(kind):
-    return KINDS[kind]

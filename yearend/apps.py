@@ -8,10 +8,11 @@ class YearendConfig(AppConfig):
     verbose_name = _("Year-end")
 
     def ready(self):
-        from clusters.home import TODO_PROVIDERS, YEAR_LINK_PROVIDERS
+        from clusters.home import register_todo_provider, register_year_link_provider
+        from documents.registry import register_kind
 
-        from . import documents  # noqa: F401  (registers the summary report kind)
-        from .home import todos, year_links
+        from . import documents, home
 
-        TODO_PROVIDERS.append(todos)
-        YEAR_LINK_PROVIDERS.append(year_links)
+        register_kind(documents.KIND, render=documents.render_summary, can_view=documents.can_view)
+        register_todo_provider(home.todos)
+        register_year_link_provider(home.year_links)

@@ -4,7 +4,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from clusters.models import ClusterYear
-from documents import registry
 from documents.dates import place_date_line
 from documents.pdf import render_template_to_pdf
 
@@ -17,7 +16,7 @@ def document_key(cluster_year):
     return f"yearend-summary-{cluster_year.pk}"
 
 
-def _can_view(user, document):
+def can_view(user, document):
     cy = ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
     return user.has_perm("yearend.view_summary", cy)
 
@@ -45,7 +44,6 @@ def context_for(cy, today=None):
     }
 
 
-@registry.register(KIND, can_view=_can_view)
 def render_summary(document, progress):
     cy = ClusterYear.objects.select_related("cluster__province").get(pk=document.params["cluster_year_id"])
     context = context_for(cy)

@@ -1,0 +1,43 @@
+"""Checks that must hold before a cluster year leaves a stage.
+
+Apps register their guards from `AppConfig.ready()`:
+
+    register_exit_guard(Stage.SCORING, scores_locked)
+
+A guard is `callable(cluster_year) -> error message or None`. Registering the same guard twice
+keeps one. `clusters.services.stage_advance` runs the guards of the stage being left."""
+
+from django.utils.translation import gettext as _
+
+from .models import MemberRole, Stage
+
+_EXIT_GUARDS: dict[str, list] = {stage.value: [] for stage in Stage}
+
+
+def register_exit_guard(stage, guard):
+    guards = _EXIT_GUARDS[Stage(stage).value]
+    if guard not in guards:
+        guards.append(guard)
+
+
+def exit_guards(stage):
+    return tuple(_EXIT_GUARDS[Stage(stage).value])
+
+
+def exit_problem(cluster_year):
+    """The first reason the year cannot leave its stage, or None."""
+    for guard in exit_guards(cluster_year.stage):
+        problem = guard(cluster_year)
+        if problem:
+            return problem
+    return None
+
+
+def members_and_head_set(cluster_year):
+    """Set-up is done when the year has at least two members and exactly one head."""
+    roles = list(cluster_year.memberships.values_list("role", flat=True))
+    if len(roles) < 2:
+        return _("A cluster year needs at least two member units.")
+    if roles.count(MemberRole.HEAD) != 1:
+        return _("Assign exactly one head unit before moving on.")
+    return None
