@@ -8,4 +8,14 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring")
 
     def ready(self):
-        from . import documents, home, services  # noqa: F401 - stage guard, PDF kind, home providers
+        from clusters.home import register_todo_provider, register_year_link_provider
+        from clusters.models import Stage
+        from clusters.stages import register_exit_guard
+        from documents.registry import register_kind
+
+        from . import documents, home, services
+
+        register_kind(documents.KIND, render=documents.render_ranking, can_view=documents.can_view)
+        register_exit_guard(Stage.SCORING, services.scores_locked_guard)
+        register_todo_provider(home.scoring_todos)
+        register_year_link_provider(home.scoring_links)

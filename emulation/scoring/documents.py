@@ -3,7 +3,6 @@
 from django.utils import timezone
 
 from clusters.models import ClusterYear, MemberRole, Membership
-from documents import registry
 from documents.dates import place_date_line
 from documents.pdf import render_template_to_pdf
 
@@ -16,12 +15,11 @@ def document_key(cluster_year):
     return f"scoring-ranking-{cluster_year.pk}"
 
 
-def _can_view(user, document):
+def can_view(user, document):
     cy = ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
     return user.has_perm("scoring.view_ranking", cy)
 
 
-@registry.register(KIND, can_view=_can_view)
 def render_ranking(document, progress):
     cy = ClusterYear.objects.select_related("cluster__province").get(pk=document.params["cluster_year_id"])
     rows = selectors.ranking_for_year(cy)

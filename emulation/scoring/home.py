@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusters.home import TODO_PROVIDERS, YEAR_LINK_PROVIDERS, Todo
+from clusters.home import Todo
 from clusters.models import Role, Stage
 
 
@@ -45,7 +45,3 @@ def scoring_links(user, cy):
             links.append((_("Scores of all units"), reverse("scoring:overview", args=[cy.pk])))
         links.append((_("Ranking"), reverse("scoring:ranking", args=[cy.pk])))
     return links
-
-
-TODO_PROVIDERS.append(scoring_todos)
-YEAR_LINK_PROVIDERS.append(scoring_links)

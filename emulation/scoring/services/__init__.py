@@ -24,7 +24,7 @@ from .criteria import (
 )
 from .evidence import ALLOWED_EVIDENCE, evidence_add, evidence_remove
 from .imports import self_scores_import
-from .lock import scores_lock, scores_unlock
+from .lock import scores_lock, scores_locked_guard, scores_unlock
 from .review import adjustment_add, adjustment_remove, eligibility_set, review_adjust, reviewer_set
 from .sheets import registered_target, self_score_save, sheet_for, sheet_reopen, sheet_submit
 
@@ -42,6 +42,7 @@ __all__ = [
     "review_adjust",
     "reviewer_set",
     "scores_lock",
+    "scores_locked_guard",
     "scores_unlock",
     "self_score_save",
     "self_scores_import",

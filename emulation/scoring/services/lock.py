@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 from clusters.models import Stage
-from clusters.services import STAGE_EXIT_GUARDS
 
 from ..models import CriteriaTable, ScoreSheet, SheetStatus
 from ._base import _locked_table, _member_ids, _province, _reason, _require
@@ -56,10 +55,7 @@ def scores_unlock(*, cluster_year, actor, reason):
     return table
 
 
-def _scores_locked_guard(cluster_year):
+def scores_locked_guard(cluster_year):
     if not CriteriaTable.objects.filter(cluster_year=cluster_year, locked=True).exists():
         return _("Lock the year's scores before moving on from scoring.")
     return None
-
-
-STAGE_EXIT_GUARDS[Stage.SCORING].append(_scores_locked_guard)
