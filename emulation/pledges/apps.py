@@ -8,17 +8,15 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Pledges")
 
     def ready(self):
-        from clusters.home import TODO_PROVIDERS, YEAR_LINK_PROVIDERS
-        from clusters.services import STAGE_EXIT_GUARDS
+        from clusters.home import register_todo_provider, register_year_link_provider
+        from clusters.models import Stage
+        from clusters.stages import register_exit_guard
+        from documents.registry import register_kind
 
-        from . import (
-            documents,  # noqa: F401  (registers the document kinds)
-            home,
-            services,
-        )
+        from . import documents, home, services
 
-        if services.STAGE_GUARD not in STAGE_EXIT_GUARDS["registration"]:
-            STAGE_EXIT_GUARDS["registration"].append(services.STAGE_GUARD)
-        if home.todos not in TODO_PROVIDERS:
-            TODO_PROVIDERS.append(home.todos)
-            YEAR_LINK_PROVIDERS.append(home.links)
+        register_kind(services.KIND, render=documents.render_pledge, can_view=documents.can_view)
+        register_kind(services.SIGNED_KIND, render=documents.render_signed, can_view=documents.can_view)
+        register_exit_guard(Stage.REGISTRATION, services.STAGE_GUARD)
+        register_todo_provider(home.todos)
+        register_year_link_provider(home.links)

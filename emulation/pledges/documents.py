@@ -1,19 +1,15 @@
 """The pledge's document kinds: the two rendered copies and the signed file."""
 
-from documents import registry
-
 from .models import PledgeVersion
-from .services import KIND, SIGNED_KIND
 
 
-def _can_view(user, document):
+def can_view(user, document):
     version = PledgeVersion.objects.select_related("pledge__cluster_year__cluster").get(
         pk=document.params["version_id"]
     )
     return user.has_perm("pledges.view_pledge", version.pledge.cluster_year)
 
 
-@registry.register(KIND, can_view=_can_view)
 def render_pledge(document, progress):
     from . import pdf
 
@@ -28,7 +24,6 @@ def render_pledge(document, progress):
     return data, f"giao-uoc-{cy.cluster.code}-{cy.year}-v{version.number}-{suffix}.pdf"
 
 
-@registry.register(SIGNED_KIND, can_view=_can_view)
 def render_signed(document, progress):
     """The signed file is written by the signing task, never rendered."""
     raise RuntimeError("the signed pledge is produced by signing, not rendering")
