@@ -7,17 +7,16 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self):
-        from clusters.home import TODO_PROVIDERS, YEAR_LINK_PROVIDERS
-
-        from . import documents  # noqa: F401  (registers the minutes and cover letter kinds)
-        from .home import todos, year_links
-
-        TODO_PROVIDERS.append(todos)
-        YEAR_LINK_PROVIDERS.append(year_links)
-        # a year leaves the voting stage only when every poll is counted and published
+        from clusters.home import register_todo_provider, register_year_link_provider
         from clusters.models import Stage
-        from clusters.services import STAGE_EXIT_GUARDS
+        from clusters.stages import register_exit_guard
+        from documents.registry import register_kind
 
-        from .selectors import voting_unfinished
+        from . import documents, home, selectors
 
-        STAGE_EXIT_GUARDS[Stage.VOTING].append(voting_unfinished)
+        register_kind(documents.MINUTES, render=documents.render_minutes, can_view=documents.can_view)
+        register_kind(documents.COVER, render=documents.render_cover_letter, can_view=documents.can_view)
+        register_todo_provider(home.todos)
+        register_year_link_provider(home.year_links)
+        # a year leaves the voting stage only when every poll is counted and published
+        register_exit_guard(Stage.VOTING, selectors.voting_unfinished)

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from clusters.models import ClusterYear, MemberRole
 from clusters.selectors import year_memberships
-from documents import registry
 from documents.dates import place_date_line
 from documents.pdf import render_template_to_pdf
 from documents.services import document_request
@@ -40,7 +39,7 @@ def request(cluster_year, which, *, actor):
     )
 
 
-def _can_view(user, document):
+def can_view(user, document):
     cy = ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
     return user.has_perm("awards.view_awards", cy)
 
@@ -87,7 +86,6 @@ def _context(cluster_year):
     }
 
 
-@registry.register(MINUTES, can_view=_can_view)
 def render_minutes(document, progress):
     cy = ClusterYear.objects.get(pk=document.params["cluster_year_id"])
     ctx = _context(cy)
@@ -99,7 +97,6 @@ def render_minutes(document, progress):
     return pdf, f"bien-ban-binh-xet-{cy.cluster.code}-{cy.year}.pdf"
 
 
-@registry.register(COVER, can_view=_can_view)
 def render_cover_letter(document, progress):
     cy = ClusterYear.objects.get(pk=document.params["cluster_year_id"])
     ctx = _context(cy)
