@@ -510,7 +510,7 @@ def measure_summary_report(manifest, samples):
         from yearend.documents import KIND, document_key
     except ImportError as exc:
         return {"available": False, "note": f"year-end summary report not available ({exc})", "samples": 0}
-    if KIND not in registry.KINDS:
+    if not registry.is_registered(KIND):
         return {"available": False, "note": "year-end summary report kind not registered", "samples": 0}
     from clusters.models import ClusterYear
     from documents.services import document_request
