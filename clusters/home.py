@@ -47,8 +47,3 @@ def links_for(user, cluster_year):
     for provider in _YEAR_LINK_PROVIDERS:
         links.extend(provider(user, cluster_year))
     return links
-
-
-# Transitional names, removed once every app registers through the functions above.
-TODO_PROVIDERS = _TODO_PROVIDERS
-YEAR_LINK_PROVIDERS = _YEAR_LINK_PROVIDERS

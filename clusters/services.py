@@ -21,9 +21,6 @@ from .models import (
     UserRole,
 )
 
-# Transitional name, removed once every app registers through clusters.stages.
-STAGE_EXIT_GUARDS = stages._EXIT_GUARDS
-
 
 def _lock_year(cluster_year):
     return ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)

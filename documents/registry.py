@@ -37,15 +37,3 @@ def is_registered(kind):
 
 def get(kind):
     return _KINDS[kind]
-
-
-# Transitional names, removed once every app registers through register_kind.
-KINDS = _KINDS
-
-
-def register(kind, *, can_view):
-    def decorator(render):
-        register_kind(kind, render=render, can_view=can_view)
-        return render
-
-    return decorator

@@ -40,7 +40,7 @@ def _enqueue(document_id):
 def document_request(*, key, kind, province_id, title, actor, params=None):
     """Ask for a document to be (re)rendered. Idempotent: a render already queued or running is
     not queued twice; the same key always writes the same record and file."""
-    if kind not in registry.KINDS:
+    if not registry.is_registered(kind):
         raise KeyError(kind)
     doc, _created = Document.objects.select_for_update().get_or_create(
         key=key, defaults={"kind": kind, "province_id": province_id, "title": title, "params": params or {}}
