@@ -97,16 +97,17 @@ def load():
         signing_date=datetime.date(2024, 2, 28),
         actor=secretary,
     )
-    for code in ("cat-hai", "vinh-bao"):
+    # Each unit reviews through its own account (the service checks it is the unit's own).
+    reviewers = {"cat-hai": "thuky.cathai", "vinh-bao": "canbo.vinhbao", "thuy-nguyen": "canbo.thuynguyen"}
+    comments = {"thuy-nguyen": "Đề nghị bổ sung chỉ tiêu về chuyển đổi số vào Điều 2."}
+    for code, username in reviewers.items():
         m = cy.memberships.filter(unit__code=code).select_related("unit").first()
-        if m:
-            services.pledge_review(version=version, unit=m.unit, approved=True, comment="", actor=secretary)
-    m = cy.memberships.filter(unit__code="thuy-nguyen").select_related("unit").first()
-    if m:
-        services.pledge_review(
-            version=version,
-            unit=m.unit,
-            approved=False,
-            actor=secretary,
-            comment="Đề nghị bổ sung chỉ tiêu về chuyển đổi số vào Điều 2.",
-        )
+        actor = User.objects.filter(username=username, unit__code=code).first()
+        if m and actor:
+            services.pledge_review(
+                version=version,
+                unit=m.unit,
+                approved=code not in comments,
+                comment=comments.get(code, ""),
+                actor=actor,
+            )

@@ -22,6 +22,7 @@ from .forms import (
     VerifyUploadForm,
 )
 from .models import Pledge, PledgeState, PledgeVersion, Registration, SignatureState
+from .rules import may_sign
 from .verification import check_copy, stored_state
 
 MAX_UPLOAD = 30 * 1024 * 1024
@@ -122,8 +123,8 @@ def pledge_detail(request, pk):
         "signing_pending": signing_pending,
         "can_draft": user.has_perm("pledges.draft_pledge", cy) and not is_final,
         "can_review": version is not None and not is_final and user.has_perm("pledges.review_pledge", cy),
-        "can_sign": is_final and can_still_sign and user.has_perm("pledges.sign_pledge", cy),
-        "can_upload": is_final and can_still_sign and user.has_perm("pledges.upload_signed", cy),
+        "can_sign": is_final and can_still_sign and may_sign(user, cy, user.unit),
+        "can_upload": is_final and can_still_sign and may_sign(user, cy, user.unit),
         "review_form": ReviewForm(),
         "sign_form": SignForm(),
         "upload_form": UploadSignedForm(),

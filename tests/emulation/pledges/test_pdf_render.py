@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from clusters.models import Unit, UnitKind
+from clusters.models import Role, Unit, UnitKind
 from emulation.pledges import pdf
 from tests import pdfcheck
 from tests.emulation.pledges.helpers import ARTICLES, draft
@@ -68,7 +68,9 @@ def _thach_that(n=23):
         Unit.objects.filter(pk=unit.pk).update(
             name=name, kind=UnitKind.COMMUNE, leader_name=f"Nguyễn Văn A{i:02d}"
         )
-    secretary = make_user("thuky_thachthat", province=cy.cluster.province, unit=units[0])
+    secretary = make_user(
+        "thuky_thachthat", province=cy.cluster.province, unit=units[0], roles=[Role.CLUSTER_SECRETARY]
+    )
     return cy, draft(cy, secretary, place="Thạch Thất")
 
 

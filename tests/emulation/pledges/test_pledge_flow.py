@@ -1,7 +1,7 @@
 """Drafting with versions, approvals (reset by a new version), finalisation, stage guard, pages."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from clusters import services as cluster_services
@@ -26,6 +26,24 @@ def test_new_version_resets_approvals_and_keeps_old_version(cast):
     assert v1.articles == ARTICLES and len(v2.articles) == 5
     with pytest.raises(ValidationError, match="dự thảo mới hơn"):
         services.pledge_review(version=v1, unit=cast.unit_b, approved=True, comment="", actor=cast.staff_b)
+
+
+def test_services_check_the_rule_themselves(cast):
+    """Called directly (no view), a service still refuses an actor the rule does not allow."""
+    with pytest.raises(PermissionDenied):
+        draft(cast.year, cast.staff_a)
+    v1 = draft(cast.year, cast.secretary)
+    with pytest.raises(PermissionDenied):  # staff of A reviewing in B's name
+        services.pledge_review(version=v1, unit=cast.unit_b, approved=True, comment="", actor=cast.staff_a)
+    with pytest.raises(PermissionDenied):
+        services.pledge_review(version=v1, unit=cast.unit_a, approved=True, comment="", actor=cast.council)
+    with pytest.raises(PermissionDenied):
+        services.pledge_finalise(cluster_year=cast.year, actor=cast.admin)
+    with pytest.raises(PermissionDenied):
+        services.registration_save(
+            cluster_year=cast.year, unit=cast.unit_b, aims="", targets=[], actor=cast.staff_a
+        )
+    assert v1.approvals.count() == 0
 
 
 def test_comment_without_text_is_refused(cast):

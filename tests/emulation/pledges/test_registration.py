@@ -10,6 +10,7 @@ from clusters.models import Role, Stage
 from emulation.pledges import services
 from emulation.pledges.models import Registration, RegistrationTarget
 from emulation.pledges.selectors import registered_target
+from tests.emulation.pledges.helpers import reviewer_for
 from tests.factories import PASSWORD, make_user, make_year
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_registration_list_query_count_is_constant(client, django_assert_num_que
     secretary = make_user("sec", province=cy.cluster.province, unit=units[0], roles=[Role.CLUSTER_SECRETARY])
     for i, unit in enumerate(units[1:]):
         services.registration_save(
-            cluster_year=cy, unit=unit, aims="", targets=ROWS[: 1 + i % 2], actor=secretary
+            cluster_year=cy, unit=unit, aims="", targets=ROWS[: 1 + i % 2], actor=reviewer_for(unit)
         )
     client.force_login(secretary)
     with django_assert_num_queries(10):

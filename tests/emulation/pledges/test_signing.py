@@ -1,7 +1,7 @@
 """PAdES signing of the pledge: order, refusals, tamper detection, upload checks."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -77,9 +77,24 @@ def test_second_signature_by_the_same_unit_is_refused(signed_setup):
 
 def test_signature_by_a_non_leader_is_refused(signed_setup):
     cast, version = signed_setup
-    with pytest.raises(ValidationError, match="Chỉ lãnh đạo"):
+    with pytest.raises(PermissionDenied):
         services.signature_request(version=version, user=cast.staff_a)
     assert version.signatures.count() == 0
+
+
+def test_staff_cannot_upload_and_a_leader_cannot_upload_for_another_unit(signed_setup, client):
+    cast, version = signed_setup
+    sign_in_process(version, cast.leader_a)
+    outside = _outside_signature(_signed_bytes(version), cast.unit_b)
+    with pytest.raises(PermissionDenied):
+        services.signature_upload(version=version, unit=cast.unit_b, data=outside, actor=cast.staff_b)
+    with pytest.raises(PermissionDenied):
+        services.signature_upload(version=version, unit=cast.unit_b, data=outside, actor=cast.leader_a)
+    client.login(username="staff_b", password=PASSWORD)
+    upload = reverse("pledges:upload", args=[cast.year.pk])
+    response = client.post(upload, {"file": SimpleUploadedFile("x.pdf", outside, "application/pdf")})
+    assert response.status_code == 403
+    assert version.signatures.count() == 1
 
 
 def test_signature_of_a_draft_version_is_refused(cast):
@@ -158,7 +173,7 @@ def test_upload_of_an_externally_signed_copy_is_accepted(signed_setup):
     cast, version = signed_setup
     sign_in_process(version, cast.leader_a)
     outside = _outside_signature(_signed_bytes(version), cast.unit_b)
-    sig = services.signature_upload(version=version, unit=cast.unit_b, data=outside, actor=cast.staff_b)
+    sig = services.signature_upload(version=version, unit=cast.unit_b, data=outside, actor=cast.leader_b)
     assert sig.external and sig.state == SignatureState.DONE
     assert _signed_bytes(version) == outside
     assert sign_in_process(version, cast.leader_head).state == SignatureState.DONE
@@ -170,21 +185,21 @@ def test_upload_of_a_foreign_pdf_is_rejected(signed_setup, client):
     sign_in_process(version, cast.leader_a)
     foreign, _ = pdf.render(version, pdf.CEREMONY)
     with pytest.raises(ValidationError, match="không phải là bản hiện tại"):
-        services.signature_upload(version=version, unit=cast.unit_b, data=foreign, actor=cast.staff_b)
+        services.signature_upload(version=version, unit=cast.unit_b, data=foreign, actor=cast.leader_b)
     # the current copy signed in the wrong box, and a copy missing the earlier signature
     wrong_box = _outside_signature(_signed_bytes(version), cast.head)
     with pytest.raises(ValidationError, match="ô ký"):
-        services.signature_upload(version=version, unit=cast.unit_b, data=wrong_box, actor=cast.staff_b)
+        services.signature_upload(version=version, unit=cast.unit_b, data=wrong_box, actor=cast.leader_b)
     base = Document.objects.get(key=f"pledge-{version.pk}-v{version.number}-signing")
     with pytest.raises(ValidationError):
         services.signature_upload(
             version=version,
             unit=cast.unit_b,
             data=_outside_signature(base.file.read(), cast.unit_b),
-            actor=cast.staff_b,
+            actor=cast.leader_b,
         )
     assert version.signatures.count() == 1
-    client.login(username="staff_b", password=PASSWORD)
+    client.login(username="leader_b", password=PASSWORD)
     client.post(
         reverse("pledges:upload", args=[cast.year.pk]),
         {"file": SimpleUploadedFile("x.pdf", foreign, "application/pdf")},
@@ -277,4 +292,4 @@ def test_an_unsigned_update_appended_after_the_last_signature_is_detected(signed
     report = check_copy(version, out.getvalue())
     assert not report.intact and "thay đổi sau" in report.message
     with pytest.raises(ValidationError):
-        services.signature_upload(version=version, unit=cast.unit_b, data=out.getvalue(), actor=cast.staff_b)
+        services.signature_upload(version=version, unit=cast.unit_b, data=out.getvalue(), actor=cast.leader_b)
