@@ -61,7 +61,8 @@ def test_council_votes_on_phones_secretary_publishes_and_gets_the_minutes(
         choice = "Huyện Thủy Nguyên" if n == 2 else "Huyện Vĩnh Bảo"
         phone.get_by_label(choice).check()
         phone.get_by_role("button", name="Tiếp tục").click()
-        assert choice in phone.locator("main").inner_text()
+        expect(phone.get_by_role("button", name="Xác nhận và bỏ phiếu")).to_be_visible()
+        expect(phone.locator("main")).to_contain_text(choice)
         if n == 0:
             assert_accessible(phone, "awards-ballot-confirm-phone")
         phone.get_by_role("button", name="Xác nhận và bỏ phiếu").click()
@@ -72,7 +73,7 @@ def test_council_votes_on_phones_secretary_publishes_and_gets_the_minutes(
             phone.goto(live_server.url + "/awards/receipt/")
             phone.get_by_label("Mã biên nhận").fill(receipts[0])
             phone.get_by_role("button", name="Kiểm tra").click()
-            assert "đã được ghi nhận" in phone.locator("main").inner_text()
+            expect(phone.locator("main")).to_contain_text("đã được ghi nhận")
         context.close()
     assert len(set(receipts)) == 3
     assert Participation.objects.filter(poll=poll).count() == Ballot.objects.filter(poll=poll).count() == 3
@@ -85,8 +86,8 @@ def test_council_votes_on_phones_secretary_publishes_and_gets_the_minutes(
     assert_accessible(page, "awards-poll-open-secretary")
     page.get_by_role("button", name="Đóng và kiểm phiếu").click()
     page.get_by_role("button", name="Công bố kết quả").click()
-    main = page.locator("main").inner_text()
-    assert "Đã công bố" in main and "được đề nghị" in main
+    expect(page.locator("main")).to_contain_text("Đã công bố")
+    expect(page.locator("main")).to_contain_text("được đề nghị")
     assert_accessible(page, "awards-poll-published")
 
     page.goto(live_server.url + f"/awards/years/{cast.year.pk}/dossier/")
@@ -98,7 +99,7 @@ def test_council_votes_on_phones_secretary_publishes_and_gets_the_minutes(
     page.get_by_role("button", name="Biên bản cuộc họp (PDF)").click()
     # the link text comes from the shared documents/_status.html (not translated at the time of writing)
     link = page.get_by_role("link", name=re.compile(r"(Tải về|Tải xuống|Download) Biên bản họp bình xét"))
-    link.wait_for(timeout=90000)
+    expect(link).to_be_visible(timeout=90000)
     assert_accessible(page, "awards-dossier")
     with page.expect_download() as info:
         link.click()
@@ -132,7 +133,7 @@ def test_admin_sets_a_rule_and_the_secretary_opens_a_poll_in_the_browser(page, l
     page.goto(live_server.url + f"/awards/years/{cast.year.pk}/")
     page.get_by_role("link", name=re.compile(r"Mở bỏ phiếu.*Cờ thi đua của UBND thành phố")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cờ thi đua của UBND thành phố")
-    assert "Chỉ tiêu năm nay: 1 đơn vị." in page.locator("main").inner_text()  # 3 members x 1/3
+    expect(page.locator("main")).to_contain_text("Chỉ tiêu năm nay: 1 đơn vị.")  # 3 members x 1/3
     assert_accessible(page, "awards-poll-form")
     page.get_by_role("button", name="Mở cuộc bỏ phiếu").click()
     expect(page.locator(".alert-success")).to_contain_text("Cuộc bỏ phiếu đã mở")

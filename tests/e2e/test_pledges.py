@@ -4,6 +4,7 @@ signed PDF is downloaded and its first page is turned into a PNG (test-output/).
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from emulation.pledges import pdf, services
 from emulation.pledges.verification import trust_roots
@@ -21,17 +22,12 @@ def _sign(page, username, year_pk):
     page.goto(page.live_server_url + f"/pledges/years/{year_pk}/")
     page.get_by_label("Mật khẩu của bạn, để xác nhận chữ ký").fill("pw-Test-2024!")
     page.get_by_role("button", name="Ký giao ước").click()
-    page.wait_for_load_state("networkidle")
-    assert "Chữ ký của bạn đang được thêm vào giao ước" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Chữ ký của bạn đang được thêm vào giao ước")
 
 
 def _wait_signed(page, count, total=3):
-    for _ in range(60):
-        page.reload()
-        if f"Chữ ký: {count}/{total}" in page.locator("main").inner_text():
-            return
-        page.wait_for_timeout(1000)
-    raise AssertionError(f"{count} signatures not done")
+    # the signature table polls itself (htmx) while a signature is pending: no reload
+    expect(page.locator("#signature-status h2")).to_have_text(f"Chữ ký: {count}/{total}", timeout=60000)
 
 
 def test_secretary_finalises_two_leaders_sign_and_the_signed_pdf_downloads(page, celery_worker):
@@ -45,8 +41,8 @@ def test_secretary_finalises_two_leaders_sign_and_the_signed_pdf_downloads(page,
     assert_accessible(page, "pledge-draft-secretary")
     page.get_by_role("button", name="Chốt giao ước").click()
     page.wait_for_load_state("networkidle")
-    page.get_by_role("link", name="bản ký số").wait_for(timeout=60000)  # htmx polls the render
-    page.get_by_role("link", name="bản in lễ ký kết").wait_for(timeout=60000)
+    expect(page.get_by_role("link", name="bản ký số")).to_be_visible(timeout=60000)  # htmx polls the render
+    expect(page.get_by_role("link", name="bản in lễ ký kết")).to_be_visible(timeout=60000)
     assert_accessible(page, "pledge-final-secretary")
 
     _sign(page, "leader_a", cast.year.pk)
@@ -102,7 +98,7 @@ def test_secretary_finalises_two_leaders_sign_and_the_signed_pdf_downloads(page,
     assert "2/3 thành viên đã ký" in page.locator("main").inner_text()
     page.get_by_label("Tệp PDF cần kiểm tra").set_input_files(str(path))
     page.get_by_role("button", name="Kiểm tra tệp").click()
-    assert "Bản nguyên vẹn: 2 chữ ký hợp lệ" in page.locator("#check-result").inner_text()
+    expect(page.locator("#check-result")).to_contain_text("Bản nguyên vẹn: 2 chữ ký hợp lệ")
     assert_accessible(page, "pledge-verify-public")
 
 
@@ -119,8 +115,7 @@ def test_staff_registers_targets_and_the_secretary_sees_who_is_missing(page):
     first.get_by_label("Đơn vị tính").fill("tỷ đồng")
     assert_accessible(page, "pledges-registration-form")
     page.get_by_role("button", name="Lưu đăng ký").click()
-    page.wait_for_load_state("networkidle")
-    assert "Đã lưu đăng ký thi đua." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Đã lưu đăng ký thi đua.")
 
     page.context.clear_cookies()
     login(page, "secretary")

@@ -171,7 +171,7 @@ def test_ranking_page_shows_progress_then_the_download_link(page, celery_worker)
     page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/ranking/")
     page.get_by_role("button", name="Xếp hạng dạng PDF").click()
     link = page.locator("#ranking-pdf-status a.btn-success")
-    link.wait_for(timeout=60000)
+    expect(link).to_be_visible(timeout=60000)
     with page.expect_download() as download:
         link.click()
     path = download.value.path()
