@@ -98,7 +98,7 @@ def test_secretary_reviews_with_reason_and_the_ranking_page_is_accessible(page, 
     k = build_table(cast.year, cast.admin)
     cy = open_scoring(cast.year)
     for unit, staff, par in ((cast.unit_a, cast.staff_a, "46,29"), (cast.unit_b, cast.staff_b, "45,83")):
-        s = services.sheet_for(cy, unit)
+        s = ScoreSheet(cluster_year=cy, unit=unit)
         for c, v in ((k.c11, "8"), (k.c12, par), (k.c21, "có"), (k.c22, "180"), (k.c31, "0")):
             services.self_score_save(sheet=s, criterion=c, value=v, actor=staff)
         services.sheet_submit(sheet=s, actor=staff)

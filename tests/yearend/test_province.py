@@ -101,7 +101,7 @@ def test_unit_history_table_and_chart(client, cast):
     )
     ClusterYear.objects.filter(pk=cy.pk).update(stage=Stage.SCORING)
     cy.refresh_from_db()
-    sheet = scoring.sheet_for(cy, cast.unit_a)
+    sheet = ScoreSheet(cluster_year=cy, unit=cast.unit_a)
     scoring.self_score_save(sheet=sheet, criterion=m1, value="87,5", actor=cast.staff_a)
     assert ScoreSheet.objects.filter(unit=cast.unit_a).exists()
     earlier = cluster_services.cluster_year_create(

@@ -17,7 +17,6 @@ from .criteria import (
     criterion_delete,
     criterion_update,
     table_copy,
-    table_for,
     table_replace,
     table_rows,
     tie_break_set,
@@ -26,7 +25,7 @@ from .evidence import ALLOWED_EVIDENCE, evidence_add, evidence_remove
 from .imports import self_scores_import
 from .lock import scores_lock, scores_locked_guard, scores_unlock
 from .review import adjustment_add, adjustment_remove, eligibility_set, review_adjust, reviewer_set
-from .sheets import registered_target, self_score_save, sheet_for, sheet_reopen, sheet_submit
+from .sheets import registered_target, self_score_save, sheet_reopen, sheet_submit
 
 __all__ = [
     "ALLOWED_EVIDENCE",
@@ -46,11 +45,9 @@ __all__ = [
     "scores_unlock",
     "self_score_save",
     "self_scores_import",
-    "sheet_for",
     "sheet_reopen",
     "sheet_submit",
     "table_copy",
-    "table_for",
     "table_replace",
     "table_rows",
     "tie_break_set",

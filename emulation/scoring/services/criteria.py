@@ -7,14 +7,9 @@ from django.utils.translation import gettext as _
 from clusters import audit
 from clusters.models import Stage
 
-from ..models import CriteriaTable, Criterion, CriterionKind, ScoreEntry, TieBreak
+from ..models import Criterion, CriterionKind, ScoreEntry, TieBreak
 from ..values import parse_decimal
 from ._base import _fresh_year, _locked_table, _province, _reason, _require
-
-
-def table_for(cluster_year):
-    table, _created = CriteriaTable.objects.get_or_create(cluster_year=cluster_year)
-    return table
 
 
 def _criterion_values(

@@ -4,7 +4,7 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from clusters import audit
@@ -71,7 +71,7 @@ def evidence_add(*, sheet, criterion, upload, actor):
     evidence.file.save(name, upload, save=False)
     try:
         evidence.save()
-    except Exception:
+    except DatabaseError:  # the row was not written: do not leave its file behind
         evidence.file.storage.delete(evidence.file.name)
         raise
     audit.record(

@@ -1,40 +1,23 @@
 """A unit's sheet: self-scores (points by the criterion's kind), submit and reopen."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters import audit
+from emulation.pledges.selectors import registered_target as pledged_target
 
-from ..models import Criterion, CriterionKind, ScoreEntry, ScoreSheet, SheetStatus
+from ..models import Criterion, CriterionKind, ScoreEntry, SheetStatus
 from ..values import parse_decimal, parse_points, parse_yes_no, quantize
-from ._base import ZERO, _entry_data, _leaf, _lock_sheet, _member_ids, _reason, _require
-
-
-def sheet_for(cluster_year, unit):
-    """The unit's sheet for the year (created empty on first use; not a change worth auditing)."""
-    if unit.pk not in _member_ids(cluster_year):
-        raise PermissionDenied
-    sheet, _created = ScoreSheet.objects.get_or_create(cluster_year=cluster_year, unit=unit)
-    sheet.cluster_year = cluster_year
-    sheet.unit = unit
-    return sheet
+from ._base import ZERO, _entry_data, _leaf, _lock_sheet, _reason, _require
 
 
 def registered_target(cluster_year, unit, key):
     """The target the unit registered (pledges app), or None."""
     if not key:
         return None
-    try:
-        from emulation.pledges.selectors import registered_target as pledged
-    except ImportError:
-        return None
-    try:
-        with transaction.atomic():  # a savepoint: a failure in the other app must not poison ours
-            value = pledged(cluster_year, unit, key)
-    except Exception:  # noqa: BLE001 - another app's bug must not block scoring; the fallback applies
-        return None
+    value = pledged_target(cluster_year, unit, key)
     return parse_decimal(value, places=None) if value is not None else None
 
 

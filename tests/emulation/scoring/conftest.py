@@ -12,7 +12,7 @@ import pytest
 
 from clusters.models import ClusterYear, Stage
 from emulation.scoring import services
-from emulation.scoring.models import CriterionKind
+from emulation.scoring.models import CriterionKind, ScoreSheet
 from tests.factories import make_cast
 
 
@@ -106,9 +106,15 @@ def sc(db):
     return cast
 
 
+def sheet_of(cy, unit):
+    """The unit's sheet for the year, created empty on first use."""
+    s = ScoreSheet.objects.get_or_create(cluster_year=cy, unit=unit)[0]
+    s.cluster_year, s.unit = cy, unit
+    return s
+
+
 def sheet(cast, unit):
-    cy = fresh(cast.year)
-    return services.sheet_for(cy, unit)
+    return sheet_of(fresh(cast.year), unit)
 
 
 def score_all(cast, unit, actor, values):

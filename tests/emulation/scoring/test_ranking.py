@@ -9,7 +9,7 @@ from emulation.scoring.models import Adjustment, ScoreEntry, ScoreSheet, TieBrea
 from emulation.scoring.selectors import RankingRow, assign_ranks, ranking_for_year
 from tests.factories import UnitFactory
 
-from .conftest import fresh, score_all
+from .conftest import fresh, score_all, sheet_of
 
 
 def values(sc, c11, c12, c21="có", c22="200", c31="0"):
@@ -220,6 +220,6 @@ def test_pledges_registered_target_is_used_before_the_fallbacks(sc):
 
 
 def test_ranking_is_empty_while_sheets_hold_no_scores(sc):
-    s = services.sheet_for(fresh(sc.year), sc.unit_b)
+    s = sheet_of(fresh(sc.year), sc.unit_b)
     services.eligibility_set(sheet=s, ineligible=True, reason="Vi phạm", actor=sc.secretary)
     assert ranking_for_year(fresh(sc.year)) == []

@@ -9,7 +9,7 @@ from clusters.models import AuditEvent, Stage
 from emulation.scoring import services
 from emulation.scoring.models import Adjustment, ScoreEntry, ScoreSheet, SheetStatus
 
-from .conftest import fresh, score_all, sheet
+from .conftest import fresh, score_all, sheet, sheet_of
 
 FULL = {"c11": "8", "c12": "92,58", "c21": "có", "c22": "150", "c31": "1"}
 
@@ -177,7 +177,7 @@ def test_lock_stops_everyone_but_the_province_admin_who_needs_a_reason(sc):
     s = score_all(sc, sc.unit_a, sc.staff_a, full_values(sc, c12="45"))
     services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary)
     cy = fresh(sc.year)
-    s = services.sheet_for(cy, sc.unit_a)
+    s = sheet_of(cy, sc.unit_a)
     with pytest.raises(PermissionDenied):
         services.self_score_save(sheet=s, criterion=sc.criteria.c11, value="9", actor=sc.staff_a)
     with pytest.raises(PermissionDenied):
