@@ -7,6 +7,7 @@ from documents.dates import place_date_line
 from documents.pdf import render_template_to_pdf
 
 from . import selectors
+from .models import TieBreak
 
 KIND = "scoring_ranking"
 
@@ -36,6 +37,7 @@ def render_ranking(document, progress):
         "rows": rows,
         "majors": majors,
         "table": table,
+        "tie_breaks": TieBreak,
         "head": Membership.objects.filter(cluster_year=cy, role=MemberRole.HEAD)
         .select_related("unit")
         .first(),

@@ -12,7 +12,7 @@ from clusters.models import Membership
 
 from .. import selectors, services, spreadsheets
 from ..forms import AdjustmentForm, EligibilityForm, UploadForm
-from ..models import Criterion, CriterionKind, ScoreSheet, SheetStatus
+from ..models import AdjustmentKind, Criterion, CriterionKind, ScoreSheet, SheetStatus
 from ._base import _errors, _sheet, _sheet_url, _xlsx
 
 
@@ -42,6 +42,7 @@ def _sheet_context(request, cy, sheet):
         else None,
         "upload_form": UploadForm(),
         "kinds": CriterionKind,
+        "adjustment_kinds": AdjustmentKind,
     }
 
 
