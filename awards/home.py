@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from clusters.home import Todo
 from clusters.models import Role, Stage
+from emulation.scoring.rules import criteria_frozen
 
 from . import selectors
 
@@ -31,9 +32,7 @@ def todos(user, cluster_year):
 def year_links(user, cluster_year):
     if not user.has_perm("awards.view_awards", cluster_year):
         return []
-    if cluster_year.stage_index() < [s.value for s in Stage].index(Stage.SCORING) and not user.has_perm(
-        "awards.manage_rules", cluster_year
-    ):
+    if not criteria_frozen(cluster_year) and not user.has_perm("awards.manage_rules", cluster_year):
         return []
     return [
         (_("Review and awards"), reverse("awards:year", args=[cluster_year.pk])),

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from clusters.home import Todo
 from clusters.models import Role, Stage
 
+from .rules import criteria_frozen
+
 
 def _submitted(cy, unit_id):
     from .models import ScoreSheet, SheetStatus
@@ -38,7 +40,7 @@ def scoring_todos(user, cy):
 
 def scoring_links(user, cy):
     links = [(_("Criteria table"), reverse("scoring:criteria", args=[cy.pk]))]
-    if cy.stage_index() >= 2:
+    if criteria_frozen(cy):  # scoring has opened
         if user.unit_id:
             links.append((_("Our scores"), reverse("scoring:sheet", args=[cy.pk, user.unit_id])))
         if user.has_perm("scoring.view_overview", cy):

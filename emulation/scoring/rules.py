@@ -4,7 +4,7 @@ Objects: a ClusterYear for year-wide permissions, a ScoreSheet for one unit's sc
 
 import rules
 
-from clusters.models import ClusterYear, Role, Stage
+from clusters.models import STAGE_ORDER, ClusterYear, Role, Stage
 from clusters.rules import (
     _same_province,
     is_council_member_of_province,
@@ -104,10 +104,17 @@ def in_scoring_stage(user, obj):
     return cy is not None and cy.stage == Stage.SCORING
 
 
+def criteria_frozen(cluster_year):
+    """The year's criteria table is frozen once scoring opens (the scoring stage and after): only
+    the province admin changes it then, with a reason. The one statement of the rule, read by the
+    permission below, the services, the views and the apps that wait for scoring to open."""
+    return cluster_year.stage_index() >= STAGE_ORDER.index(Stage.SCORING)
+
+
 @rules.predicate
 def table_not_frozen(user, obj):
     cy = _year(obj)
-    return cy is not None and cy.stage in (Stage.SETUP, Stage.REGISTRATION)
+    return cy is not None and not criteria_frozen(cy)
 
 
 view_year = is_admin_of_year | is_secretary | is_council | is_member_of_year

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clusters import audit
-from clusters.models import Stage
 
 from ..models import Criterion, CriterionKind, ScoreEntry, TieBreak
+from ..rules import criteria_frozen
 from ..values import parse_decimal
 from ._base import _fresh_year, _locked_table, _province, _reason, _require
 
@@ -84,7 +84,7 @@ def _criterion_data(c):
 def criterion_add(*, cluster_year, actor, parent=None, reason="", **fields):
     _require(actor, "scoring.edit_criteria", cluster_year)
     table = _locked_table(cluster_year)
-    if cluster_year.stage not in (Stage.SETUP, Stage.REGISTRATION):
+    if criteria_frozen(cluster_year):
         _reason(reason, _("The table is frozen: a reason is required to change it."))
     values = _criterion_values(table, parent=parent, **fields)
     if parent is not None and parent.entries.exists():
@@ -114,7 +114,7 @@ def criterion_update(*, criterion, actor, reason="", **fields):
     cy = _fresh_year(criterion.table.cluster_year)
     _require(actor, "scoring.edit_criteria", cy)
     table = _locked_table(cy)
-    if cy.stage not in (Stage.SETUP, Stage.REGISTRATION):
+    if criteria_frozen(cy):
         _reason(reason, _("The table is frozen: a reason is required to change it."))
     criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
     values = _criterion_values(table, parent=criterion.parent, exclude_pk=criterion.pk, **fields)
@@ -145,7 +145,7 @@ def criterion_delete(*, criterion, actor, reason=""):
     cy = _fresh_year(criterion.table.cluster_year)
     _require(actor, "scoring.edit_criteria", cy)
     _locked_table(cy)
-    if cy.stage not in (Stage.SETUP, Stage.REGISTRATION):
+    if criteria_frozen(cy):
         _reason(reason, _("The table is frozen: a reason is required to change it."))
     if ScoreEntry.objects.filter(criterion__in=_subtree_ids(criterion)).exists():
         raise ValidationError(
@@ -186,7 +186,7 @@ def table_replace(*, cluster_year, rows, actor, reason="", source=""):
     All rows are validated first; any error raises ValidationError with a per-row list."""
     _require(actor, "scoring.edit_criteria", cluster_year)
     table = _locked_table(cluster_year)
-    if cluster_year.stage not in (Stage.SETUP, Stage.REGISTRATION):
+    if criteria_frozen(cluster_year):
         _reason(reason, _("The table is frozen: a reason is required to change it."))
     if _table_has_scores(table):
         raise ValidationError(_("Units have already scored against this table; it cannot be replaced."))

@@ -14,6 +14,7 @@ from clusters.audit import history_for
 from .. import selectors, services, spreadsheets
 from ..forms import CriterionEditForm, CriterionForm, TieBreakForm, UploadForm
 from ..models import CriteriaTable, Criterion, CriterionKind, TieBreak
+from ..rules import criteria_frozen
 from ..values import fmt
 from ._base import _errors, _xlsx
 
@@ -24,7 +25,7 @@ def criteria(request, pk):
     table = selectors.table_of(cy)
     nodes = selectors.criteria_tree(cy)
     can_edit = request.user.has_perm("scoring.edit_criteria", cy)
-    frozen = cy.stage_index() >= 2
+    frozen = criteria_frozen(cy)
     context = {
         "year": cy,
         "table": table,
@@ -117,7 +118,7 @@ def criterion_edit(request, pk, criterion_pk):
             "year": cy,
             "criterion": criterion,
             "form": form,
-            "frozen": cy.stage_index() >= 2,
+            "frozen": criteria_frozen(cy),
             "history": history_for(criterion),
         },
     )

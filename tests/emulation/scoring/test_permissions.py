@@ -222,3 +222,36 @@ def test_locking_warns_about_units_that_did_not_submit(client, sc):
     response = as_user(client, sc.secretary).post(reverse("scoring:lock", args=[sc.year.pk]), follow=True)
     html = response.content.decode()
     assert "Đã khóa điểm của năm." in html and "3 đơn vị chưa nộp kết quả tự chấm" in html
+
+
+@pytest.mark.parametrize(
+    "stage,frozen",
+    [
+        ("setup", False),
+        ("registration", False),
+        ("scoring", True),
+        ("voting", True),
+        ("dossier", True),
+        ("closed", True),
+    ],
+)
+def test_criteria_frozen_is_one_rule_for_permission_service_page_and_awards_links(client, sc, stage, frozen):
+    """The secretary's right to edit, the service's demand for a reason, the page's badge and the
+    awards link for members all follow `criteria_frozen`."""
+    from awards.home import year_links
+    from clusters.models import ClusterYear
+    from emulation.scoring.rules import criteria_frozen
+
+    ClusterYear.objects.filter(pk=sc.year.pk).update(stage=stage)
+    cy = fresh(sc.year)
+    assert criteria_frozen(cy) is frozen
+    assert sc.secretary.has_perm("scoring.edit_criteria", cy) is not frozen
+    new = {"code": "9", "text": "Mới", "max_points": "1", "kind": "fixed"}
+    if frozen:
+        with pytest.raises(ValidationError):
+            services.criterion_add(cluster_year=cy, actor=sc.admin, **new)
+    else:
+        services.criterion_add(cluster_year=cy, actor=sc.admin, **new)
+    response = as_user(client, sc.admin).get(reverse("scoring:criteria", args=[cy.pk]))
+    assert response.context["frozen"] is frozen
+    assert bool(year_links(sc.staff_a, cy)) is frozen
