@@ -4,7 +4,6 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import ProgrammingError, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,8 @@ from django.utils.translation import gettext as _
 from clusters.models import Role, User
 from clusters.rules import unit_roles_in_year
 from clusters.selectors import vn_sort_key, year_memberships
+from emulation.scoring import selectors as scoring_selectors
+from emulation.scoring.selectors import RankingRow
 
 from . import counting
 from .models import (
@@ -35,23 +36,10 @@ def unit_roles(cluster_year):
     return unit_roles_in_year(cluster_year)
 
 
-def ranking_rows(cluster_year):
-    """The scoring app's ranking of the year, or [] when it does not exist (yet): the secretary
-    then enters the candidates by hand."""
-    try:
-        from emulation.scoring.selectors import ranking_for_year
-    except (ImportError, AttributeError):
-        return []
-    try:
-        with transaction.atomic():  # a savepoint: a scoring app not migrated yet must not poison the caller
-            return list(ranking_for_year(cluster_year) or [])
-    except ProgrammingError:
-        log.warning("ranking of cluster year %s unavailable; candidates are entered by hand", cluster_year.pk)
-        return []
-
-
-def _get(row, key, default=None):
-    return row.get(key, default) if isinstance(row, dict) else getattr(row, key, default)
+def ranking_rows(cluster_year) -> list[RankingRow]:
+    """The scoring app's ranking of the year; [] while nobody has scored: the secretary then
+    enters the candidates by hand."""
+    return scoring_selectors.ranking_for_year(cluster_year)
 
 
 @dataclass
@@ -73,26 +61,24 @@ def candidate_options(cluster_year, rule):
     members = year_memberships(cluster_year)
     ranking = {}
     for row in ranking_rows(cluster_year):
-        unit = _get(row, "unit")
-        unit_id = getattr(unit, "pk", unit)
-        ranking[unit_id] = row
+        ranking[row.unit.pk] = row
     higher = set()
     if not rule.allow_with_higher_award:
         higher = units_proposed_higher(cluster_year, rule.award_type)
     options = []
     for m in members:
         row = ranking.get(m.unit_id)
-        total = _get(row, "total") if row is not None else None
-        rank = _get(row, "rank") if row is not None else None
+        total = row.total if row is not None else None
+        rank = row.rank if row is not None else None
         reason = ""
         if m.unit_id in higher:
             reason = _("already proposed for a higher award")
         elif ranking:
             if row is None:
                 reason = _("not in the ranking")
-            elif not _get(row, "eligible", True):
+            elif not row.eligible:
                 reason = _("ruled ineligible") + (
-                    f": {_get(row, 'ineligible_reason')}" if _get(row, "ineligible_reason") else ""
+                    f": {row.ineligible_reason}" if row.ineligible_reason else ""
                 )
             elif rule.min_total is not None and (total is None or Decimal(total) < rule.min_total):
                 reason = _("total below %(min)s") % {"min": rule.min_total}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from clusters import selectors as clusters_selectors
 from clusters.models import ClusterYear, Membership, Stage, UnitVersion
 from clusters.selectors import year_memberships
+from emulation.scoring.selectors import RankingRow, ranking_for_year
 
 from .models import HandOver
 
@@ -23,8 +24,8 @@ def _call(module, name, *args):
     return fn(*args)
 
 
-def ranking(cluster_year):
-    return _call("emulation.scoring.selectors", "ranking_for_year", cluster_year)
+def ranking(cluster_year) -> list[RankingRow]:
+    return ranking_for_year(cluster_year)
 
 
 def pledge(cluster_year):
@@ -266,7 +267,7 @@ def unit_history(unit):
     for m in memberships:
         cy = m.cluster_year
         ranking_rows = ranking(cy) or []
-        mine = next((r for r in ranking_rows if getattr(r, "unit", None) and r.unit.pk == m.unit_id), None)
+        mine = next((r for r in ranking_rows if r.unit.pk == m.unit_id), None)
         rows.append(
             {
                 "year": cy.year,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from clusters.models import AuditEvent, Membership, UnitVersion
+from clusters.models import AuditEvent, Membership, Unit, UnitVersion
 from clusters.selectors import vn_sort_key
 
 from .models import (
@@ -209,7 +209,10 @@ def year_overview(cluster_year):
 
 @dataclass
 class RankingRow:
-    unit: object
+    """One member unit's line of the year's ranking: the public result of `ranking_for_year`, read
+    by the awards (candidates) and year-end (report, unit history) apps."""
+
+    unit: Unit
     unit_name: str
     total: Decimal
     rank: int
@@ -226,7 +229,7 @@ class RankingRow:
     bar: int = 0
 
 
-def ranking_for_year(cluster_year):
+def ranking_for_year(cluster_year) -> list[RankingRow]:
     """Units ranked by total (reviewed score + bonus − deduction); ties share a rank unless the
     year's tie-break rule separates them. [] when nobody has scored yet. Six queries."""
     sheets = {

@@ -82,8 +82,6 @@ def test_missing_ranking_lets_the_secretary_choose_any_member(cast, monkeypatch)
     types = award_types(cast.province)
     gov = rule(cy, types["co-chinh-phu"], leading_unit_only=True)
     assert all(o.allowed for o in selectors.candidate_options(cy, gov))
-    monkeypatch.delattr(scoring, "ranking_for_year")
-    assert selectors.ranking_rows(cy) == []
 
 
 def test_year_cannot_leave_voting_while_a_poll_is_unfinished(cast):

@@ -223,3 +223,25 @@ def test_ranking_is_empty_while_sheets_hold_no_scores(sc):
     s = sheet_of(fresh(sc.year), sc.unit_b)
     services.eligibility_set(sheet=s, ineligible=True, reason="Vi phạm", actor=sc.secretary)
     assert ranking_for_year(fresh(sc.year)) == []
+
+
+def test_ranking_rows_are_typed_and_read_as_attributes_by_awards_and_yearend(sc):
+    """The cross-app contract: RankingRow instances, read by the awards candidates and the
+    year-end unit history without any dict fallback."""
+    from awards import selectors as award_selectors
+    from tests.awards.helpers import award_types, rule
+    from yearend.selectors import unit_history
+
+    score_all(sc, sc.unit_a, sc.staff_a, values(sc, "10", "40"))
+    b = score_all(sc, sc.unit_b, sc.staff_b, values(sc, "5", "30"))
+    services.eligibility_set(sheet=b, ineligible=True, reason="Vi phạm", actor=sc.secretary)
+    rows = ranking_for_year(fresh(sc.year))
+    assert rows and all(isinstance(r, RankingRow) for r in rows)
+    assert award_selectors.ranking_rows(fresh(sc.year)) == rows
+    cy = fresh(sc.year)
+    gov = rule(cy, award_types(sc.province)["co-chinh-phu"], leading_unit_only=True)
+    options = {o.unit_id: o for o in award_selectors.candidate_options(cy, gov)}
+    assert options[sc.unit_a.pk].allowed and options[sc.unit_a.pk].rank == 1
+    assert not options[sc.unit_b.pk].allowed and "Vi phạm" in options[sc.unit_b.pk].reason
+    mine = next(h for h in unit_history(sc.unit_a) if h["cluster_year"].pk == cy.pk)
+    assert (mine["rank"], mine["of"]) == (1, len(rows))
