@@ -3,10 +3,7 @@
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-
-def _fmt(value):
-    q = Decimal(value).quantize(Decimal("0.01"))
-    return f"{q:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+from clusters import formatting
 
 
 def bar_chart(items, *, title, width=640, bar_height=22, label_width=190, font="Liberation Serif"):
@@ -34,7 +31,7 @@ def bar_chart(items, *, title, width=640, bar_height=22, label_width=190, font="
         )
         parts.append(
             f'<text x="{label_width + w + 4}" y="{y + bar_height * 0.7:.1f}" font-size="12">'
-            f"{_fmt(value)}</text>"
+            f"{formatting.number(value)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -79,7 +76,8 @@ def line_chart(points, *, title, width=640, height=240, font="Liberation Serif")
     for x, v in pts:
         parts.append(f'<circle cx="{sx(x):.1f}" cy="{sy(v):.1f}" r="4" fill="#9b1c1c"></circle>')
         parts.append(
-            f'<text x="{sx(x):.1f}" y="{sy(v) - 8:.1f}" font-size="12" text-anchor="middle">{_fmt(v)}</text>'
+            f'<text x="{sx(x):.1f}" y="{sy(v) - 8:.1f}" font-size="12" text-anchor="middle">'
+            f"{formatting.number(v)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

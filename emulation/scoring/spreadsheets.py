@@ -14,8 +14,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
+from clusters import formatting
+
 from .models import CriterionKind
-from .values import fmt
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 2000
@@ -312,7 +313,9 @@ def ranking_export(*, title, rows, majors, rule_text):
     ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
     ws.cell(row=2, column=1, value=rule_text)
     columns = [("rank", "Hạng"), ("unit", "Đơn vị")]
-    columns += [(f"m{m.code}", f"Tiêu chí {m.code} (tối đa {fmt(m.max_points)})") for m in majors]
+    columns += [
+        (f"m{m.code}", f"Tiêu chí {m.code} (tối đa {formatting.number(m.max_points)})") for m in majors
+    ]
     columns += [
         ("bonus", "Điểm thưởng"),
         ("deduction", "Điểm trừ"),

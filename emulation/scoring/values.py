@@ -1,4 +1,5 @@
-"""Reading and writing numbers the Vietnamese way: "92,58", "1.234,5"; yes/no answers."""
+"""Reading numbers typed the Vietnamese way ("92,58", "1.234,5") and yes/no answers; they are
+written back by clusters.formatting.number."""
 
 import re
 import unicodedata
@@ -6,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from clusters.formatting import number
 
 TWO_PLACES = Decimal("0.01")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -55,7 +58,7 @@ def parse_points(text, maximum):
     if value > maximum:
         raise ValidationError(
             _("%(value)s is above the maximum of %(max)s points for this criterion.")
-            % {"value": fmt(value), "max": fmt(maximum)},
+            % {"value": number(value), "max": number(maximum)},
             code="max",
         )
     return quantize(value)
@@ -68,30 +71,6 @@ def parse_yes_no(text):
     if raw in NO:
         return False
     raise ValidationError(_("Answer “có” (yes) or “không” (no)."), code="yes_no")
-
-
-def fmt(value, places=None):
-    """92.58 → "92,58"; 5.00 → "5"; None → ""."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        text = f"{value:.{places}f}"
-    else:
-        text = f"{value.normalize():f}" if value != value.to_integral() else f"{value.to_integral():f}"
-    if "." in text:
-        whole, frac = text.split(".")
-    else:
-        whole, frac = text, ""
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + ".".join(groups) + ("," + frac if frac else "")
 
 
 def quantize(value):

@@ -1,16 +1,9 @@
 from django import template
 
-from ..charts import _fmt
+from clusters.formatting import points
 
 register = template.Library()
-
-
-@register.filter
-def points(value):
-    """95.5 → "95,50" (Vietnamese decimal comma); None → "—"."""
-    if value is None or value == "":
-        return "—"
-    return _fmt(value)
+register.filter("points", points)
 
 
 @register.filter

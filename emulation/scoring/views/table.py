@@ -10,12 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clusters.access import year_for
 from clusters.audit import history_for
+from clusters.formatting import number
 
 from .. import selectors, services, spreadsheets
 from ..forms import CriterionEditForm, CriterionForm, TieBreakForm, UploadForm
 from ..models import CriteriaTable, Criterion, CriterionKind, TieBreak
 from ..rules import criteria_frozen
-from ..values import fmt
 from ._base import _errors, _xlsx
 
 
@@ -97,11 +97,11 @@ def criterion_edit(request, pk, criterion_pk):
         initial={
             "code": criterion.code,
             "text": criterion.text,
-            "max_points": fmt(criterion.max_points),
+            "max_points": number(criterion.max_points),
             "kind": criterion.kind,
             "guidance": criterion.guidance,
             "target_key": criterion.target_key,
-            "target_value": fmt(criterion.target_value),
+            "target_value": number(criterion.target_value),
         },
     )
     if request.method == "POST" and form.is_valid():

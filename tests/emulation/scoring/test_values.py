@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from emulation.scoring.values import fmt, parse_decimal, parse_points, parse_yes_no
+from emulation.scoring.values import parse_decimal, parse_points, parse_yes_no
 
 
 @pytest.mark.parametrize(
@@ -58,11 +58,3 @@ def test_yes_no_answers():
     assert parse_yes_no("không") is False
     with pytest.raises(ValidationError):
         parse_yes_no("có lẽ")
-
-
-def test_fmt_uses_vietnamese_separators():
-    assert fmt(Decimal("92.58")) == "92,58"
-    assert fmt(Decimal("5.00")) == "5"
-    assert fmt(Decimal("1234.5")) == "1.234,5"
-    assert fmt(Decimal("92.5"), places=2) == "92,50"
-    assert fmt(None) == ""
