@@ -1,20 +1,13 @@
 """Evidence files attached to a self-score row: checked, stored, removed after commit."""
 
-import os
-
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from clusters import audit
+from clusters.uploads import check_upload
 
 from ..models import Evidence, ScoreEntry
-from ._base import (
-    _leaf,
-    _lock_sheet,
-    _require,
-)
+from ._base import _leaf, _lock_sheet, _require
 
 ALLOWED_EVIDENCE = {
     ".pdf": (b"%PDF",),
@@ -31,39 +24,16 @@ ALLOWED_EVIDENCE = {
 }
 
 
-def _check_upload(upload):
-    name = os.path.basename(upload.name or "")
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in ALLOWED_EVIDENCE:
-        raise ValidationError(
-            _("“%(name)s”: only PDF, images (JPG, PNG) and office documents are accepted.") % {"name": name},
-            code="type",
-        )
-    limit = settings.MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": limit // (1024 * 1024)},
-            code="size",
-        )
-    if upload.size == 0:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="empty")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in ALLOWED_EVIDENCE[ext]):
-        raise ValidationError(
-            _("“%(name)s” is not really a %(ext)s file.") % {"name": name, "ext": ext[1:].upper()},
-            code="content",
-        )
-    return name
-
-
 @transaction.atomic
 def evidence_add(*, sheet, criterion, upload, actor):
     sheet = _lock_sheet(sheet)
     _require(actor, "scoring.self_score", sheet)
     _leaf(sheet, criterion)
-    name = _check_upload(upload)
+    name = check_upload(
+        upload,
+        ALLOWED_EVIDENCE,
+        type_message=_("“%(name)s”: only PDF, images (JPG, PNG) and office documents are accepted."),
+    )
     entry, _created = ScoreEntry.objects.get_or_create(sheet=sheet, criterion=criterion)
     evidence = Evidence(entry=entry, original_name=name, size=upload.size, uploaded_by=actor)
     evidence.entry = entry
