@@ -66,7 +66,14 @@ def _row_response(
     context = _sheet_context(request, cy, sheet)
     row = next(r for r in context["rows"] if r.criterion.pk == criterion_pk)
     context.update(
-        {"row": row, "error": error, "review_error": review_error, "posted": posted or {}, "oob": True}
+        {
+            "row": row,
+            "error": error,
+            "review_error": review_error,
+            "posted": posted or {},
+            "oob": True,
+            "saved": saved and error is None,
+        }
     )
     return render(request, "scoring/_row_response.html", context)
 

@@ -37,6 +37,7 @@ def test_htmx_row_save_returns_the_row_and_the_summary_out_of_band(client, sc):
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="row-{sc.criteria.c12.pk}"')
     assert 'value="46,29"' in html and 'hx-swap-oob="true"' in html and "1 trên 5 dòng đã chấm" in html
+    assert '<div class="text-success small" role="status">Đã lưu.</div>' in html
     assert ScoreEntry.objects.get(criterion=sc.criteria.c12).note == "PAR"
 
 
@@ -46,6 +47,7 @@ def test_htmx_row_refused_above_maximum_shows_vietnamese_error_and_keeps_input(c
     html = response.content.decode()
     assert "12 vượt quá điểm tối đa 10 của tiêu chí này." in html
     assert 'aria-invalid="true"' in html and 'value="12"' in html
+    assert "Đã lưu." not in html
     assert not ScoreEntry.objects.exists()
 
 
