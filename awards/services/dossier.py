@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters import audit
+from clusters.uploads import PDF, check_upload
 
 from ..models import Decision, Dossier, Nomination, Outcome
 
@@ -64,13 +65,7 @@ def dossier_submit(*, cluster_year, actor):
 
 @transaction.atomic
 def achievement_report_upload(*, nomination, upload, actor):
-    name = (upload.name or "").lower()
-    head = upload.read(5)
-    upload.seek(0)
-    if not name.endswith(".pdf") or head != b"%PDF-":
-        raise ValidationError(_("The achievement report must be a PDF file."))
-    if upload.size > 20 * 1024 * 1024:
-        raise ValidationError(_("The file is larger than 20 MB."))
+    check_upload(upload, PDF, type_message=_("The achievement report must be a PDF file."))
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if Dossier.objects.filter(
         cluster_year_id=nomination.cluster_year_id, submitted_at__isnull=False
