@@ -4,6 +4,7 @@ as Decree 30 PDFs, rendered by Celery through the documents registry."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusters.audit import chain_head
 from clusters.models import ClusterYear, MemberRole
 from clusters.selectors import year_memberships
 from documents.dates import place_date_line
@@ -83,6 +84,7 @@ def _context(cluster_year):
         "issuer_name": cy.cluster.name,
         "attendance": [line.strip() for line in (dossier.attendance or "").splitlines() if line.strip()],
         "place": place,
+        "audit_head": chain_head(province.pk),
     }
 
 

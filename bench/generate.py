@@ -147,6 +147,8 @@ def _tables(models, years_with_members, n_criteria, rng):
 
 def _scores(models, cy_members, tables, submitted, admin, rng, audit=True, timer=None):
     """Every member's sheet with every row scored; 10% reviewed; an audit event per entry."""
+    from clusters.audit import bulk_append
+
     ScoreSheet, ScoreEntry, Adjustment, AuditEvent = (
         models["ScoreSheet"],
         models["ScoreEntry"],
@@ -213,10 +215,10 @@ def _scores(models, cy_members, tables, submitted, admin, rng, audit=True, timer
                 )
             )
             if len(batch) >= 10000:
-                bulk(AuditEvent, batch, batch=5000)
+                bulk_append(batch)
                 n += len(batch)
                 batch = []
-        bulk(AuditEvent, batch, batch=5000)
+        bulk_append(batch)
         n += len(batch)
         if timer:
             timer.step("audit events of the scores", n)
@@ -654,8 +656,9 @@ def generate(
         Poll.objects.filter(pk__in=[p.pk for p in poll_of.values() if p.status == "published"]).update(
             status="published"
         )
-        bulk(
-            M["AuditEvent"],
+        from clusters.audit import bulk_append
+
+        bulk_append(
             [
                 M["AuditEvent"](
                     province=province,
@@ -666,8 +669,7 @@ def generate(
                     data={"voter": p.user_id},
                 )
                 for p in participations
-            ],
-            batch=5000,
+            ]
         )
         timer.step(
             "polls, candidates, electors, ballots",

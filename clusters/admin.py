@@ -68,6 +68,10 @@ class UserAdmin(BaseUserAdmin):
     )
     inlines = [UserRoleInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: the audit trail keeps naming its authors.
+        return False
+
     def get_readonly_fields(self, request, obj=None):
         # A province admin must not be able to grant more than they have.
         if request.user.is_superuser:

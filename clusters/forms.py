@@ -83,3 +83,20 @@ class UserRolesForm(forms.Form):
 
 
 __all__ = ["Cluster"]
+
+
+class ChainExpectForm(forms.Form):
+    """A chain head read from a printed document, to check against the database."""
+
+    seq = forms.IntegerField(label=_("Event number printed"), min_value=1)
+    hash = forms.RegexField(
+        label=_("Hash printed"),
+        regex=r"^[0-9a-fA-F ]{64,80}$",
+        error_messages={"invalid": _("Enter the 64 hexadecimal digits of the hash (spaces allowed).")},
+    )
+
+    def clean_hash(self):
+        value = self.cleaned_data["hash"].replace(" ", "").lower()
+        if len(value) != 64:
+            raise forms.ValidationError(_("Enter the 64 hexadecimal digits of the hash (spaces allowed)."))
+        return value

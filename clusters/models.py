@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -221,8 +222,32 @@ class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("Province admin")
 
 
+def user_deletion_refused():
+    return ValidationError(
+        _(
+            "Accounts are never deleted, so that every audit event keeps its author: "
+            "deactivate the account instead."
+        ),
+        code="user_not_deletable",
+    )
+
+
+class UserQuerySet(models.QuerySet):
+    def delete(self):
+        raise user_deletion_refused()
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
-    """A person. Belongs to one province and (except province admins) one unit."""
+    """A person. Belongs to one province and (except province admins) one unit.
+
+    Never deleted (deactivated instead): the audit trail names its author forever. The database
+    refuses a DELETE too (trigger installed by migration 0002 on PostgreSQL)."""
+
+    objects = AccountManager()
 
     province = models.ForeignKey(
         Province,
@@ -256,6 +281,9 @@ class User(AbstractUser):
     def has_role(self, role):
         return role in self.role_codes
 
+    def delete(self, *args, **kwargs):
+        raise user_deletion_refused()
+
 
 class UserRole(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
@@ -271,22 +299,49 @@ class UserRole(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only log of every change: who, when, what, old and new values, why."""
+    """Append-only log of every change: who, when, what, old and new values, why.
+
+    Hash-chained per province (see clusters.chain); the database refuses UPDATE and DELETE
+    (trigger installed by migration 0002 on PostgreSQL). Written only by clusters.audit.record."""
 
     province = models.ForeignKey(Province, null=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    seq = models.PositiveBigIntegerField(_("number in the chain"))
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
     data = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
+    prev_hash = models.CharField(_("hash of the previous event"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "seq"], name="audit_seq_once_per_province")
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The last link of one chain (a province's, or "-" for events without a province).
+
+    Its row lock serialises the appends of one chain; its values let the check notice events cut
+    off the end of the chain."""
+
+    key = models.CharField(max_length=20, primary_key=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
+    def __str__(self):
+        return f"{self.key}#{self.seq}"

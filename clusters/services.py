@@ -277,3 +277,17 @@ def user_set_roles(*, user, roles, actor):
         actor=actor, action="user.roles_changed", obj=user, data={"old": sorted(old), "new": sorted(roles)}
     )
     return user
+
+
+@transaction.atomic
+def user_set_active(*, user, active, actor):
+    """Deactivate (or reactivate) an account. Accounts are never deleted: their events keep them."""
+    if user.pk == getattr(actor, "pk", None) and not active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(actor=actor, action="user.activated" if active else "user.deactivated", obj=user)
+    return user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_audit
 
 app_name = "clusters"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("accounts/", views.user_list, name="user_list"),
     path("accounts/new/", views.user_create, name="user_create"),
     path("accounts/<int:pk>/roles/", views.user_roles, name="user_roles"),
+    path("accounts/<int:pk>/active/", views_audit.user_active, name="user_active"),
+    path("audit/chain/", views_audit.audit_chain, name="audit_chain"),
 ]

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from clusters.audit import chain_head
 from clusters.models import ClusterYear
 from documents.dates import place_date_line
 from documents.pdf import render_template_to_pdf
@@ -41,6 +42,7 @@ def context_for(cy, today=None):
         "issuer_name": cy.cluster.name,
         "place_date": place_date_line(province.place_name or province.name, today or timezone.localdate()),
         "chart": chart,
+        "audit_head": chain_head(province.pk),
     }
 
 
