@@ -6,12 +6,11 @@ from django.utils.translation import gettext as _
 from clusters.home import Todo
 from clusters.models import Role, Stage
 
+from .models import ScoreSheet, SheetStatus
 from .rules import criteria_frozen
 
 
 def _submitted(cy, unit_id):
-    from .models import ScoreSheet, SheetStatus
-
     return ScoreSheet.objects.filter(cluster_year=cy, unit_id=unit_id, status=SheetStatus.SUBMITTED).exists()
 
 

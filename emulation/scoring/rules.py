@@ -13,6 +13,8 @@ from clusters.rules import (
     is_secretary_of_year,
 )
 
+from .selectors import table_of
+
 
 def _year(obj):
     if isinstance(obj, ClusterYear):
@@ -21,8 +23,6 @@ def _year(obj):
 
 
 def _table(cy):
-    from .selectors import table_of
-
     return table_of(cy)
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from clusters.models import ClusterYear
+from clusters.rules import unit_roles_in_year
 
 from ..models import CriteriaTable, ScoreSheet
 from ..values import quantize
@@ -43,8 +44,6 @@ def _fresh_year(cluster_year):
 
 
 def _member_ids(cy):
-    from clusters.rules import unit_roles_in_year
-
     return unit_roles_in_year(cy)
 
 
