@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clusters import services as cluster_services
-from clusters.models import ClusterYear, Province, Role, Unit, User
+from clusters.models import ClusterYear, MemberRole, Province, Role, Unit, User
 
 from . import services
 from .models import AwardType, Dossier, ElectorateKind, Poll, PollStatus
@@ -93,6 +93,25 @@ def _leader(province, unit, admin):
     return user
 
 
+def _secretary(province, cluster_year, admin):
+    """The secretary of the year's head unit, who opened and counted its polls."""
+    head = cluster_year.memberships.filter(role=MemberRole.HEAD).select_related("unit").get().unit
+    user = User.objects.filter(unit=head, roles__role=Role.CLUSTER_SECRETARY).order_by("pk").first()
+    if user is None:
+        from clusters.demo import DEMO_PASSWORD
+
+        user = cluster_services.user_create(
+            province=province,
+            unit=head,
+            username=f"thuky.{head.code.replace('-', '')}",
+            password=DEMO_PASSWORD,
+            full_name=f"Thư ký Cụm ({head.short_name or head.name})",
+            roles=[Role.CLUSTER_SECRETARY, Role.UNIT_STAFF],
+            actor=admin,
+        )
+    return user
+
+
 @transaction.atomic
 def load():
     province = Province.objects.filter(code="hai-phong").first()
@@ -118,7 +137,7 @@ def load():
         return
     units = {u.code: u for u in Unit.objects.filter(province=province, code__in=UNIT_CODES)}
     leaders = {code: _leader(province, units[code], admin) for code in UNIT_CODES}
-    secretary = User.objects.filter(username="thuky.cathai").first() or admin
+    secretary = _secretary(province, cy, admin)
     when = timezone.make_aware(MEETING)
     for i, (code, _name, _p) in enumerate(AWARD_TYPES):
         now = timezone.now()
@@ -136,7 +155,7 @@ def load():
         )
         for voter, chosen in BALLOTS[code].items():
             ids = list(poll.candidates.filter(unit__code__in=chosen).values_list("pk", flat=True))
-            services.ballot_cast(poll=poll, user=leaders[voter], candidate_ids=ids, abstain=not ids)
+            services.ballot_cast(poll=poll, actor=leaders[voter], candidate_ids=ids, abstain=not ids)
         services.poll_close(poll=poll, actor=secretary)
         services.poll_publish(poll=poll, actor=secretary)
         # the 2023 review took place on 28 February 2024: date the demo polls accordingly

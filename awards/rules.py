@@ -1,8 +1,13 @@
-"""Object-level permissions of the awards app (django-rules)."""
+"""Object-level permissions of the awards app (django-rules), and the state-dependent rules that
+both the views and the services ask: may a poll be opened, may this user cast a ballot now, may
+this user see the count."""
+
+from typing import NamedTuple
 
 import rules
+from django.utils.translation import gettext as _
 
-from clusters.models import ClusterYear, Role
+from clusters.models import ClusterYear, Role, Stage
 from clusters.rules import (
     _same_province,
     is_council_member_of_province,
@@ -10,6 +15,8 @@ from clusters.rules import (
     is_province_admin,
     is_secretary_of_year,
 )
+
+from .models import Elector, Participation, Poll, PollStatus
 
 
 def _year_of(obj):
@@ -51,12 +58,75 @@ def is_staff_of_nominated_unit(user, nomination):
     )
 
 
+@rules.predicate
+def year_is_voting(user, obj):
+    """Polls are opened only while the year is at the review and voting stage."""
+    cy = _year_of(obj)
+    return cy is not None and cy.stage == Stage.VOTING
+
+
+@rules.predicate
+def poll_is_counted(user, poll):
+    return isinstance(poll, Poll) and poll.is_counted
+
+
+@rules.predicate
+def poll_is_published(user, poll):
+    return isinstance(poll, Poll) and poll.status == PollStatus.PUBLISHED
+
+
+class CastRefusal(NamedTuple):
+    """Why a user may not cast a ballot in a poll now: `code` is one of the constants below."""
+
+    code: str
+    message: str
+
+
+NOT_ELECTOR, ALREADY_VOTED, OUTSIDE_WINDOW = "not_elector", "already_voted", "outside_window"
+
+
+def cast_refusal(user, poll, *, is_elector=None, now=None):
+    """Why `user` may not cast a ballot in `poll` right now, or None. The ballot page and
+    `services.ballot_cast` (under its row lock) both ask this; `is_elector` lets a caller that has
+    already read the elector row skip that query."""
+    if is_elector is None:
+        is_elector = Elector.objects.filter(poll_id=poll.pk, user_id=user.pk).exists()
+    if not is_elector:
+        return CastRefusal(
+            NOT_ELECTOR, _("You are not on the list of voters of this poll, so your vote cannot be accepted.")
+        )
+    if Participation.objects.filter(poll_id=poll.pk, user_id=user.pk).exists():
+        return CastRefusal(
+            ALREADY_VOTED, _("You have already voted in this poll. Each voter has exactly one ballot.")
+        )
+    problem = poll.window_problem(now)
+    if problem:
+        return CastRefusal(OUTSIDE_WINDOW, problem)
+    return None
+
+
+@rules.predicate
+def may_cast(user, poll):
+    return isinstance(poll, Poll) and cast_refusal(user, poll) is None
+
+
 can_view = is_admin_of | is_year_member | is_council
+can_view_poll = is_admin_of | is_year_secretary | is_year_member | is_council
 
 rules.add_perm("awards.view_awards", can_view)
 rules.add_perm("awards.manage_types", is_province_admin)
 rules.add_perm("awards.manage_rules", is_admin_of)
+# the year's rules are copied forward when the next year starts (by the province or the secretary)
+rules.add_perm("awards.copy_rules_forward", is_admin_of | is_year_secretary)
 rules.add_perm("awards.manage_polls", is_year_secretary)
-rules.add_perm("awards.view_poll", is_admin_of | is_year_secretary | is_year_member | is_council)
+rules.add_perm("awards.open_poll", is_year_secretary & year_is_voting)
+rules.add_perm("awards.view_poll", can_view_poll)
+# the count: to the secretary and the province once the poll is closed, to everyone once published
+rules.add_perm(
+    "awards.view_results",
+    (poll_is_counted & (is_year_secretary | is_admin_of)) | (poll_is_published & can_view_poll),
+)
+rules.add_perm("awards.cast_ballot", may_cast)
+rules.add_perm("awards.manage_dossier", is_year_secretary)
 rules.add_perm("awards.record_decision", is_admin_of)
 rules.add_perm("awards.upload_report", is_year_secretary | is_staff_of_nominated_unit)

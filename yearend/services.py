@@ -62,8 +62,8 @@ def _copy_forward_hooks(source, target, actor):
     if award_services is not None:
         hook = getattr(award_services, "rules_copy_forward", None)
         if hook is not None:
-            hook(source, target, actor)
-            copied.append("award_rules")
+            if hook(source, target, actor):
+                copied.append("award_rules")
         elif hasattr(award_services, "rule_save") and hasattr(award_services, "RULE_FIELDS"):
             from awards.models import AwardRule
 

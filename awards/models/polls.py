@@ -12,9 +12,16 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .rules import AwardType
+
+
+def _when(value):
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 class PollStatus(models.TextChoices):
@@ -98,6 +105,38 @@ class Poll(models.Model):
     @property
     def is_counted(self):
         return self.status in (PollStatus.CLOSED, PollStatus.PUBLISHED)
+
+    def window_problem(self, now=None):
+        """Why no vote can be cast in this poll right now (closed, not yet open, over), or None."""
+        now = now or timezone.now()
+        if self.status != PollStatus.OPEN:
+            return gettext("This poll is closed; votes are no longer accepted.")
+        if now < self.opens_at:
+            return gettext("Voting has not started yet: it opens at %(at)s.") % {"at": _when(self.opens_at)}
+        if now >= self.closes_at:
+            return gettext("Voting ended at %(at)s; your vote cannot be accepted.") % {
+                "at": _when(self.closes_at)
+            }
+        return None
+
+    def ballot_problem(self, candidate_ids, abstain, valid_ids=None):
+        """What is wrong with a ballot naming `candidate_ids` (or abstaining), or None. The ballot
+        page asks before its confirmation step, `ballot_cast` again before it writes."""
+        try:
+            ids = {int(i) for i in candidate_ids}
+        except (TypeError, ValueError):
+            return gettext("The ballot names someone who is not a candidate in this poll.")
+        if valid_ids is None:
+            valid_ids = set(self.candidates.values_list("pk", flat=True))
+        if not ids <= set(valid_ids):
+            return gettext("The ballot names someone who is not a candidate in this poll.")
+        if abstain and ids:
+            return gettext("Either abstain or choose candidates, not both.")
+        if not abstain and not ids:
+            return gettext("Choose at least one candidate, or abstain.")
+        if len(ids) > self.quota:
+            return gettext("You may choose at most %(n)s candidate(s) for this award.") % {"n": self.quota}
+        return None
 
 
 class PollCandidate(models.Model):

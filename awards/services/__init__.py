@@ -6,14 +6,19 @@
     closing   closing and counting a poll, publishing its result
     dossier   the dossier, achievement reports, the province's decisions
 
-Reads (candidates, seats, default voters, receipts) live in `awards.selectors`."""
+Each function takes the acting user (`actor`) and checks the django-rules permission itself
+(PermissionDenied), so that views, the demo loader and other apps cannot bypass it; bad input is
+a ValidationError with a Vietnamese message and nothing is saved half-way. Rules that depend on
+state (may open a poll, may cast, may see the count) live in `awards.rules` and are asked by the
+views and the services alike. Reads (candidates, seats, default voters, receipts) live in
+`awards.selectors`."""
 
 from ..receipts import normalise_receipt, receipt_hash
-from .ballots import VoteRefused, ballot_cast, window_problem
+from .ballots import VoteRefused, ballot_cast
 from .closing import poll_close, poll_publish
 from .dossier import DOSSIER_FIELDS, achievement_report_upload, decision_record, dossier_save, dossier_submit
 from .polls import poll_open, runoff_open
-from .rules import RULE_FIELDS, award_type_save, rule_save
+from .rules import RULE_FIELDS, award_type_save, rule_save, rules_copy_forward
 
 __all__ = [
     "DOSSIER_FIELDS",
@@ -31,6 +36,6 @@ __all__ = [
     "poll_publish",
     "receipt_hash",
     "rule_save",
+    "rules_copy_forward",
     "runoff_open",
-    "window_problem",
 ]

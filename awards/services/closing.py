@@ -13,6 +13,7 @@ from clusters import audit
 
 from .. import counting
 from ..models import Ballot, BallotChoice, Elector, Nomination, Poll, PollCandidate, PollStatus
+from ._base import require
 
 
 def _reshuffle_ballots(poll):
@@ -54,6 +55,7 @@ def poll_close(*, poll, actor):
         .select_related("cluster_year__cluster")
         .get(pk=poll.pk)
     )
+    require(actor, "awards.manage_polls", poll.cluster_year)
     if poll.status != PollStatus.OPEN:
         raise ValidationError(_("This poll is already closed."))
     list(Elector.objects.select_for_update().filter(poll=poll).values_list("pk", flat=True))  # wait for votes
@@ -124,6 +126,7 @@ def poll_publish(*, poll, actor):
         .select_related("cluster_year__cluster", "award_type")
         .get(pk=poll.pk)
     )
+    require(actor, "awards.manage_polls", poll.cluster_year)
     if poll.status == PollStatus.PUBLISHED:
         raise ValidationError(_("The result is already published and cannot be changed."))
     if poll.status != PollStatus.CLOSED:

@@ -9,6 +9,7 @@ from clusters import audit
 from clusters.uploads import PDF, check_upload
 
 from ..models import Decision, Dossier, Nomination, Outcome
+from ._base import require
 
 DOSSIER_FIELDS = [
     "meeting_date",
@@ -23,6 +24,7 @@ DOSSIER_FIELDS = [
 
 @transaction.atomic
 def dossier_save(*, cluster_year, actor, **data):
+    require(actor, "awards.manage_dossier", cluster_year)
     dossier, _created = Dossier.objects.select_for_update().get_or_create(cluster_year=cluster_year)
     if dossier.submitted_at:
         raise ValidationError(
@@ -45,6 +47,7 @@ def dossier_save(*, cluster_year, actor, **data):
 
 @transaction.atomic
 def dossier_submit(*, cluster_year, actor):
+    require(actor, "awards.manage_dossier", cluster_year)
     dossier, _created = Dossier.objects.select_for_update().get_or_create(cluster_year=cluster_year)
     if dossier.submitted_at:
         raise ValidationError(_("The dossier has already been submitted."))
@@ -65,6 +68,7 @@ def dossier_submit(*, cluster_year, actor):
 
 @transaction.atomic
 def achievement_report_upload(*, nomination, upload, actor):
+    require(actor, "awards.upload_report", nomination)
     check_upload(upload, PDF, type_message=_("The achievement report must be a PDF file."))
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if Dossier.objects.filter(
@@ -89,7 +93,12 @@ def achievement_report_upload(*, nomination, upload, actor):
 
 @transaction.atomic
 def decision_record(*, nomination, number, date, outcome, actor, granted_award=None, note=""):
-    nomination = Nomination.objects.select_for_update().select_related("award_type").get(pk=nomination.pk)
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("award_type", "cluster_year__cluster")
+        .get(pk=nomination.pk)
+    )
+    require(actor, "awards.record_decision", nomination.cluster_year)
     if not (number or "").strip():
         raise ValidationError(_("Enter the decision number."))
     if outcome not in Outcome.values:

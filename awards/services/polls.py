@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters import audit
-from clusters.models import ClusterYear, Role, Stage
+from clusters.models import ClusterYear, Role
 
 from .. import selectors
 from ..models import AwardRule, Elector, ElectorateKind, Poll, PollCandidate, PollStatus
+from ..rules import year_is_voting
+from ._base import require
 
 
 def _check_window(opens_at, closes_at):
@@ -61,9 +63,13 @@ def poll_open(
     actor,
     check_stage=True,
 ):
-    """Open the main poll of an award: candidates the rules allow, the electorate, the window."""
+    """Open the main poll of an award: candidates the rules allow, the electorate, the window.
+
+    `check_stage=False` only for loading past years (demo data): the year's stage is then not
+    asked, the secretary's permission still is."""
     cy = ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)
-    if check_stage and cy.stage != Stage.VOTING:
+    require(actor, "awards.manage_polls", cy)
+    if check_stage and not year_is_voting(actor, cy):
         raise ValidationError(_("Polls can only be opened while the year is at the review and voting stage."))
     rule = (
         AwardRule.objects.filter(cluster_year=cy, award_type=award_type).select_related("award_type").first()
@@ -101,7 +107,7 @@ def poll_open(
         quota=seats,
         rule=rule.snapshot(),
         secret=rule.secret,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
     )
     PollCandidate.objects.bulk_create(
         [
@@ -145,6 +151,7 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
         .select_related("cluster_year__cluster")
         .get(pk=poll.pk)
     )
+    require(actor, "awards.manage_polls", poll.cluster_year)
     if poll.status == PollStatus.OPEN:
         raise ValidationError(_("Close the poll first."))
     tied = list(poll.candidates.filter(tied=True))
@@ -166,7 +173,7 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
         quota=poll.runoff_seats,
         rule=poll.rule,
         secret=poll.secret,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
     )
     PollCandidate.objects.bulk_create(
         [

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 
 from ..models import AwardRule, AwardType
+from ._base import require
 
 RULE_FIELDS = [
     "min_total",
@@ -31,6 +32,7 @@ _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 @transaction.atomic
 def award_type_save(*, province, actor, code, name, precedence, active=True, award_type=None):
+    require(actor, "awards.manage_types", province)
     clash = AwardType.objects.filter(province=province, code=code)
     if award_type is not None:
         clash = clash.exclude(pk=award_type.pk)
@@ -70,6 +72,24 @@ def _check_rule(data):
 def rule_save(*, cluster_year, award_type, actor, **data):
     """Create or change the rule of an award for a year. Polls already opened keep the rule they
     were opened with (a copy is frozen in each poll)."""
+    require(actor, "awards.manage_rules", cluster_year)
+    return _rule_write(cluster_year, award_type, actor, data)
+
+
+@transaction.atomic
+def rules_copy_forward(source, target, actor):
+    """Copy the rules of `source` to the next year `target` when it has none yet (part of starting
+    the next year, which the province or the year's secretary does). Returns the rules written."""
+    require(actor, "awards.copy_rules_forward", source)
+    if AwardRule.objects.filter(cluster_year=target).exists():
+        return []
+    return [
+        _rule_write(target, rule.award_type, actor, {k: getattr(rule, k) for k in RULE_FIELDS})
+        for rule in AwardRule.objects.filter(cluster_year=source).select_related("award_type")
+    ]
+
+
+def _rule_write(cluster_year, award_type, actor, data):
     if award_type.province_id != cluster_year.cluster.province_id:
         raise ValidationError(_("The award type belongs to another province."))
     data = {k: data.get(k) for k in RULE_FIELDS if k in data}

@@ -27,7 +27,7 @@ def _dossier_documents(cy):
 def dossier(request, pk):
     cy = year_for(request, pk, "awards.view_awards")
     user = request.user
-    can_manage = user.has_perm("awards.manage_polls", cy)
+    can_manage = user.has_perm("awards.manage_dossier", cy)
     record = Dossier.objects.filter(cluster_year=cy).first()
     form = DossierForm(request.POST or None, instance=record) if can_manage else None
     if request.method == "POST":
@@ -63,7 +63,7 @@ def dossier(request, pk):
 @login_required
 @require_POST
 def dossier_document(request, pk, kind):
-    cy = year_for(request, pk, "awards.manage_polls")
+    cy = year_for(request, pk, "awards.manage_dossier")
     if kind not in ("minutes", "cover"):
         raise Http404
     if not Dossier.objects.filter(cluster_year=cy, meeting_date__isnull=False).exists():
@@ -77,7 +77,7 @@ def dossier_document(request, pk, kind):
 @login_required
 @require_POST
 def dossier_submit(request, pk):
-    cy = year_for(request, pk, "awards.manage_polls")
+    cy = year_for(request, pk, "awards.manage_dossier")
     try:
         services.dossier_submit(cluster_year=cy, actor=request.user)
         messages.success(request, _("The dossier is submitted to the province."))

@@ -14,7 +14,7 @@ from clusters.models import Role, Unit, User
 
 from .. import selectors, services
 from ..forms import PollForm, RunoffForm
-from ..models import AwardRule, AwardType, ElectorateKind, PollStatus
+from ..models import AwardRule, AwardType, ElectorateKind
 from .common import poll_for, show_errors
 
 
@@ -96,8 +96,6 @@ def poll_detail(request, pk):
     cy = poll.cluster_year
     can_manage = user.has_perm("awards.manage_polls", cy)
     is_admin = user.has_perm("awards.manage_rules", cy)
-    # counts are shown to the secretary and the province once closed, to everyone once published
-    show_results = (poll.is_counted and (can_manage or is_admin)) or poll.status == PollStatus.PUBLISHED
     turnout = selectors.turnout(poll)
     return render(
         request,
@@ -106,7 +104,7 @@ def poll_detail(request, pk):
             "poll": poll,
             "year": cy,
             "can_manage": can_manage,
-            "show_results": show_results,
+            "show_results": user.has_perm("awards.view_results", poll),
             "candidates": list(poll.candidates.all()),
             "electors": selectors.electors_with_participation(poll) if (can_manage or is_admin) else None,
             "voted": turnout[0],

@@ -2,10 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from .. import selectors, services
 from ..forms import ReceiptForm
+from ..rules import ALREADY_VOTED, NOT_ELECTOR, cast_refusal
 from .common import poll_for
 
 
@@ -16,48 +16,39 @@ def my_ballots(request):
 
 @login_required
 def vote(request, pk):
-    """The ballot: choose (GET), confirm (POST step=confirm), cast (POST step=cast) → receipt."""
+    """The ballot: choose (GET), confirm (POST step=confirm), cast (POST step=cast) → receipt.
+
+    Who may cast and what a valid ballot is are asked of `rules.cast_refusal` and
+    `Poll.ballot_problem`, as `services.ballot_cast` asks them; this view only picks the page."""
     poll = poll_for(request, pk, perm=None)
-    user = request.user
     candidates = list(poll.candidates.all())
     context = {"poll": poll, "candidates": candidates}
-    if not poll.electors.filter(user_id=user.pk).exists():
-        context["refusal"] = _(
-            "You are not on the list of voters of this poll, so your vote cannot be accepted."
-        )
-        return render(request, "awards/vote.html", context, status=403)
-    if poll.participations.filter(user_id=user.pk).exists():
+    refusal = cast_refusal(request.user, poll)
+    if refusal and refusal.code == ALREADY_VOTED:
         return render(request, "awards/vote_done.html", context)
-    problem = services.window_problem(poll)
-    if problem:
-        context["refusal"] = problem
-        return render(request, "awards/vote.html", context, status=409 if request.method == "POST" else 200)
-    if request.method == "POST":
-        chosen = [c for c in candidates if str(c.pk) in request.POST.getlist("candidate")]
-        abstain = request.POST.get("abstain") == "1"
-        context.update(chosen=chosen, abstain=abstain)
-        if request.POST.get("step") == "cast":
-            try:
-                code = services.ballot_cast(
-                    poll=poll, user=user, candidate_ids=[c.pk for c in chosen], abstain=abstain
-                )
-            except services.VoteRefused as exc:
-                context["error"] = exc.messages[0]
-                return render(request, "awards/vote.html", context, status=409)
-            context["receipt"] = code
-            return render(request, "awards/vote_done.html", context)
-        if not abstain and not chosen:
-            context["error"] = _("Choose at least one candidate, or abstain.")
-        elif abstain and chosen:
-            context["error"] = _("Either abstain or choose candidates, not both.")
-        elif len(chosen) > poll.quota:
-            context["error"] = _("You may choose at most %(n)s candidate(s) for this award.") % {
-                "n": poll.quota
-            }
-        else:
-            return render(request, "awards/vote_confirm.html", context)
+    if refusal:
+        context["refusal"] = refusal.message
+        status = 403 if refusal.code == NOT_ELECTOR else 409 if request.method == "POST" else 200
+        return render(request, "awards/vote.html", context, status=status)
+    if request.method != "POST":
+        return render(request, "awards/vote.html", context)
+    chosen = [c for c in candidates if str(c.pk) in request.POST.getlist("candidate")]
+    abstain = request.POST.get("abstain") == "1"
+    ids = [c.pk for c in chosen]
+    context.update(chosen=chosen, abstain=abstain)
+    if request.POST.get("step") == "cast":
+        try:
+            context["receipt"] = services.ballot_cast(
+                poll=poll, actor=request.user, candidate_ids=ids, abstain=abstain
+            )
+        except services.VoteRefused as exc:
+            context["error"] = exc.messages[0]
+            return render(request, "awards/vote.html", context, status=409)
+        return render(request, "awards/vote_done.html", context)
+    context["error"] = poll.ballot_problem(ids, abstain, valid_ids=ids)
+    if context["error"]:
         return render(request, "awards/vote.html", context, status=400)
-    return render(request, "awards/vote.html", context)
+    return render(request, "awards/vote_confirm.html", context)
 
 
 @login_required

@@ -29,7 +29,7 @@ def year_awards(request, pk):
             "polls": selectors.polls_for_year(cy, user),
             "nominations": selectors.nominations_for_year(cy),
             "can_manage_rules": user.has_perm("awards.manage_rules", cy),
-            "can_manage_polls": user.has_perm("awards.manage_polls", cy),
+            "can_open_polls": user.has_perm("awards.open_poll", cy),
         },
     )
 

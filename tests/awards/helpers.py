@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from awards import services
 from awards.models import AwardType, ElectorateKind
-from clusters.models import Role, Stage
+from clusters.models import Role, Stage, User
 from tests.factories import make_user
 
 AWARDS = [
@@ -40,6 +40,11 @@ def rule(cy, award_type, actor=None, **kw):
         "secret": True,
     }
     data.update(kw)
+    if actor is None:  # the province admin sets the rules
+        province = cy.cluster.province
+        actor = User.objects.filter(province=province, roles__role=Role.PROVINCE_ADMIN).first() or make_user(
+            f"admin_{province.pk}", province=province, roles=[Role.PROVINCE_ADMIN]
+        )
     return services.rule_save(cluster_year=cy, award_type=award_type, actor=actor, **data)
 
 
@@ -80,4 +85,4 @@ def leaders(province, units, prefix="ct"):
 
 def vote(poll, user, *units, abstain=False):
     ids = [c.pk for c in poll.candidates.all() if c.unit_id in {u.pk for u in units}]
-    return services.ballot_cast(poll=poll, user=user, candidate_ids=ids, abstain=abstain)
+    return services.ballot_cast(poll=poll, actor=user, candidate_ids=ids, abstain=abstain)

@@ -141,9 +141,9 @@ def test_second_vote_and_bad_ballots_are_refused(setup):
     with pytest.raises(services.VoteRefused):
         vote(poll, cast.leader_a, cast.unit_a, abstain=True)
     with pytest.raises(services.VoteRefused):
-        services.ballot_cast(poll=poll, user=cast.leader_a, candidate_ids=[999999])
+        services.ballot_cast(poll=poll, actor=cast.leader_a, candidate_ids=[999999])
     with pytest.raises(services.VoteRefused):
-        services.ballot_cast(poll=poll, user=cast.leader_a, candidate_ids=["1; DROP TABLE"])
+        services.ballot_cast(poll=poll, actor=cast.leader_a, candidate_ids=["1; DROP TABLE"])
     vote(poll, cast.leader_a, abstain=True)
     with pytest.raises(services.VoteRefused, match="đã bỏ phiếu"):
         vote(poll, cast.leader_a, cast.unit_b)

@@ -109,7 +109,7 @@ def test_fifty_parallel_submissions_by_one_voter_give_one_ballot(cast):
     def submit():
         try:
             barrier.wait()
-            receipts.append(services.ballot_cast(poll=poll, user=cast.leader_a, candidate_ids=[candidate]))
+            receipts.append(services.ballot_cast(poll=poll, actor=cast.leader_a, candidate_ids=[candidate]))
         except services.VoteRefused as exc:
             refusals.append(exc.messages[0])
         except Exception as exc:  # noqa: BLE001 — any other error fails the test below
@@ -159,7 +159,7 @@ def test_votes_racing_the_close_are_either_counted_or_refused(cast):
     def cast_vote(user):
         try:
             barrier.wait()
-            accepted.append(services.ballot_cast(poll=poll, user=user, candidate_ids=[candidate]))
+            accepted.append(services.ballot_cast(poll=poll, actor=user, candidate_ids=[candidate]))
         except services.VoteRefused as exc:
             refused.append(exc.messages[0])
         except Exception as exc:  # noqa: BLE001

@@ -141,7 +141,7 @@ def test_admin_sets_a_rule_and_the_secretary_opens_a_poll_in_the_browser(page, l
     assert poll.electors.count() == 3  # one leader per member unit
     assert_accessible(page, "awards-poll-detail-open")
     expect(page.locator("#turnout")).to_contain_text("0 trên 3")
-    services.ballot_cast(poll=poll, user=cast.leader_a, candidate_ids=[poll.candidates.first().pk])
+    services.ballot_cast(poll=poll, actor=cast.leader_a, candidate_ids=[poll.candidates.first().pk])
     expect(page.locator("#turnout")).to_contain_text("1 trên 3", timeout=12000)  # htmx, no reload
     assert "Số phiếu" not in page.locator("main").inner_text()
 

@@ -190,7 +190,7 @@ def test_ballot_reminders_go_to_electors_who_have_not_voted(cast):
         candidate_units=[cast.unit_a, cast.unit_b],
         actor=cast.secretary,
     )
-    award_services.ballot_cast(poll=poll, user=cast.leader_a, candidate_ids=[], abstain=True)
+    award_services.ballot_cast(poll=poll, actor=cast.leader_a, candidate_ids=[], abstain=True)
     assert Participation.objects.filter(poll=poll).count() == 1
     with freeze_time("2030-03-12 08:00", tz_offset=7):
         assert reminders.send_reminders() == 2
