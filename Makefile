@@ -3,7 +3,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format worker beat web messages bench drills clean
+.PHONY: install run test test-fast lint format worker beat web messages bench drills clean
 
 install:
 	@scripts/install-deps.sh
@@ -16,9 +16,15 @@ run: install
 	@echo ">> Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(UV) run python manage.py runserver $(HOST):$(PORT)
 
+# The whole suite (CI's command), with the 15 slowest tests listed at the end.
 test:
 	@scripts/install-deps.sh test
-	@scripts/test.sh $(ARGS)
+	@scripts/test.sh --durations=15 $(ARGS)
+
+# The quick lane while working: everything but the browser, real-worker, bench and drill tests.
+test-fast:
+	@scripts/install-deps.sh test
+	@scripts/test.sh -m "not browser and not worker and not bench and not drill" --durations=15 $(ARGS)
 
 lint:
 	$(UV) run ruff check .

@@ -26,7 +26,26 @@ def pytest_configure(config):
     OUTPUT.mkdir(exist_ok=True)
     # Hashing with PBKDF2 costs ~0.3 s per user; the cast has a dozen users per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    config.addinivalue_line("markers", "poppler: needs poppler-utils")
+
+
+# The layout and the fixtures carry the slow lanes' markers too, so `make test-fast` cannot pick up
+# a browser, worker, bench or drill test that forgot its marker.
+TESTS_DIR = Path(__file__).resolve().parent
+MARKERS_BY_FOLDER = {"e2e": "browser", "bench": "bench", "drills": "drill"}
+MARKERS_BY_FIXTURE = {"browser": "browser", "celery_worker": "worker", "celery_worker_process": "worker"}
+
+
+def _folder(item):
+    parts = Path(str(item.path)).resolve().relative_to(TESTS_DIR).parts
+    return parts[0] if len(parts) > 1 else ""
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        markers = {MARKERS_BY_FOLDER.get(_folder(item))}
+        markers |= {MARKERS_BY_FIXTURE[f] for f in item.fixturenames if f in MARKERS_BY_FIXTURE}
+        for marker in sorted(markers - {None}):
+            item.add_marker(marker)
 
 
 def _require(item, what):
@@ -40,6 +59,8 @@ def _require(item, what):
 
 
 def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser") and _folder(item) != "e2e":
+        pytest.fail("browser (Playwright) tests live under tests/e2e/", pytrace=False)
     for what in ("postgres", "worker", "browser", "poppler"):
         if item.get_closest_marker(what):
             _require(item, what)

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 PAGES = ("baseline", "home", "score_entry", "ranking", "ballot", "results", "province_overview")
 
 
+@pytest.mark.bench
 @pytest.mark.worker
 @pytest.mark.postgres
 def test_quick_bench_writes_every_figure(tmp_path):

@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
+@pytest.mark.drill
 @pytest.mark.worker
 @pytest.mark.postgres
 def test_fault_drills_all_pass():
