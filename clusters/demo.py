@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .models import (
@@ -248,8 +247,6 @@ def load():
         thuy_nguyen.name, thuy_nguyen.kind = "Thành phố Thủy Nguyên", UnitKind.PROVINCIAL_CITY
         thuy_nguyen.save()
 
-    admin_group, _ = Group.objects.get_or_create(name="Quản trị tỉnh")
-    admin_group.permissions.set(Permission.objects.filter(content_type__app_label="clusters"))
     accounts = []
     for username, prov, ucode, full_name, roles in ACCOUNTS:
         user, created = User.objects.get_or_create(
@@ -262,11 +259,9 @@ def load():
             },
         )
         if created:
+            # Province admins work in the app's screens; the Django admin is for superusers only.
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = Role.PROVINCE_ADMIN in roles
             user.save()
-            if user.is_staff:
-                user.groups.add(admin_group)
         for role in roles:
             UserRole.objects.get_or_create(user=user, role=role)
         accounts.append((username, ", ".join(str(ROLE_LABELS[r]) for r in roles), full_name))

@@ -76,6 +76,17 @@ class UserCreateForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(province=province, merged_into=None)
 
 
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(province=province, merged_into=None)
+
+
 class UserRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False

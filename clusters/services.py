@@ -13,6 +13,7 @@ from .models import (
     ClusterYear,
     MemberRole,
     Membership,
+    Province,
     Role,
     Stage,
     Unit,
@@ -290,4 +291,48 @@ def user_set_active(*, user, active, actor):
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit.record(actor=actor, action="user.activated" if active else "user.deactivated", obj=user)
+    return user
+
+
+@transaction.atomic
+def province_save(*, actor, code, name, place_name="", province=None):
+    """A province created or edited (superusers, in the Django admin)."""
+    from_ = (
+        {}
+        if province is None
+        else {"code": province.code, "name": province.name, "place": province.place_name}
+    )
+    if province is None:
+        if Province.objects.filter(code=code).exists():
+            raise ValidationError(_("The code “%(code)s” is taken.") % {"code": code})
+        province = Province(code=code)
+    province.name, province.place_name = name, place_name
+    province.save()
+    audit.record(
+        actor=actor,
+        action="province.saved",
+        obj=province,
+        province_id=province.pk,
+        data={"old": from_, "new": {"code": province.code, "name": name, "place": place_name}},
+    )
+    return province
+
+
+@transaction.atomic
+def user_update(*, user, actor, unit, full_name, job_title="", email=""):
+    """An account's unit and name (its state changes through user_set_active)."""
+    if unit is not None and unit.province_id != user.province_id:
+        raise ValidationError(_("The unit belongs to another province."))
+    fields = ("unit_id", "full_name", "job_title", "email")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old = {f: getattr(user, f) for f in fields}
+    user.unit, user.full_name, user.job_title, user.email = unit, full_name, job_title, email
+    user.save(update_fields=["unit", "full_name", "job_title", "email"])
+    changed = [f for f in fields if old[f] != getattr(user, f)]
+    audit.record(
+        actor=actor,
+        action="user.updated",
+        obj=user,
+        data={"old": {f: old[f] for f in changed}, "new": {f: getattr(user, f) for f in changed}},
+    )
     return user

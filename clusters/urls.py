@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audit
+from . import account_views, views, views_audit
 
 app_name = "clusters"
 urlpatterns = [
@@ -20,9 +20,10 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/rename/", views.unit_rename, name="unit_rename"),
     path("units/<int:pk>/merge/", views.unit_merge, name="unit_merge"),
-    path("accounts/", views.user_list, name="user_list"),
-    path("accounts/new/", views.user_create, name="user_create"),
-    path("accounts/<int:pk>/roles/", views.user_roles, name="user_roles"),
+    path("accounts/", account_views.user_list, name="user_list"),
+    path("accounts/new/", account_views.user_create, name="user_create"),
+    path("accounts/<int:pk>/edit/", account_views.user_edit, name="user_edit"),
+    path("accounts/<int:pk>/roles/", account_views.user_roles, name="user_roles"),
     path("accounts/<int:pk>/active/", views_audit.user_active, name="user_active"),
     path("audit/chain/", views_audit.audit_chain, name="audit_chain"),
 ]

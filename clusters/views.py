@@ -27,11 +27,9 @@ from .forms import (
     UnitForm,
     UnitMergeForm,
     UnitRenameForm,
-    UserCreateForm,
-    UserRolesForm,
 )
 from .home import links_for, todos_for
-from .models import Cluster, ClusterYear, Membership, Role, Stage, Unit, User
+from .models import Cluster, ClusterYear, Membership, Role, Stage, Unit
 
 
 def _error(request, exc):
@@ -345,43 +343,3 @@ def unit_merge(request, pk):
     else:
         messages.error(request, _("Choose the unit it was merged into and the date."))
     return redirect("clusters:unit_detail", pk=unit.pk)
-
-
-@login_required
-def user_list(request):
-    require(request.user, "clusters.manage_province", request.user.province)
-    users = (
-        User.objects.filter(province_id=request.user.province_id)
-        .select_related("unit")
-        .prefetch_related("roles")
-        .order_by("unit__name", "username")
-    )
-    return render(request, "clusters/user_list.html", {"users": users})
-
-
-@login_required
-def user_create(request):
-    require(request.user, "clusters.manage_province", request.user.province)
-    form = UserCreateForm(request.POST or None, province=request.user.province)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_create(province=request.user.province, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Account created."))
-            return redirect("clusters:user_list")
-        except ValidationError as exc:
-            _error(request, exc)
-    return render(request, "clusters/form.html", {"form": form, "title": _("New account")})
-
-
-@login_required
-def user_roles(request, pk):
-    target = province_object(request, User, pk=pk)
-    require(request.user, "clusters.manage_province", target)
-    form = UserRolesForm(request.POST or None, initial={"roles": list(target.role_codes)})
-    if request.method == "POST" and form.is_valid():
-        services.user_set_roles(user=target, roles=form.cleaned_data["roles"], actor=request.user)
-        messages.success(request, _("Roles updated."))
-        return redirect("clusters:user_list")
-    return render(
-        request, "clusters/form.html", {"form": form, "title": _("Roles of %(name)s") % {"name": target}}
-    )

@@ -6,9 +6,6 @@ from clusters.views import home
 
 from .health import healthz
 
-admin.site.site_header = "Quản trị Thi đua - Khen thưởng"
-admin.site.site_title = "Thi đua - Khen thưởng"
-
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
