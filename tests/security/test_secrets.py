@@ -136,7 +136,7 @@ def test_rotation_with_a_wrong_old_secret_changes_nothing(keys, settings, monkey
     before = _blobs()
     settings.SIGNING_KEY_SECRET = secrets.token_urlsafe(50)
     monkeypatch.setenv("SIGNING_KEY_SECRET_OLD", "not-the-secret")
-    with pytest.raises(CommandError, match="nothing was changed"):
+    with pytest.raises(CommandError, match="chưa có gì bị thay đổi"):
         call_command("rotate_signing_secret")
     assert _blobs() == before
     assert not AuditEvent.objects.filter(action="signing_key.reencrypted").exists()
