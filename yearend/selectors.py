@@ -1,51 +1,26 @@
-"""Year-end reads. Other apps' data comes only through their published selectors, imported
-lazily: when an app (or its function) is missing the figures say "no data yet" (None)."""
+"""Year-end reads. Other apps' data comes through their public selectors and models, imported
+plainly: yearend sits above them in the import contract (scripts/import_contract.py)."""
 
 from collections import defaultdict
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
+from awards.models import Decision, Dossier, Nomination, Poll, PollStatus
+from awards.selectors import decisions, results_summary
 from clusters import selectors as clusters_selectors
-from clusters.models import ClusterYear, Membership, Stage, UnitVersion
+from clusters.models import ClusterYear, MemberRole, Membership, Stage, UnitVersion
 from clusters.selectors import year_memberships
-from emulation.scoring.selectors import RankingRow, ranking_for_year
+from emulation.pledges.models import PledgeSignature, SignatureState
+from emulation.pledges.selectors import pledge_summary
+from emulation.scoring.models import Adjustment, Criterion, ScoreSheet, SheetStatus
+from emulation.scoring.selectors import ranking_for_year
 
 from .models import HandOver
 
 
-def _call(module, name, *args):
-    """module.name(*args), or None when the app or the function does not exist (yet)."""
-    try:
-        mod = __import__(module, fromlist=[name])
-        fn = getattr(mod, name)
-    except (ImportError, AttributeError):
-        return None
-    return fn(*args)
-
-
-def ranking(cluster_year) -> list[RankingRow]:
-    return ranking_for_year(cluster_year)
-
-
-def pledge(cluster_year):
-    return _call("emulation.pledges.selectors", "pledge_summary", cluster_year)
-
-
-def vote_results(cluster_year):
-    return _call("awards.selectors", "results_summary", cluster_year)
-
-
-def decisions(cluster_year):
-    return _call("awards.selectors", "decisions", cluster_year)
-
-
 def major_criteria(cluster_year):
     """[(code, text, max points)] of the year's major criteria, or []."""
-    try:
-        from emulation.scoring.models import Criterion
-    except ImportError:
-        return []
     return list(
         Criterion.objects.filter(table__cluster_year=cluster_year, parent__isnull=True)
         .order_by("position", "id")
@@ -54,11 +29,7 @@ def major_criteria(cluster_year):
 
 
 def adjustments(cluster_year):
-    """Bonus and deduction points with their reasons: [(unit name, kind label, points, reason)]."""
-    try:
-        from emulation.scoring.models import Adjustment
-    except ImportError:
-        return None
+    """Bonus and deduction points with their reasons: [(unit name, kind label, points, reason, kind)]."""
     rows = list(
         Adjustment.objects.filter(sheet__cluster_year=cluster_year)
         .select_related("sheet__unit")
@@ -74,17 +45,17 @@ def adjustments(cluster_year):
 def summary(cluster_year):
     """Every figure of the year-end report (HTML, PDF and .xlsx use the same)."""
     members = year_memberships(cluster_year)
-    rows = ranking(cluster_year)
+    rows = ranking_for_year(cluster_year)
     return {
         "year": cluster_year,
         "members": members,
-        "head": next((m for m in members if m.role == "head"), None),
-        "deputy": next((m for m in members if m.role == "deputy"), None),
-        "pledge": pledge(cluster_year),
+        "head": next((m for m in members if m.role == MemberRole.HEAD), None),
+        "deputy": next((m for m in members if m.role == MemberRole.DEPUTY), None),
+        "pledge": pledge_summary(cluster_year),
         "ranking": rows,
         "majors": major_criteria(cluster_year) if rows else [],
         "adjustments": adjustments(cluster_year),
-        "results": vote_results(cluster_year),
+        "results": results_summary(cluster_year),
         "decisions": decisions(cluster_year),
         "handover": HandOver.objects.select_related("to_head", "to_deputy", "from_head", "next_year")
         .filter(cluster_year=cluster_year)
@@ -138,73 +109,54 @@ def province_overview(province_id, year, today=None):
         .order_by("cluster__name")
     )
     ids = [y.pk for y in years]
-    pledge_signed = scores_submitted = polls = polls_done = dossiers = decisions_n = nominations = None
-    try:
-        from emulation.pledges.models import PledgeSignature
-
-        pledge_signed = _counts(
-            PledgeSignature.objects.filter(
-                version__pledge__cluster_year_id__in=ids,
-                state="done",
-                version_id=F("version__pledge__final_version_id"),
-            )
-            .values(cluster_year_id=F("version__pledge__cluster_year_id"))
-            .annotate(n=Count("unit_id", distinct=True))
+    pledge_signed = _counts(
+        PledgeSignature.objects.filter(
+            version__pledge__cluster_year_id__in=ids,
+            state=SignatureState.DONE,
+            version_id=F("version__pledge__final_version_id"),
         )
-    except ImportError:
-        pass
-    try:
-        from emulation.scoring.models import ScoreSheet
-
-        scores_submitted = _counts(
-            ScoreSheet.objects.filter(cluster_year_id__in=ids, status="submitted")
-            .values("cluster_year_id")
-            .annotate(n=Count("id"))
+        .values(cluster_year_id=F("version__pledge__cluster_year_id"))
+        .annotate(n=Count("unit_id", distinct=True))
+    )
+    scores_submitted = _counts(
+        ScoreSheet.objects.filter(cluster_year_id__in=ids, status=SheetStatus.SUBMITTED)
+        .values("cluster_year_id")
+        .annotate(n=Count("id"))
+    )
+    polls, polls_done = {}, {}
+    for r in (
+        Poll.objects.filter(cluster_year_id__in=ids)
+        .values("cluster_year_id")
+        .annotate(n=Count("id"), done=Count("id", filter=Q(status=PollStatus.PUBLISHED)))
+    ):
+        polls[r["cluster_year_id"]] = r["n"]
+        polls_done[r["cluster_year_id"]] = r["done"]
+    dossiers = set(
+        Dossier.objects.filter(cluster_year_id__in=ids, submitted_at__isnull=False).values_list(
+            "cluster_year_id", flat=True
         )
-    except ImportError:
-        pass
-    try:
-        from awards.models import Decision, Dossier, Nomination, Poll
-
-        poll_rows = (
-            Poll.objects.filter(cluster_year_id__in=ids)
-            .values("cluster_year_id")
-            .annotate(n=Count("id"), done=Count("id", filter=Q(status="published")))
-        )
-        polls, polls_done = {}, {}
-        for r in poll_rows:
-            polls[r["cluster_year_id"]] = r["n"]
-            polls_done[r["cluster_year_id"]] = r["done"]
-        dossiers = set(
-            Dossier.objects.filter(cluster_year_id__in=ids, submitted_at__isnull=False).values_list(
-                "cluster_year_id", flat=True
-            )
-        )
-        nominations = _counts(
-            Nomination.objects.filter(cluster_year_id__in=ids)
-            .values("cluster_year_id")
-            .annotate(n=Count("id"))
-        )
-        decisions_n = _counts(
-            Decision.objects.filter(nomination__cluster_year_id__in=ids)
-            .values(cluster_year_id=F("nomination__cluster_year_id"))
-            .annotate(n=Count("id"))
-        )
-    except ImportError:
-        pass
+    )
+    nominations = _counts(
+        Nomination.objects.filter(cluster_year_id__in=ids).values("cluster_year_id").annotate(n=Count("id"))
+    )
+    decisions_n = _counts(
+        Decision.objects.filter(nomination__cluster_year_id__in=ids)
+        .values(cluster_year_id=F("nomination__cluster_year_id"))
+        .annotate(n=Count("id"))
+    )
     rows = []
     for y in years:
         m = y.member_count
         row = {
             "year": y,
             "members": m,
-            "pledge_signed": None if pledge_signed is None else pledge_signed.get(y.pk, 0),
-            "scores_submitted": None if scores_submitted is None else scores_submitted.get(y.pk, 0),
-            "polls": None if polls is None else polls.get(y.pk, 0),
-            "polls_done": None if polls_done is None else polls_done.get(y.pk, 0),
-            "dossier": None if dossiers is None else y.pk in dossiers,
-            "nominations": None if nominations is None else nominations.get(y.pk, 0),
-            "decisions": None if decisions_n is None else decisions_n.get(y.pk, 0),
+            "pledge_signed": pledge_signed.get(y.pk, 0),
+            "scores_submitted": scores_submitted.get(y.pk, 0),
+            "polls": polls.get(y.pk, 0),
+            "polls_done": polls_done.get(y.pk, 0),
+            "dossier": y.pk in dossiers,
+            "nominations": nominations.get(y.pk, 0),
+            "decisions": decisions_n.get(y.pk, 0),
         }
         row["overdue"] = overdue_items(y, row, today)
         rows.append(row)
@@ -218,13 +170,13 @@ def overdue_items(cy, row, today):
         return []
     m = row["members"]
     late = []
-    if cy.stage == Stage.REGISTRATION and row["pledge_signed"] is not None and row["pledge_signed"] < m:
+    if cy.stage == Stage.REGISTRATION and row["pledge_signed"] < m:
         late.append(("pledge", m - row["pledge_signed"]))
-    elif cy.stage == Stage.SCORING and row["scores_submitted"] is not None and row["scores_submitted"] < m:
+    elif cy.stage == Stage.SCORING and row["scores_submitted"] < m:
         late.append(("scores", m - row["scores_submitted"]))
-    elif cy.stage == Stage.VOTING and row["polls"] is not None and row["polls_done"] < row["polls"]:
+    elif cy.stage == Stage.VOTING and row["polls_done"] < row["polls"]:
         late.append(("votes", row["polls"] - row["polls_done"]))
-    elif cy.stage == Stage.DOSSIER and row["dossier"] is False:
+    elif cy.stage == Stage.DOSSIER and not row["dossier"]:
         late.append(("dossier", 1))
     if not late:
         late.append(("stage", 1))
@@ -245,28 +197,23 @@ def unit_history(unit):
         .order_by("cluster_year__year")
     )
     awards = defaultdict(list)
-    try:
-        from awards.models import Nomination
-
-        for n in (
-            Nomination.objects.filter(unit_id__in=unit_ids)
-            .select_related("award_type", "decision__granted_award", "cluster_year")
-            .order_by("award_type__precedence")
-        ):
-            decision = getattr(n, "decision", None)
-            awards[n.cluster_year_id].append(
-                {
-                    "award": n.award_type.name,
-                    "decided": decision.get_outcome_display() if decision else None,
-                    "number": decision.number if decision else "",
-                }
-            )
-    except ImportError:
-        pass
+    for n in (
+        Nomination.objects.filter(unit_id__in=unit_ids)
+        .select_related("award_type", "decision__granted_award", "cluster_year")
+        .order_by("award_type__precedence")
+    ):
+        decision = getattr(n, "decision", None)
+        awards[n.cluster_year_id].append(
+            {
+                "award": n.award_type.name,
+                "decided": decision.get_outcome_display() if decision else None,
+                "number": decision.number if decision else "",
+            }
+        )
     rows = []
     for m in memberships:
         cy = m.cluster_year
-        ranking_rows = ranking(cy) or []
+        ranking_rows = ranking_for_year(cy)
         mine = next((r for r in ranking_rows if r.unit.pk == m.unit_id), None)
         rows.append(
             {
