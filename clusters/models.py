@@ -86,6 +86,15 @@ class Unit(models.Model):
     def name_in_year(self, year):
         return self.state_in_year(year)[0]
 
+    def successor_on(self, on_date):
+        """The unit that carries this one on at `on_date`: follows merges dated on or before it
+        (itself when it was not merged by then)."""
+        unit, seen = self, set()
+        while unit.merged_into_id and unit.merged_on and unit.merged_on <= on_date and unit.pk not in seen:
+            seen.add(unit.pk)
+            unit = unit.merged_into
+        return unit
+
 
 class UnitVersion(models.Model):
     """A past state of a unit: it was called `name` (of `kind`) until `valid_until` (exclusive)."""

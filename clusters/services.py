@@ -54,14 +54,6 @@ def cluster_year_create(*, cluster, year, actor, copy_from=None):
     return cy
 
 
-def _successor(unit, on_date):
-    seen = set()
-    while unit.merged_into_id and unit.merged_on and unit.merged_on <= on_date and unit.pk not in seen:
-        seen.add(unit.pk)
-        unit = unit.merged_into
-    return unit
-
-
 @transaction.atomic
 def memberships_copy(*, source, target, actor):
     """Copy members (not head/deputy roles) of `source` year into `target`; merged units are
@@ -70,7 +62,7 @@ def memberships_copy(*, source, target, actor):
     existing = set(target.memberships.values_list("unit_id", flat=True))
     added = []
     for m in source.memberships.select_related("unit__merged_into__merged_into"):
-        unit = _successor(m.unit, start)
+        unit = m.unit.successor_on(start)
         if unit.pk in existing:
             continue
         existing.add(unit.pk)
