@@ -122,6 +122,8 @@ view_year = is_admin_of_year | is_secretary | is_council | is_member_of_year
 rules.add_perm("scoring.view_criteria", view_year)
 # The table is frozen once scoring opens; after that only the province admin changes it.
 rules.add_perm("scoring.edit_criteria", is_admin_of_year | (is_secretary & table_not_frozen))
+# At the hand-over the people who ran a year carry its table into the next year.
+rules.add_perm("scoring.copy_table_forward", is_admin_of_year | is_secretary)
 rules.add_perm(
     "scoring.view_sheet",
     is_admin_of_year

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from ..models import Criterion, CriterionKind, ScoreEntry, TieBreak
+from ..models import CriteriaTable, Criterion, CriterionKind, ScoreEntry, TieBreak
 from ..rules import criteria_frozen
 from ..values import parse_decimal
 from ._base import _fresh_year, _locked_table, _province, _reason, _require
@@ -185,6 +185,10 @@ def table_replace(*, cluster_year, rows, actor, reason="", source=""):
 
     All rows are validated first; any error raises ValidationError with a per-row list."""
     _require(actor, "scoring.edit_criteria", cluster_year)
+    return _replace(cluster_year=cluster_year, rows=rows, actor=actor, reason=reason, source=source)
+
+
+def _replace(*, cluster_year, rows, actor, reason, source):
     table = _locked_table(cluster_year)
     if criteria_frozen(cluster_year):
         _reason(reason, _("The table is frozen: a reason is required to change it."))
@@ -271,8 +275,29 @@ def table_copy(*, source, cluster_year, actor, reason=""):
     """Copy another year's table (last year's, or a province template) into this year."""
     if source.cluster_year.cluster.province_id != cluster_year.cluster.province_id:
         raise PermissionDenied
+    _require(actor, "scoring.edit_criteria", cluster_year)
+    return _copy(source=source, cluster_year=cluster_year, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def table_copy_forward(*, source_year, target_year, actor, reason=""):
+    """At the hand-over: carry the year's table into the cluster's next year, when the year has
+    criteria and the next year has none yet. The people who ran the year may do it (the next
+    year's head is set by then). Returns the new table, or None when there was nothing to copy."""
+    _require(actor, "scoring.copy_table_forward", source_year)
+    if target_year.cluster_id != source_year.cluster_id or target_year.year != source_year.year + 1:
+        raise ValidationError(_("The table can only be carried into the cluster's next year."))
+    source = CriteriaTable.objects.filter(cluster_year=source_year).first()
+    if source is None or not source.criteria.exists():
+        return None
+    if Criterion.objects.filter(table__cluster_year=target_year).exists():
+        return None
+    return _copy(source=source, cluster_year=target_year, actor=actor, reason=reason)
+
+
+def _copy(*, source, cluster_year, actor, reason):
     rows = [(i, row) for i, (_code, row) in enumerate(table_rows(source), 1)]
-    table = table_replace(
+    table = _replace(
         cluster_year=cluster_year,
         rows=rows,
         actor=actor,
