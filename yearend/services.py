@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from awards import services as award_services
 from clusters import audit
 from clusters import services as cluster_services
 from clusters.models import ClusterYear, MemberRole, Membership, Stage, Unit
+from emulation.scoring import services as scoring_services
 
 from .models import HandOver, HandOverMethod, Notification
 
@@ -20,61 +22,18 @@ log = logging.getLogger(__name__)
 HANDOVER_STAGES = (Stage.DOSSIER, Stage.CLOSED)
 
 
-def successor(unit, on_date):
-    """The unit that carries `unit` on at `on_date` (follows merges, read fresh)."""
-    unit = Unit.objects.get(pk=unit.pk)
-    seen = set()
-    while unit.merged_into_id and unit.merged_on and unit.merged_on <= on_date and unit.pk not in seen:
-        seen.add(unit.pk)
-        unit = Unit.objects.get(pk=unit.merged_into_id)
-    return unit
+def _copy_forward(source, target, actor):
+    """The criteria table and the award rules carried into the new year (where it has none yet).
 
-
-def _copy_forward_hooks(source, target, actor):
-    """Criteria table and award rules copied into the new year, where those apps provide it.
-
-    Returns the names of what was copied (for the audit and the message)."""
+    Returns the names of what was copied (for the audit)."""
     copied = []
-    try:
-        from emulation.scoring import services as scoring_services
-    except ImportError:
-        scoring_services = None
-    if scoring_services is not None:
-        hook = getattr(scoring_services, "criteria_copy_forward", None)
-        if hook is not None:
-            hook(source, target, actor)
-            copied.append("criteria")
-        elif hasattr(scoring_services, "table_copy"):
-            from emulation.scoring.selectors import table_of
-
-            table = table_of(source)
-            target_table = table_of(target)
-            target_empty = target_table is None or not target_table.criteria.exists()
-            if table is not None and table.criteria.exists() and target_empty:
-                scoring_services.table_copy(
-                    source=table, cluster_year=target, actor=actor, reason=_("Copied from last year")
-                )
-                copied.append("criteria")
-    try:
-        from awards import services as award_services
-    except ImportError:
-        award_services = None
-    if award_services is not None:
-        hook = getattr(award_services, "rules_copy_forward", None)
-        if hook is not None:
-            if hook(source, target, actor):
-                copied.append("award_rules")
-        elif hasattr(award_services, "rule_save") and hasattr(award_services, "RULE_FIELDS"):
-            from awards.models import AwardRule
-
-            rules = []
-            if not AwardRule.objects.filter(cluster_year=target).exists():
-                rules = list(AwardRule.objects.filter(cluster_year=source).select_related("award_type"))
-            for rule in rules:
-                data = {k: getattr(rule, k) for k in award_services.RULE_FIELDS}
-                award_services.rule_save(cluster_year=target, award_type=rule.award_type, actor=actor, **data)
-            if rules:
-                copied.append("award_rules")
+    table = scoring_services.table_copy_forward(
+        source_year=source, target_year=target, actor=actor, reason=_("Copied from last year")
+    )
+    if table is not None:
+        copied.append("criteria")
+    if award_services.rules_copy_forward(source, target, actor):
+        copied.append("award_rules")
     return copied
 
 
@@ -128,8 +87,9 @@ def start_next_year(
             raise ValidationError(_("The unit belongs to another province."))
 
     next_start = datetime.date(cy.year + 1, 1, 1)
-    new_head = successor(head, next_start)
-    new_deputy = successor(deputy, next_start) if deputy is not None else None
+    # read afresh: a merge recorded since the caller loaded the unit counts
+    new_head = Unit.objects.get(pk=head.pk).successor_on(next_start)
+    new_deputy = Unit.objects.get(pk=deputy.pk).successor_on(next_start) if deputy is not None else None
     if new_deputy is not None and new_deputy.pk == new_head.pk:
         raise ValidationError(_("The head and the deputy are the same unit next year (after a merge)."))
     old_head = cy.memberships.filter(role=MemberRole.HEAD).select_related("unit").first()
@@ -152,7 +112,7 @@ def start_next_year(
                 _("%(unit)s is not a member of the cluster next year.") % {"unit": unit.name}
             )
         cluster_services.membership_set_role(membership=membership, role=role, actor=actor)
-    copied = _copy_forward_hooks(cy, nxt, actor)
+    copied = _copy_forward(cy, nxt, actor)
     handover = HandOver.objects.create(
         cluster_year=cy,
         next_year=nxt,

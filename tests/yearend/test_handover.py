@@ -4,10 +4,14 @@ forward, permissions, closed years."""
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from awards import services as award_services
 from clusters import services as cluster_services
 from clusters.models import AuditEvent, ClusterYear, MemberRole, Membership, Stage
+from emulation.scoring import services as scoring
+from emulation.scoring.models import Criterion
 from tests.factories import PASSWORD, UnitFactory
 from yearend import services
 from yearend.models import HandOver
@@ -248,11 +252,96 @@ def test_closed_year_is_read_only_for_everyone_but_the_admin(cast):
         )
 
 
-def test_criteria_and_award_rules_are_copied_forward(cast):
-    scoring = pytest.importorskip("emulation.scoring.services")
-    award_services = pytest.importorskip("awards.services")
-    from emulation.scoring.models import Criterion
+def _criteria_and_a_rule(cast, cy):
+    m1 = scoring.criterion_add(
+        cluster_year=cy, actor=cast.admin, code="1", text="Kinh tế", max_points="60", kind="fixed"
+    )
+    scoring.criterion_add(
+        cluster_year=cy,
+        actor=cast.admin,
+        parent=m1,
+        code="1.1",
+        text="Thu ngân sách",
+        max_points="60",
+        kind="fixed",
+    )
+    flag = award_services.award_type_save(
+        province=cast.province,
+        actor=cast.admin,
+        code="co-tinh",
+        name="Cờ thi đua của UBND tỉnh",
+        precedence=2,
+    )
+    award_services.rule_save(cluster_year=cy, award_type=flag, actor=cast.admin, **RULE)
+    return flag
 
+
+def test_the_secretary_handing_the_head_to_another_unit_carries_criteria_and_rules_forward(cast):
+    """The secretary's unit is no longer head of the next year when the copies are made: the
+    copies are authorised by the secretary's role in the year handed over."""
+    flag = _criteria_and_a_rule(cast, cast.year)
+    cy = at_stage(cast.year, Stage.DOSSIER)
+    handover = services.start_next_year(
+        cluster_year=cy,
+        head=cast.unit_a,
+        deputy=cast.head,
+        handed_over_on=datetime.date(cy.year, 12, 20),
+        actor=cast.secretary,
+    )
+    nxt = handover.next_year
+    assert list(Criterion.objects.filter(table__cluster_year=nxt).values_list("code", "parent__code")) == [
+        ("1", None),
+        ("1.1", "1"),
+    ]
+    rule = nxt.award_rules.get()
+    assert (rule.award_type, rule.quota_kind, rule.quota_count, rule.secret) == (flag, "fixed", 1, True)
+    event = AuditEvent.objects.get(action="handover.recorded")
+    assert event.actor == cast.secretary and event.data["copied"] == ["criteria", "award_rules"]
+
+
+def test_a_next_year_with_its_own_criteria_and_rules_keeps_them(cast):
+    _criteria_and_a_rule(cast, cast.year)
+    nxt = cluster_services.cluster_year_create(
+        cluster=cast.cluster, year=cast.year.year + 1, actor=cast.admin, copy_from=cast.year
+    )
+    scoring.criterion_add(
+        cluster_year=nxt, actor=cast.admin, code="A", text="Mới", max_points="10", kind="fixed"
+    )
+    other = award_services.award_type_save(
+        province=cast.province, actor=cast.admin, code="bk", name="Bằng khen", precedence=3
+    )
+    award_services.rule_save(cluster_year=nxt, award_type=other, actor=cast.admin, **RULE)
+    cy = at_stage(cast.year, Stage.DOSSIER)
+    services.start_next_year(
+        cluster_year=cy,
+        head=cast.unit_a,
+        deputy=None,
+        handed_over_on=datetime.date(cy.year, 12, 20),
+        actor=cast.admin,
+    )
+    assert list(Criterion.objects.filter(table__cluster_year=nxt).values_list("code", flat=True)) == ["A"]
+    assert list(nxt.award_rules.values_list("award_type", flat=True)) == [other.pk]
+    assert AuditEvent.objects.get(action="handover.recorded").data["copied"] == []
+
+
+def test_carrying_criteria_or_rules_forward_is_refused_to_unit_staff_and_criteria_outside_the_next_year(cast):
+    _criteria_and_a_rule(cast, cast.year)
+    nxt = cluster_services.cluster_year_create(
+        cluster=cast.cluster, year=cast.year.year + 1, actor=cast.admin, copy_from=cast.year
+    )
+    with pytest.raises(PermissionDenied):
+        scoring.table_copy_forward(source_year=cast.year, target_year=nxt, actor=cast.staff_a)
+    with pytest.raises(PermissionDenied):
+        award_services.rules_copy_forward(cast.year, nxt, cast.staff_a)
+    later = cluster_services.cluster_year_create(
+        cluster=cast.cluster, year=cast.year.year + 2, actor=cast.admin
+    )
+    with pytest.raises(ValidationError):
+        scoring.table_copy_forward(source_year=cast.year, target_year=later, actor=cast.admin)
+    assert not Criterion.objects.filter(table__cluster_year__in=[nxt, later]).exists()
+
+
+def test_criteria_and_award_rules_are_copied_forward(cast):
     cy = cast.year
     m1 = scoring.criterion_add(
         cluster_year=cy, actor=cast.admin, code="1", text="Kinh tế", max_points="60", kind="fixed"
