@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from clusters.access import require
+from clusters.audit import history_for
 
 from ..models import Nomination, Poll
 
@@ -16,19 +17,15 @@ def show_errors(request, exc):
         messages.error(request, msg)
 
 
-def _action_labels():
-    return {
+def poll_log(poll):
+    """The poll's audit events (not who voted), each with its action in words (`label`)."""
+    labels = {
         "poll.opened": _("poll opened"),
-        "poll.voted": _("voted"),
         "poll.closed": _("poll closed and counted"),
         "poll.published": _("result published"),
         "poll.runoff_opened": _("run-off opened"),
     }
-
-
-def _labelled(events):
-    labels = _action_labels()
-    events = list(events)
+    events = list(history_for(poll).exclude(action="poll.voted")[:30])
     for e in events:
         e.label = labels.get(e.action, e.action)
     return events

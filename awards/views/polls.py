@@ -9,13 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusters.access import year_for
-from clusters.audit import history_for
 from clusters.models import Role, Unit, User
 
 from .. import selectors, services
 from ..forms import PollForm, RunoffForm
 from ..models import AwardRule, AwardType, ElectorateKind
-from .common import poll_for, show_errors
+from .common import poll_for, poll_log, show_errors
 
 
 def _voter_queryset(cy):
@@ -112,9 +111,7 @@ def poll_detail(request, pk):
             "percent": turnout[2],
             "runoff": poll.runoffs.first(),
             "runoff_form": RunoffForm() if can_manage else None,
-            "history": history_for(poll).exclude(action="poll.voted")[:30]
-            if (can_manage or is_admin)
-            else None,
+            "history": poll_log(poll) if (can_manage or is_admin) else None,
             "is_elector": poll.electors.filter(user_id=user.pk).exists(),
         },
     )

@@ -1,6 +1,7 @@
 """Pages: permissions (404 other province, 403 forbidden), the voting flow, turnout, results."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -322,3 +323,18 @@ def test_runoff_through_the_pages(client, cast):
     assert runoff.candidates.count() == 2 and runoff.quota == 1
     client.force_login(cast.leader_a)
     assert client.get(reverse("awards:vote", args=[runoff.pk])).status_code == 200
+
+
+def test_poll_log_names_each_action_in_vietnamese(client, poll_setup):
+    """The poll log once showed time and author but no action: every event has its label."""
+    cast, cy, types, poll = poll_setup
+    vote(poll, cast.leader_head, cast.unit_a)
+    vote(poll, cast.leader_a, cast.unit_a)
+    vote(poll, cast.leader_b, cast.unit_a)
+    services.poll_publish(poll=services.poll_close(poll=poll, actor=cast.secretary), actor=cast.secretary)
+    client.force_login(cast.secretary)
+    body = client.get(reverse("awards:poll", args=[poll.pk])).content.decode()
+    log = body.split("Nhật ký cuộc bỏ phiếu")[1]
+    actions = [item.split("·")[-1].strip() for item in re.findall(r"<li>([^<]*)</li>", log)]
+    assert sorted(actions) == sorted(["mở bỏ phiếu", "đóng và kiểm phiếu", "công bố kết quả"])
+    assert "poll." not in log and "đã bỏ phiếu" not in log  # who voted is not in the log
