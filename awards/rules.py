@@ -2,6 +2,7 @@
 both the views and the services ask: may a poll be opened, may this user cast a ballot now, may
 this user see the count."""
 
+import enum
 from typing import NamedTuple
 
 import rules
@@ -75,14 +76,17 @@ def poll_is_published(user, poll):
     return isinstance(poll, Poll) and poll.status == PollStatus.PUBLISHED
 
 
+class Refusal(enum.Enum):
+    NOT_ELECTOR = "not_elector"
+    ALREADY_VOTED = "already_voted"
+    OUTSIDE_WINDOW = "outside_window"
+
+
 class CastRefusal(NamedTuple):
-    """Why a user may not cast a ballot in a poll now: `code` is one of the constants below."""
+    """Why a user may not cast a ballot in a poll now, and the words to say it."""
 
-    code: str
+    code: Refusal
     message: str
-
-
-NOT_ELECTOR, ALREADY_VOTED, OUTSIDE_WINDOW = "not_elector", "already_voted", "outside_window"
 
 
 def cast_refusal(user, poll, *, is_elector=None, now=None):
@@ -93,15 +97,17 @@ def cast_refusal(user, poll, *, is_elector=None, now=None):
         is_elector = Elector.objects.filter(poll_id=poll.pk, user_id=user.pk).exists()
     if not is_elector:
         return CastRefusal(
-            NOT_ELECTOR, _("You are not on the list of voters of this poll, so your vote cannot be accepted.")
+            Refusal.NOT_ELECTOR,
+            _("You are not on the list of voters of this poll, so your vote cannot be accepted."),
         )
     if Participation.objects.filter(poll_id=poll.pk, user_id=user.pk).exists():
         return CastRefusal(
-            ALREADY_VOTED, _("You have already voted in this poll. Each voter has exactly one ballot.")
+            Refusal.ALREADY_VOTED,
+            _("You have already voted in this poll. Each voter has exactly one ballot."),
         )
     problem = poll.window_problem(now)
     if problem:
-        return CastRefusal(OUTSIDE_WINDOW, problem)
+        return CastRefusal(Refusal.OUTSIDE_WINDOW, problem)
     return None
 
 

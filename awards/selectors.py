@@ -1,6 +1,5 @@
 """Reads that need joins or aggregates (they own select_related / prefetch_related)."""
 
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,8 +27,6 @@ from .models import (
     PollStatus,
 )
 from .receipts import normalise_receipt, receipt_hash
-
-log = logging.getLogger(__name__)
 
 
 def unit_roles(cluster_year):

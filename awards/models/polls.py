@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .rules import AwardType
+from .rules import AwardType, ThresholdBase
 
 
 def _when(value):
@@ -103,8 +103,22 @@ class Poll(models.Model):
         return self.cluster_year.cluster.province_id
 
     @property
+    def is_open(self):
+        return self.status == PollStatus.OPEN
+
+    @property
+    def is_closed(self):
+        """Closed and counted, not published yet."""
+        return self.status == PollStatus.CLOSED
+
+    @property
     def is_counted(self):
         return self.status in (PollStatus.CLOSED, PollStatus.PUBLISHED)
+
+    @property
+    def counts_ballots(self):
+        """The rule in force measures the threshold against the ballots cast (not the electorate)."""
+        return self.rule.get("threshold_base") == ThresholdBase.BALLOTS
 
     def window_problem(self, now=None):
         """Why no vote can be cast in this poll right now (closed, not yet open, over), or None."""

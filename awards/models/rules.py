@@ -107,6 +107,10 @@ class AwardRule(models.Model):
     def __str__(self):
         return f"{self.award_type} – {self.cluster_year_id}"
 
+    @property
+    def has_fixed_quota(self):
+        return self.quota_kind == QuotaKind.FIXED
+
     def snapshot(self):
         """The rule as frozen into a poll when it opens."""
         return {

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from ..models import AwardRule, AwardType
+from ..models import AwardRule, AwardType, QuotaKind
 from ._base import require
 
 RULE_FIELDS = [
@@ -54,9 +54,9 @@ def award_type_save(*, province, actor, code, name, precedence, active=True, awa
 
 def _check_rule(data):
     kind = data.get("quota_kind")
-    if kind == "fixed" and not data.get("quota_count"):
+    if kind == QuotaKind.FIXED and not data.get("quota_count"):
         raise ValidationError(_("Enter the number of units for a fixed quota."))
-    if kind in ("share_members", "share_remaining"):
+    if kind in (QuotaKind.SHARE_MEMBERS, QuotaKind.SHARE_REMAINING):
         num, den = data.get("quota_num"), data.get("quota_den")
         if not num or not den or num > den:
             raise ValidationError(_("Enter the share as a fraction between 0 and 1, e.g. 1/2."))

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from .. import selectors, services
 from ..forms import ReceiptForm
-from ..rules import ALREADY_VOTED, NOT_ELECTOR, cast_refusal
+from ..rules import Refusal, cast_refusal
 from .common import poll_for
 
 
@@ -24,11 +24,11 @@ def vote(request, pk):
     candidates = list(poll.candidates.all())
     context = {"poll": poll, "candidates": candidates}
     refusal = cast_refusal(request.user, poll)
-    if refusal and refusal.code == ALREADY_VOTED:
+    if refusal and refusal.code == Refusal.ALREADY_VOTED:
         return render(request, "awards/vote_done.html", context)
     if refusal:
         context["refusal"] = refusal.message
-        status = 403 if refusal.code == NOT_ELECTOR else 409 if request.method == "POST" else 200
+        status = 403 if refusal.code == Refusal.NOT_ELECTOR else 409 if request.method == "POST" else 200
         return render(request, "awards/vote.html", context, status=status)
     if request.method != "POST":
         return render(request, "awards/vote.html", context)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from awards import services
 from awards.models import AwardRule, Ballot, Dossier, Nomination, Participation
-from awards.rules import ALREADY_VOTED, NOT_ELECTOR, OUTSIDE_WINDOW, cast_refusal
+from awards.rules import Refusal, cast_refusal
 from clusters.models import Stage
 from tests.awards.helpers import award_types, open_poll, rule, to_voting, vote
 
@@ -123,12 +123,12 @@ def test_may_cast_is_one_rule_for_the_page_and_the_service(year):
     cast, cy, types = year
     poll = _open(cast, cy, types)
     assert cast_refusal(cast.leader_a, poll) is None and cast.leader_a.has_perm("awards.cast_ballot", poll)
-    assert cast_refusal(cast.staff_a, poll).code == NOT_ELECTOR
+    assert cast_refusal(cast.staff_a, poll).code == Refusal.NOT_ELECTOR
     assert not cast.staff_a.has_perm("awards.cast_ballot", poll)
     vote(poll, cast.leader_a, cast.unit_a)
-    assert cast_refusal(cast.leader_a, poll).code == ALREADY_VOTED
+    assert cast_refusal(cast.leader_a, poll).code == Refusal.ALREADY_VOTED
     later = poll.closes_at + datetime.timedelta(seconds=1)
-    assert cast_refusal(cast.leader_b, poll, now=later).code == OUTSIDE_WINDOW
+    assert cast_refusal(cast.leader_b, poll, now=later).code == Refusal.OUTSIDE_WINDOW
 
 
 def test_ballot_page_confirms_only_what_the_service_would_accept(client, year):
