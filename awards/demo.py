@@ -14,7 +14,8 @@ from clusters import services as cluster_services
 from clusters.models import ClusterYear, MemberRole, Province, Role, Unit, User
 
 from . import services
-from .models import AwardType, Dossier, ElectorateKind, Poll, PollStatus
+from .models import AwardType, Dossier, ElectorateKind, Poll, PollStatus, QuotaKind
+from .rule_defaults import default_rule
 
 AWARD_TYPES = [
     ("co-chinh-phu", "Cờ thi đua của Chính phủ", 1),
@@ -22,28 +23,12 @@ AWARD_TYPES = [
     ("bk-toan-dien", "Bằng khen của Chủ tịch UBND thành phố (toàn diện)", 3),
     ("bk-chuyen-de", "Bằng khen của Chủ tịch UBND thành phố (chuyên đề)", 4),
 ]
-BASE_RULE = {
-    "min_total": None,
-    "max_rank": None,
-    "leading_unit_only": False,
-    "allow_with_higher_award": False,
-    "quota_count": None,
-    "quota_num": None,
-    "quota_den": None,
-    "rounding": "down",
-    "threshold_num": 1,
-    "threshold_den": 2,
-    "threshold_base": "electorate",
-    "threshold_strict": True,
-    "quorum_num": 2,
-    "quorum_den": 3,
-    "secret": True,
-}
+SHARE = QuotaKind.SHARE_REMAINING
 RULES = {
-    "co-chinh-phu": {"quota_kind": "fixed", "quota_count": 1, "leading_unit_only": True},
-    "co-thanh-pho": {"quota_kind": "fixed", "quota_count": 1},
-    "bk-toan-dien": {"quota_kind": "share_remaining", "quota_num": 1, "quota_den": 3},
-    "bk-chuyen-de": {"quota_kind": "share_remaining", "quota_num": 1, "quota_den": 1},
+    "co-chinh-phu": {"quota_count": 1, "leading_unit_only": True},
+    "co-thanh-pho": {"quota_count": 1},
+    "bk-toan-dien": {"quota_kind": SHARE, "quota_count": None, "quota_num": 1, "quota_den": 3},
+    "bk-chuyen-de": {"quota_kind": SHARE, "quota_count": None, "quota_num": 1, "quota_den": 1},
 }
 UNIT_CODES = [
     "vinh-bao",
@@ -130,7 +115,7 @@ def load():
         for code, extra in RULES.items():
             if not Poll.objects.filter(cluster_year=cy, award_type=types[code]).exists():
                 services.rule_save(
-                    cluster_year=cy, award_type=types[code], actor=admin, **{**BASE_RULE, **extra}
+                    cluster_year=cy, award_type=types[code], actor=admin, **default_rule(**extra)
                 )
     cy = years.filter(year=2023).select_related("cluster").first()
     if cy is None or Poll.objects.filter(cluster_year=cy).exists():

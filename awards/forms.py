@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import User
 
 from .models import AwardRule, AwardType, Dossier, ElectorateKind, Outcome
+from .models.rules import RULE_FIELDS
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -27,24 +28,7 @@ class AwardTypeForm(forms.ModelForm):
 class AwardRuleForm(forms.ModelForm):
     class Meta:
         model = AwardRule
-        fields = [
-            "min_total",
-            "max_rank",
-            "leading_unit_only",
-            "allow_with_higher_award",
-            "quota_kind",
-            "quota_count",
-            "quota_num",
-            "quota_den",
-            "rounding",
-            "threshold_num",
-            "threshold_den",
-            "threshold_base",
-            "threshold_strict",
-            "quorum_num",
-            "quorum_den",
-            "secret",
-        ]
+        fields = list(RULE_FIELDS)
         help_texts = {
             "quota_num": _("For a share, e.g. 1 of 1/3."),
             "quota_den": _("For a share, e.g. 3 of 1/3."),

@@ -120,6 +120,7 @@ def _poll(cy, units, code, precedence, status):
     from django.utils import timezone
 
     from awards.models import AwardType, Poll, PollCandidate
+    from awards.rule_defaults import default_snapshot
 
     award = AwardType.objects.create(
         province_id=cy.cluster.province_id,
@@ -136,18 +137,7 @@ def _poll(cy, units, code, precedence, status):
         opens_at=now - datetime.timedelta(hours=2),
         closes_at=now + datetime.timedelta(days=1) if status == "open" else now - datetime.timedelta(hours=1),
         quota=1,
-        rule={
-            "quota_kind": "fixed",
-            "quota_count": 1,
-            "threshold_num": 1,
-            "threshold_den": 2,
-            "threshold_base": "electorate",
-            "threshold_strict": True,
-            "quorum_num": 2,
-            "quorum_den": 3,
-            "rounding": "down",
-            "secret": True,
-        },
+        rule=default_snapshot(),
     )
     candidates = PollCandidate.objects.bulk_create(
         [PollCandidate(poll=poll, unit=u, name=u.name, position=i) for i, u in enumerate(units[:2])]

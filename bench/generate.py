@@ -315,24 +315,13 @@ def _registrations(models, cy_members):
 
 def _polls(models, cy, award_types, electors, candidates_units, names, status, rng, now):
     """One poll per award type; `electors` [(user, unit_id)]; ballots cast by all when status != open."""
+    from awards.rule_defaults import default_snapshot
+
     Poll, PollCandidate, Elector = models["Poll"], models["PollCandidate"], models["Elector"]
     polls = []
     for t in award_types:
         quota = 1 if t.precedence == 1 else 2
-        rule = {
-            "quota_kind": "fixed",
-            "quota_count": quota,
-            "quota_num": None,
-            "quota_den": None,
-            "rounding": "down",
-            "threshold_num": 1,
-            "threshold_den": 2,
-            "threshold_base": "electorate",
-            "threshold_strict": True,
-            "quorum_num": 2,
-            "quorum_den": 3,
-            "secret": True,
-        }
+        rule = default_snapshot(quota_count=quota)
         opens = (
             now - datetime.timedelta(days=2)
             if status == "open"
@@ -401,6 +390,8 @@ def generate(
     from django.apps import apps
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
+
+    from awards.rule_defaults import default_rule, default_snapshot
 
     rng = random.Random(seed)
     timer = Timer(quiet)
@@ -580,10 +571,7 @@ def generate(
             AwardRule,
             [
                 AwardRule(
-                    cluster_year=cy,
-                    award_type=t,
-                    quota_kind="fixed",
-                    quota_count=1 if t.precedence == 1 else 2,
+                    cluster_year=cy, award_type=t, **default_rule(quota_count=1 if t.precedence == 1 else 2)
                 )
                 for cy in cys
                 for t in award_types
@@ -690,18 +678,7 @@ def generate(
             opens_at=now - datetime.timedelta(days=1),
             closes_at=now + datetime.timedelta(days=7),
             quota=2,
-            rule={
-                "quota_kind": "fixed",
-                "quota_count": 2,
-                "threshold_num": 1,
-                "threshold_den": 2,
-                "threshold_base": "electorate",
-                "threshold_strict": True,
-                "quorum_num": 2,
-                "quorum_den": 3,
-                "rounding": "down",
-                "secret": True,
-            },
+            rule=default_snapshot(quota_count=2),
             secret=True,
         )
         burst_cands = bulk(

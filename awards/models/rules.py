@@ -49,6 +49,25 @@ class ThresholdBase(models.TextChoices):
     BALLOTS = "ballots", _("of the ballots cast")
 
 
+# The fields of a rule: who may stand (eligibility), then what a poll freezes when it opens.
+ELIGIBILITY_FIELDS = ("min_total", "max_rank", "leading_unit_only", "allow_with_higher_award")
+SNAPSHOT_FIELDS = (
+    "quota_kind",
+    "quota_count",
+    "quota_num",
+    "quota_den",
+    "rounding",
+    "threshold_num",
+    "threshold_den",
+    "threshold_base",
+    "threshold_strict",
+    "quorum_num",
+    "quorum_den",
+    "secret",
+)
+RULE_FIELDS = ELIGIBILITY_FIELDS + SNAPSHOT_FIELDS
+
+
 class AwardRule(models.Model):
     """How an award is decided in one cluster year. Fractions are stored as numerator and
     denominator so that "two thirds" is exact."""
@@ -113,17 +132,4 @@ class AwardRule(models.Model):
 
     def snapshot(self):
         """The rule as frozen into a poll when it opens."""
-        return {
-            "quota_kind": self.quota_kind,
-            "quota_count": self.quota_count,
-            "quota_num": self.quota_num,
-            "quota_den": self.quota_den,
-            "rounding": self.rounding,
-            "threshold_num": self.threshold_num,
-            "threshold_den": self.threshold_den,
-            "threshold_base": self.threshold_base,
-            "threshold_strict": self.threshold_strict,
-            "quorum_num": self.quorum_num,
-            "quorum_den": self.quorum_den,
-            "secret": self.secret,
-        }
+        return {f: getattr(self, f) for f in SNAPSHOT_FIELDS}

@@ -7,26 +7,9 @@ from django.utils.translation import gettext as _
 from clusters import audit
 
 from ..models import AwardRule, AwardType, QuotaKind
+from ..models.rules import RULE_FIELDS
 from ._base import require
 
-RULE_FIELDS = [
-    "min_total",
-    "max_rank",
-    "leading_unit_only",
-    "allow_with_higher_award",
-    "quota_kind",
-    "quota_count",
-    "quota_num",
-    "quota_den",
-    "rounding",
-    "threshold_num",
-    "threshold_den",
-    "threshold_base",
-    "threshold_strict",
-    "quorum_num",
-    "quorum_den",
-    "secret",
-]
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 

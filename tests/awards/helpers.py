@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from awards import services
 from awards.models import AwardType, ElectorateKind
+from awards.rule_defaults import default_rule
 from clusters.models import Role, Stage, User
 from tests.factories import make_user
 
@@ -27,19 +28,7 @@ def award_types(province):
 
 
 def rule(cy, award_type, actor=None, **kw):
-    data = {
-        "quota_kind": "fixed",
-        "quota_count": 1,
-        "rounding": "down",
-        "threshold_num": 1,
-        "threshold_den": 2,
-        "threshold_base": "electorate",
-        "threshold_strict": True,
-        "quorum_num": 2,
-        "quorum_den": 3,
-        "secret": True,
-    }
-    data.update(kw)
+    data = default_rule(**kw)
     if actor is None:  # the province admin sets the rules
         province = cy.cluster.province
         actor = User.objects.filter(province=province, roles__role=Role.PROVINCE_ADMIN).first() or make_user(

@@ -5,25 +5,11 @@ from decimal import Decimal
 import pytest
 
 from awards import counting
+from awards.rule_defaults import default_snapshot
 
 
 def rule(**kw):
-    base = {
-        "quota_kind": "fixed",
-        "quota_count": 1,
-        "quota_num": None,
-        "quota_den": None,
-        "rounding": "down",
-        "threshold_num": 1,
-        "threshold_den": 2,
-        "threshold_base": "electorate",
-        "threshold_strict": True,
-        "quorum_num": 2,
-        "quorum_den": 3,
-        "secret": True,
-    }
-    base.update(kw)
-    return base
+    return default_snapshot(**kw)
 
 
 def test_fixed_quota_is_the_count_whatever_the_members():

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from awards import services as award_services
+from awards.rule_defaults import default_rule
 from clusters import services as cluster_services
 from clusters.models import AuditEvent, ClusterYear, MemberRole, Membership, Stage
 from emulation.scoring import services as scoring
@@ -18,18 +19,7 @@ from yearend.models import HandOver
 
 pytestmark = pytest.mark.django_db
 
-RULE = {
-    "quota_kind": "fixed",
-    "quota_count": 1,
-    "rounding": "down",
-    "threshold_num": 1,
-    "threshold_den": 2,
-    "threshold_base": "electorate",
-    "threshold_strict": True,
-    "quorum_num": 2,
-    "quorum_den": 3,
-    "secret": True,
-}
+RULE = default_rule()
 
 
 def at_stage(cy, stage):
