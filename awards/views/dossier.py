@@ -77,7 +77,7 @@ def dossier_document(request, pk, kind):
 @login_required
 @require_POST
 def dossier_submit(request, pk):
-    cy = year_for(request, pk, "awards.manage_dossier")
+    cy = year_for(request, pk, "awards.view_awards")  # the service checks the secretary's rule (403)
     try:
         services.dossier_submit(cluster_year=cy, actor=request.user)
         messages.success(request, _("The dossier is submitted to the province."))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards import services
-from awards.models import AwardRule, Ballot, Dossier, Nomination, Participation
+from awards.models import AwardRule, Ballot, Dossier, Nomination, Participation, PollStatus
 from awards.rules import Refusal, cast_refusal
 from clusters.models import Stage
 from tests.awards.helpers import award_types, open_poll, rule, to_voting, vote
@@ -179,3 +179,28 @@ def test_open_poll_button_and_service_follow_the_voting_stage(client, year):
     assert not cast.secretary.has_perm("awards.open_poll", cy)
     with pytest.raises(ValidationError):
         _open(cast, cy, types)
+
+
+def test_action_pages_answer_the_services_refusal_with_403(client, year):
+    """close, publish and submit look the object up in the user's province (404) and leave the
+    rule to the service: its PermissionDenied is the page's 403, and nothing changes."""
+    cast, cy, types = year
+    poll = _open(cast, cy, types)
+    for voter in (cast.leader_head, cast.leader_a, cast.leader_b):
+        vote(poll, voter, cast.unit_a)
+    client.force_login(cast.admin)
+    assert client.post(reverse("awards:poll_close", args=[poll.pk])).status_code == 403
+    poll.refresh_from_db()
+    assert poll.is_open
+    poll = services.poll_close(poll=poll, actor=cast.secretary)
+    assert client.post(reverse("awards:poll_publish", args=[poll.pk])).status_code == 403
+    assert client.post(reverse("awards:dossier_submit", args=[cy.pk])).status_code == 403
+    client.force_login(cast.other)
+    assert client.post(reverse("awards:poll_publish", args=[poll.pk])).status_code == 404
+    assert client.post(reverse("awards:dossier_submit", args=[cy.pk])).status_code == 404
+    poll.refresh_from_db()
+    assert poll.is_closed and not Nomination.objects.exists() and not Dossier.objects.exists()
+    client.force_login(cast.secretary)
+    assert client.post(reverse("awards:poll_publish", args=[poll.pk])).status_code == 302
+    poll.refresh_from_db()
+    assert poll.status == PollStatus.PUBLISHED
