@@ -464,7 +464,7 @@ def measure_signing(manifest):
     units = [m.unit for m in Membership.objects.filter(cluster_year=cy).select_related("unit__province")]
     signers = []
     for u in units:
-        ps.unit_certificate(u)
+        ps.unit_certificate(u, year=cy.year, person_name=u.leader_name or u.name)
         user, created = User.objects.get_or_create(
             username=f"ky.{u.code}",
             defaults={"province_id": u.province_id, "unit": u, "full_name": u.leader_name or u.name},

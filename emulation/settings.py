@@ -191,6 +191,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# The cache (rate limits of public pages): Redis when REDIS_URL is set, else in-process memory.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 # Jobs record their state in the database; tasks whose result is awaited set ignore_result=False.
@@ -228,6 +231,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "thidua@localhost")
 
 # Key that encrypts the private keys at rest (pledge signing): its own secret, never the secret
 # key (refused at start-up outside DEBUG); `manage.py rotate_signing_secret` changes it.
+# RFC 3161 time-stamping authority for pledge signatures; empty: the province TSA inside the app.
+TSA_URL = os.environ.get("TSA_URL", "")
 SIGNING_KEY_SECRET = secret_from_env("SIGNING_KEY_SECRET", "signing-key-secret") or SECRET_KEY
 
 LOGGING = {

@@ -7,7 +7,7 @@ import hashlib
 from cryptography import x509
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
@@ -47,7 +47,7 @@ def _name(common_name, org, province_name):
 
 
 def make_ca(province_name):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    key = ec.generate_private_key(ec.SECP384R1())
     name = _name(f"CA ký giao ước - {province_name}", province_name, province_name)
     now = datetime.datetime.now(datetime.UTC)
     cert = (
@@ -57,7 +57,7 @@ def make_ca(province_name):
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=3650))
+        .not_valid_after(now + datetime.timedelta(days=365 * 20))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -79,39 +79,116 @@ def make_ca(province_name):
     return cert, key
 
 
-def issue_unit_certificate(ca_cert, ca_key, unit_name, province_name, years=3):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
+DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")  # id-kp-documentSigning (RFC 9336)
+
+
+def _key_usage(*, signing=False, ca=False):
+    return x509.KeyUsage(
+        digital_signature=signing,
+        content_commitment=signing,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def _leaf(ca_cert, ca_key, subject, public_key, *, eku, crl_url, not_before, not_after):
+    builder = (
         x509.CertificateBuilder()
-        .subject_name(_name(f"UBND {unit_name}", f"UBND {unit_name}", province_name))
+        .subject_name(subject)
         .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=365 * years))
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(_key_usage(signing=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage(eku), critical=eku == [ExtendedKeyUsageOID.TIME_STAMPING])
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
         )
-        .sign(ca_key, hashes.SHA256())
+    )
+    if crl_url:
+        point = x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)],
+            relative_name=None,
+            reasons=None,
+            crl_issuer=None,
+        )
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+    return builder.sign(ca_key, hashes.SHA256())
+
+
+def issue_unit_certificate(
+    ca_cert,
+    ca_key,
+    *,
+    person_name,
+    unit_name,
+    province_name,
+    crl_url="",
+    years=3,
+    not_before=None,
+    not_after=None,
+):
+    """A unit leader's document-signing certificate: the person (CN) and the unit (O) in the
+    subject, non-repudiation + digitalSignature, EKU documentSigning, the CRL address."""
+    key = ec.generate_private_key(ec.SECP256R1())  # small signatures, fast signing
+    now = datetime.datetime.now(datetime.UTC)
+    not_before = not_before or now - datetime.timedelta(days=1)
+    cert = _leaf(
+        ca_cert,
+        ca_key,
+        _name(person_name, f"UBND {unit_name}", province_name),
+        key.public_key(),
+        eku=[DOCUMENT_SIGNING],
+        crl_url=crl_url,
+        not_before=not_before,
+        not_after=not_after or now + datetime.timedelta(days=365 * years),
     )
     return cert, key
+
+
+def issue_tsa_certificate(ca_cert, ca_key, province_name, crl_url=""):
+    """The province time-stamping unit: EKU timeStamping (critical, as RFC 3161 requires)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.UTC)
+    cert = _leaf(
+        ca_cert,
+        ca_key,
+        _name(f"TSA ký giao ước - {province_name}", province_name, province_name),
+        key.public_key(),
+        eku=[ExtendedKeyUsageOID.TIME_STAMPING],
+        crl_url=crl_url,
+        not_before=now - datetime.timedelta(days=1),
+        not_after=min(ca_cert.not_valid_after_utc, now + datetime.timedelta(days=365 * 12)),
+    )
+    return cert, key
+
+
+def build_crl(ca_cert, ca_key, revoked, number, *, days=7):
+    """DER CRL of the province CA; `revoked` is [(serial, revoked_at)]."""
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now - datetime.timedelta(minutes=5))
+        .next_update(now + datetime.timedelta(days=days))
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+    )
+    for serial, when in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
+        )
+    return builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
 
 def cert_pem(cert):
@@ -120,6 +197,10 @@ def cert_pem(cert):
 
 def load_cert(pem):
     return x509.load_pem_x509_certificate(pem.encode() if isinstance(pem, str) else pem)
+
+
+def der_to_pem(der):
+    return x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
 
 
 def load_pem_chain(pem):
@@ -132,6 +213,18 @@ def read_pkcs12(data, password):
     if key is None or cert is None:
         raise ValueError("no key or certificate in the file")
     return key, cert, list(extra or [])
+
+
+def load_any_cert(data):
+    """A certificate from PEM or DER bytes; ValueError otherwise."""
+    if b"-----BEGIN" in data:
+        return x509.load_pem_x509_certificate(data)
+    return x509.load_der_x509_certificate(data)
+
+
+def common_name(cert):
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else ""
 
 
 def fingerprint(cert):

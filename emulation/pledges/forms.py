@@ -67,3 +67,12 @@ class VerifyUploadForm(forms.Form):
 class Pkcs12Form(forms.Form):
     file = forms.FileField(label=_("PKCS#12 file (.p12, .pfx)"))
     password = forms.CharField(label=_("Password of the file"), required=False, widget=forms.PasswordInput)
+
+
+class CertificateForm(forms.Form):
+    file = forms.FileField(label=_("Public certificate of the token (.cer, .crt, .pem)"))
+
+
+class TrustRootForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    file = forms.FileField(label=_("Root certificate (.cer, .crt, .pem)"))

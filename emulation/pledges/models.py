@@ -188,27 +188,85 @@ class PledgeSignature(models.Model):
 
 
 class ProvinceAuthority(models.Model):
-    """The province's own certificate authority for pledge signing."""
+    """The province's own certificate authority for pledge signing, with its time-stamping unit
+    (a key and certificate under the CA, EKU timeStamping) and the number of its last CRL."""
 
     province = models.OneToOneField("clusters.Province", on_delete=models.PROTECT, related_name="signing_ca")
     certificate_pem = models.TextField()
     key_encrypted = models.BinaryField()
+    tsa_certificate_pem = models.TextField(blank=True)
+    tsa_key_encrypted = models.BinaryField(null=True, blank=True)
+    crl_number = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
         return f"CA {self.province_id}"
 
 
+class TrustRoot(models.Model):
+    """A root certificate the province admin imported (e.g. the Government CA, a licensed public
+    CA): signatures chaining to it can be trusted. Retired roots are kept for the record."""
+
+    province = models.ForeignKey("clusters.Province", on_delete=models.PROTECT, related_name="trust_roots")
+    name = models.CharField(_("name"), max_length=200)
+    certificate_pem = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("trust root")
+        verbose_name_plural = _("trust roots")
+        ordering = ["retired_at", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "sha256"], condition=Q(retired_at__isnull=True), name="trust_root_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CertificateSource(models.TextChoices):
+    ISSUED = "issued", _("issued by the province")
+    PKCS12 = "pkcs12", _("imported key (PKCS#12)")
+    EXTERNAL = "external", _("public certificate of a token")
+
+
 class UnitCertificate(models.Model):
-    """A unit's signing key and certificate (issued by the province CA or imported from PKCS#12)."""
+    """A unit's registered signing certificate for one year: issued by the province CA, imported
+    with its key (PKCS#12), or an external token's public certificate confirmed by the province
+    admin. A signature in the unit's field counts only with one of these."""
 
     unit = models.ForeignKey("clusters.Unit", on_delete=models.PROTECT, related_name="signing_certificates")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    person_name = models.CharField(max_length=150, blank=True)
+    source = models.CharField(
+        max_length=8, choices=CertificateSource.choices, default=CertificateSource.ISSUED
+    )
     certificate_pem = models.TextField()
     chain_pem = models.TextField(blank=True)
-    key_encrypted = models.BinaryField()
+    key_encrypted = models.BinaryField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     imported = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=40, blank=True)
 
     class Meta:
         constraints = [
@@ -219,3 +277,37 @@ class UnitCertificate(models.Model):
 
     def __str__(self):
         return f"Certificate of unit {self.unit_id}"
+
+    @property
+    def confirmed(self):
+        return self.source != CertificateSource.EXTERNAL or self.confirmed_at is not None
+
+
+class CheckState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Checking")
+    DONE = "done", _("Checked")
+    FAILED = "failed", _("Failed")
+
+
+class CopyCheck(models.Model):
+    """An uploaded copy checked by a Celery task (never in the request): a unit's externally
+    signed copy (`unit` set) or a copy someone checks on the public page."""
+
+    token = models.CharField(max_length=32, unique=True)
+    version = models.ForeignKey(PledgeVersion, on_delete=models.CASCADE, related_name="copy_checks")
+    unit = models.ForeignKey(
+        "clusters.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to="pledge-checks/")
+    state = models.CharField(max_length=8, choices=CheckState.choices, default=CheckState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"check {self.token}"

@@ -1,16 +1,12 @@
-"""The pledge as a PDF (WeasyPrint, Decree 30 layout) and its PAdES signatures (pyHanko).
+"""The pledge as a PDF (WeasyPrint, Decree 30 layout) and the signature stamps (signing and
+validation are in pades.py).
 
 Only Celery tasks call the rendering and signing functions here."""
 
-import asyncio
 import base64
-import functools
 import io
-import logging
-import tempfile
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -19,27 +15,10 @@ from django.urls import reverse
 from clusters.selectors import year_memberships
 from documents.dates import place_date_line
 
-log = logging.getLogger(__name__)
 SIGNING, CEREMONY = "signing", "ceremony"
 PX = 0.75  # WeasyPrint layout unit (CSS px) in PDF points
 BOX_W_MM, BOX_H_MM = 62, 24
 MM = 72 / 25.4
-
-
-def _off_loop(fn):
-    """pyHanko drives its own asyncio loop; when this thread already runs one (ASGI, Playwright
-    in tests), run the call in a short-lived thread instead."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return fn(*args, **kwargs)
-        with ThreadPoolExecutor(1) as pool:
-            return pool.submit(fn, *args, **kwargs).result()
-
-    return wrapper
 
 
 def field_name(unit_id):
@@ -145,110 +124,3 @@ def stamp_pdf(*, signer_name, unit_name, signed_at):
         },
     )
     return HTML(string=unicodedata.normalize("NFC", html)).write_pdf()
-
-
-@_off_loop
-def sign(pdf, *, field, key, cert, chain, stamp, reason, location, signer_name):
-    """Add one PAdES signature in `field` as an incremental update; returns the new bytes."""
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import signers
-    from pyhanko.sign.fields import SigSeedSubFilter
-    from pyhanko.stamp import StaticStampStyle
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-    der = key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    signer = signers.SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-        signing_key=asn1_keys.PrivateKeyInfo.load(der),
-        cert_registry=SimpleCertificateStore.from_certs(
-            [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in chain]
-        ),
-    )
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-        tmp.write(stamp)
-        tmp.flush()
-        style = StaticStampStyle.from_pdf_file(tmp.name, border_width=0)
-        meta = signers.PdfSignatureMetadata(
-            field_name=field,
-            md_algorithm="sha256",
-            subfilter=SigSeedSubFilter.PADES,
-            reason=reason,
-            location=location,
-            name=signer_name,
-        )
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        out = io.BytesIO()
-        signers.PdfSigner(meta, signer=signer, stamp_style=style).sign_pdf(writer, output=out)
-    return out.getvalue()
-
-
-@dataclass
-class SignatureCheck:
-    field: str
-    signer: str
-    signed_at: object
-    intact: bool
-    valid: bool
-    trusted: bool
-    covers_revision: int
-    certificate_sha256: str
-    covers_whole_file: bool = False
-    changes_allowed: bool = False
-    certificate_der: bytes = field(default=b"", repr=False)
-
-
-@_off_loop
-def inspect_signatures(pdf, trust_roots=()):
-    """Every embedded signature: who, when, intact (digest matches), valid (cryptographically),
-    trusted (chains to one of `trust_roots`). Raises ValueError on a file that is not a PDF."""
-    import hashlib
-
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
-    from pyhanko.pdf_utils.misc import PdfReadError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trust_roots]
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        embedded = list(reader.embedded_signatures)
-    except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise ValueError(str(exc)) from exc
-    results = []
-    for sig in embedded:
-        vc = ValidationContext(trust_roots=roots, allow_fetching=False)
-        try:
-            status = validate_pdf_signature(sig, signer_validation_context=vc, skip_diff=False)
-            intact, valid, trusted = status.intact, status.valid, status.trusted
-            signed_at = status.signer_reported_dt
-            whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-            allowed = status.docmdp_ok is not False
-        except Exception:  # noqa: BLE001 - a broken signature is reported, not raised
-            log.warning("signature %s could not be validated", sig.field_name, exc_info=True)
-            intact = valid = trusted = whole = allowed = False
-            signed_at = None
-        cert = sig.signer_cert
-        results.append(
-            SignatureCheck(
-                field=sig.field_name,
-                signer=cert.subject.human_friendly if cert else "",
-                signed_at=signed_at,
-                intact=intact,
-                valid=valid,
-                trusted=trusted,
-                covers_revision=sig.signed_revision,
-                covers_whole_file=whole,
-                changes_allowed=allowed,
-                certificate_sha256=hashlib.sha256(cert.dump()).hexdigest() if cert else "",
-                certificate_der=cert.dump() if cert else b"",
-            )
-        )
-    return results

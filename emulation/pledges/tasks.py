@@ -17,3 +17,10 @@ def sign_pledge(self, *, signature_id):
         services.signature_fail(signature_id, f"Signing failed: {exc}")
         raise
     return {"signature_id": signature_id, "state": sig.state}
+
+
+@shared_task(name="pledges.check_copy", soft_time_limit=150, time_limit=180)
+def check_copy(*, check_id):
+    """Check an uploaded copy (a leader's externally signed file or a public-page copy)."""
+    check = services.copy_check_run(check_id)
+    return {"check_id": check_id, "state": check.state}

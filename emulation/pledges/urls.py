@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_public, views_trust
 
 app_name = "pledges"
 urlpatterns = [
@@ -16,5 +16,12 @@ urlpatterns = [
     path("years/<int:pk>/signatures/", views.pledge_signatures, name="signatures"),
     path("years/<int:pk>/upload-signed/", views.pledge_upload, name="upload"),
     path("years/<int:pk>/certificate/", views.certificate_import, name="certificate_import"),
-    path("verify/<str:code>/", views.verify, name="verify"),
+    path("years/<int:pk>/certificate/external/", views.certificate_register, name="certificate_register"),
+    path("trust/", views_trust.trust, name="trust"),
+    path("trust/roots/<int:pk>/retire/", views_trust.trust_root_retire, name="trust_root_retire"),
+    path("trust/certificates/<int:pk>/confirm/", views_trust.certificate_confirm, name="certificate_confirm"),
+    path("verify/<str:code>/", views_public.verify, name="verify"),
+    path("verify/<str:code>/check/<str:token>/", views_public.verify_check, name="verify_check"),
+    path("crl/<slug:province_code>.crl", views_public.crl, name="crl"),
+    path("tsa/<slug:province_code>/", views_public.tsa, name="tsa"),
 ]

@@ -12,6 +12,7 @@ from documents.models import Document
 
 from . import selectors, services
 from .forms import (
+    CertificateForm,
     DraftForm,
     Pkcs12Form,
     RegistrationForm,
@@ -19,11 +20,9 @@ from .forms import (
     SignForm,
     TargetFormSet,
     UploadSignedForm,
-    VerifyUploadForm,
 )
-from .models import Pledge, PledgeState, PledgeVersion, Registration, SignatureState
+from .models import CopyCheck, Pledge, PledgeState, PledgeVersion, Registration, SignatureState
 from .rules import may_sign
-from .verification import check_copy, stored_state
 
 MAX_UPLOAD = 30 * 1024 * 1024
 
@@ -109,7 +108,15 @@ def pledge_detail(request, pk):
     signing_pending = any(m.signature and m.signature.state == SignatureState.QUEUED for m in members)
     my = next((m for m in members if m.unit_id == user.unit_id), None)
     can_still_sign = my is not None and (my.signature is None or my.signature.state == SignatureState.FAILED)
+    my_check = (
+        CopyCheck.objects.filter(version=version, unit_id=user.unit_id).order_by("-created_at").first()
+        if version and user.unit_id
+        else None
+    )
     context = {
+        "my_check": my_check,
+        "can_manage_trust": user.has_perm("pledges.manage_trust", cy),
+        "certificate_form": CertificateForm(),
         "year": cy,
         "pledge": pledge,
         "version": version,
@@ -284,7 +291,7 @@ def pledge_upload(request, pk):
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("The signed file was accepted."))
+        messages.info(request, _("The signed file is being checked; the result shows below in a moment."))
     return redirect("pledges:pledge", pk=cy.pk)
 
 
@@ -299,6 +306,7 @@ def certificate_import(request, pk):
     try:
         services.unit_certificate_import(
             unit=request.user.unit,
+            year=cy.year,
             data=form.cleaned_data["file"].read(),
             password=form.cleaned_data["password"],
             actor=request.user,
@@ -310,36 +318,23 @@ def certificate_import(request, pk):
     return redirect("pledges:pledge", pk=cy.pk)
 
 
-# ---------------------------------------------------------------------------------------------
-# Public verification (the QR code's target): no login, shows only what the signatures show.
-
-
-def verify(request, code):
-    version = get_object_or_404(
-        PledgeVersion.objects.select_related("pledge__cluster_year__cluster__province"), code=code
-    )
-    pledge = version.pledge
-    if pledge.final_version_id != version.pk:
-        raise Http404
-    signatures = list(version.signatures.filter(state=SignatureState.DONE).select_related("unit"))
-    report = None
-    form = VerifyUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if form.is_valid() and form.cleaned_data["file"].size <= MAX_UPLOAD:
-            report = check_copy(version, form.cleaned_data["file"].read())
-        else:
-            messages.error(request, _("Choose a PDF file (at most 30 MB)."))
-    stored = stored_state(version, signatures)
-    return render(
-        request,
-        "pledges/verify.html",
-        {
-            "version": version,
-            "year": pledge.cluster_year,
-            "signatures": signatures,
-            "form": form,
-            "report": report,
-            "stored": stored,
-            "member_count": pledge.cluster_year.memberships.count(),
-        },
-    )
+@login_required
+@require_POST
+def certificate_register(request, pk):
+    """The leader registers the public certificate of the unit's USB token for this year."""
+    cy = year_for(request, pk, "pledges.sign_pledge")
+    form = CertificateForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a certificate file (.cer, .crt, .pem)."))
+        return redirect("pledges:pledge", pk=cy.pk)
+    try:
+        services.external_certificate_register(
+            unit=request.user.unit, year=cy.year, data=form.cleaned_data["file"].read(), actor=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request, _("The certificate is registered; it counts once the province confirms it.")
+        )
+    return redirect("pledges:pledge", pk=cy.pk)

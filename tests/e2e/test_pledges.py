@@ -6,8 +6,8 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from emulation.pledges import pdf, services
-from emulation.pledges.verification import trust_roots
+from emulation.pledges import pades, pdf, services
+from emulation.pledges.authority import province_crls, trust_roots
 from tests import pdfcheck
 from tests.conftest import OUTPUT, assert_accessible, login
 from tests.emulation.pledges.helpers import approve_all, draft
@@ -56,9 +56,9 @@ def test_secretary_finalises_two_leaders_sign_and_the_signed_pdf_downloads(page,
     data = open(info.value.path(), "rb").read()
     path = pdfcheck.save(data, "e2e-pledge-signed.pdf")
     pdfcheck.assert_decree30_layout(path)
-    checks = pdf.inspect_signatures(data, trust_roots(cast.province.pk))
+    checks = pades.validate(data, roots=trust_roots(cast.province.pk), crls=province_crls(cast.province.pk))
     assert [c.field for c in checks] == [pdf.field_name(cast.unit_a.pk), pdf.field_name(cast.unit_b.pk)]
-    assert all(c.intact and c.valid and c.trusted for c in checks), checks
+    assert all(c.intact and c.valid and c.trusted and c.timestamp for c in checks), checks
     subprocess.run(
         [
             "pdftoppm",

@@ -5,7 +5,9 @@ audited. Each service takes the acting user and checks the django-rules rule its
 - registrations: a unit's registration;
 - drafting: drafts, reviews, finalisation, the PDF copies;
 - signing: a leader's signature (request + task) and externally signed uploads;
-- keys: the province signing authority and the units' certificates.
+- keys: the province signing authority (CA + TSA) and the units' certificates;
+- trust: the province admin's imported roots and confirmations of external certificates;
+- uploads: copies checked by a task (a leader's externally signed file, the public page).
 """
 
 from ._common import (
@@ -18,7 +20,13 @@ from ._common import (
     signed_document_key,
 )
 from .drafting import finalised_guard, pledge_draft, pledge_finalise, pledge_review, request_pdfs
-from .keys import authority_create, unit_certificate, unit_certificate_import
+from .keys import (
+    authority_create,
+    ensure_tsa,
+    external_certificate_register,
+    unit_certificate,
+    unit_certificate_import,
+)
 from .registrations import registration_save
 from .signing import (
     NotReady,
@@ -26,8 +34,9 @@ from .signing import (
     signature_apply,
     signature_fail,
     signature_request,
-    signature_upload,
 )
+from .trust import certificate_revoke, external_certificate_confirm, trust_root_import, trust_root_retire
+from .uploads import copy_check_request, copy_check_run, signature_upload
 
 STAGE_GUARD = finalised_guard
 _document_key = document_key  # the old private name, still read by bench/run.py
@@ -39,6 +48,14 @@ __all__ = [
     "STAGE_GUARD",
     "NotReady",
     "authority_create",
+    "certificate_revoke",
+    "copy_check_request",
+    "copy_check_run",
+    "ensure_tsa",
+    "external_certificate_confirm",
+    "external_certificate_register",
+    "trust_root_import",
+    "trust_root_retire",
     "current_pdf",
     "document_key",
     "finalised_guard",

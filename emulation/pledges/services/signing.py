@@ -2,7 +2,6 @@
 
 import hashlib
 
-from cryptography import x509
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,11 +11,12 @@ from clusters import audit
 from documents.models import Document, DocumentState
 from documents.services import document_finish
 
-from .. import crypto
+from .. import crypto, pades
+from ..authority import timestamper
 from ..models import Pledge, PledgeSignature, PledgeState, PledgeVersion, SignatureState
 from ..rules import may_sign
 from ._common import SIGNED_KIND, document_key, is_member, lock_pledge, member_units, signed_document_key
-from .keys import unit_certificate
+from .keys import ensure_tsa, unit_certificate
 
 
 class NotReady(Exception):
@@ -108,6 +108,46 @@ def _fix_base(version, pdf):
         version.save(update_fields=["base_sha256", "base_length"])
 
 
+def _complete(pledge, version, doc, data, actor):
+    """After the last unit: the whole file must check out (every signature trusted and bound),
+    then the DSS with the CRLs and a document timestamp are added (B-LT/B-LTA) and the file
+    becomes the official copy. A file that does not check out never becomes official."""
+    from ..authority import authority_of, province_crls, trust_roots, tsa_certificates
+    from ..verification import check_file
+
+    report = check_file(version, data)
+    if not report.intact:
+        audit.record(
+            actor=actor,
+            action="pledge.final_check_failed",
+            obj=pledge,
+            province_id=pledge.province_id,
+            data={"version": version.number, "message": report.message},
+        )
+        return None
+    province_id = pledge.province_id
+    ca = ensure_tsa(authority_of(province_id))
+    signer_certs = [crypto.load_cert(crypto.der_to_pem(v.certificate_der)) for v in report.signatures]
+    final = pades.add_long_term_data(
+        data,
+        roots=trust_roots(province_id),
+        crls=province_crls(province_id),
+        certs=signer_certs + tsa_certificates(province_id),
+        timestamper=timestamper(ca),
+    )
+    doc = _store_signed(version, final)
+    pledge.official_document = doc
+    pledge.save(update_fields=["official_document"])
+    audit.record(
+        actor=actor,
+        action="pledge.fully_signed",
+        obj=pledge,
+        province_id=pledge.province_id,
+        data={"version": version.number, "document": doc.pk, "sha256": hashlib.sha256(final).hexdigest()},
+    )
+    return final
+
+
 def _after_signature(pledge, version, sig, new_pdf, cert, actor):
     doc = _store_signed(version, new_pdf)
     sig.state, sig.signed_at, sig.message = SignatureState.DONE, sig.signed_at or timezone.now(), ""
@@ -131,20 +171,25 @@ def _after_signature(pledge, version, sig, new_pdf, cert, actor):
     )
     done = set(version.signatures.filter(state=SignatureState.DONE).values_list("unit_id", flat=True))
     if done >= member_units(pledge.cluster_year):
-        pledge.official_document = doc
-        pledge.save(update_fields=["official_document"])
-        audit.record(
-            actor=actor,
-            action="pledge.fully_signed",
-            obj=pledge,
-            province_id=pledge.province_id,
-            data={"version": version.number, "document": doc.pk},
-        )
+        final = _complete(pledge, version, doc, new_pdf, actor)
+        if final is not None:  # the stored file is now the long-term one
+            sig.file_sha256 = hashlib.sha256(final).hexdigest()
+            sig.save(update_fields=["file_sha256"])
+
+
+def _fail(sig, message):
+    sig.state, sig.message = SignatureState.FAILED, str(message)[:300]
+    sig.save()
+    return sig
 
 
 def signature_apply(signature_id):
-    """Task body: add the PAdES signature of the unit into its field (incremental update)."""
+    """Task body: add the unit's PAdES B-T signature into its field (incremental update) with
+    the unit's registered certificate; the new signature must validate as trusted and bound
+    to the unit before the file is stored."""
     from .. import pdf as pledge_pdf
+    from ..authority import authority_of, province_crls, trust_roots
+    from ..verification import check_signatures
 
     with transaction.atomic():
         sig = (
@@ -161,35 +206,45 @@ def signature_apply(signature_id):
         )
         pledge = Pledge.objects.select_for_update().get(pk=version.pledge_id)
         if pledge.final_version_id != version.pk:
-            sig.state, sig.message = SignatureState.FAILED, _("This version is no longer the final one.")
-            sig.save()
-            return sig
+            return _fail(sig, _("This version is no longer the final one."))
         current = current_pdf(version)
         if current is None:
             raise NotReady
+        year = pledge.cluster_year.year
         try:
-            uc = unit_certificate(sig.unit)
+            uc = unit_certificate(sig.unit, year=year, person_name=sig.signer_name)
         except ValidationError as exc:
-            sig.state, sig.message = SignatureState.FAILED, exc.messages[0][:300]
-            sig.save()
-            return sig
+            return _fail(sig, exc.messages[0])
+        if not uc.key_encrypted:
+            return _fail(sig, _("The unit's registered certificate has no key in the application."))
+        ca = ensure_tsa(authority_of(sig.unit.province_id))
         _fix_base(version, current)
         cert = crypto.load_cert(uc.certificate_pem)
         sig.signed_at = timezone.now()
+        unit_name = sig.unit.name_in_year(year)
         stamp = pledge_pdf.stamp_pdf(
-            signer_name=sig.signer_name, unit_name=sig.unit.name, signed_at=timezone.localtime(sig.signed_at)
+            signer_name=uc.person_name, unit_name=unit_name, signed_at=timezone.localtime(sig.signed_at)
         )
-        new_pdf = pledge_pdf.sign(
+        new_pdf = pades.sign(
             current,
             field=pledge_pdf.field_name(sig.unit_id),
             key=crypto.decrypt_key(uc.key_encrypted),
             cert=cert,
             chain=crypto.load_pem_chain(uc.chain_pem),
             stamp=stamp,
-            reason=f"Ký giao ước thi đua năm {pledge.cluster_year.year}",
+            reason=f"Ký giao ước thi đua năm {year}",
             location=version.place,
-            signer_name=sig.signer_name,
+            signer_name=uc.person_name,
+            timestamper=timestamper(ca),
         )
+        province_id = sig.unit.province_id
+        checks = pades.validate(
+            new_pdf, roots=trust_roots(province_id), crls=province_crls(province_id), last_only=True
+        )
+        views, _members = check_signatures(version, checks)
+        if not views or not views[-1].counts or views[-1].unit_id != sig.unit_id:
+            return _fail(sig, views[-1].why if views else _("The signature could not be verified."))
+        sig.signer_name = uc.person_name
         _after_signature(pledge, version, sig, new_pdf, cert, sig.signer)
     return sig
 
@@ -198,44 +253,3 @@ def signature_fail(signature_id, message):
     PledgeSignature.objects.filter(pk=signature_id, state=SignatureState.QUEUED).update(
         state=SignatureState.FAILED, message=message[:300]
     )
-
-
-@transaction.atomic
-def signature_upload(*, version, unit, data, actor):
-    """Accept a copy signed outside the application (e.g. with a USB token) for `unit`: it must
-    be the current signed file plus exactly one new, intact signature in that unit's field."""
-    from .. import pdf as pledge_pdf
-    from ..verification import trust_roots
-
-    pledge = lock_pledge(version.pledge.cluster_year)
-    version = PledgeVersion.objects.select_for_update().get(pk=version.pk)
-    _check_can_sign(pledge, version, unit, actor)
-    current = current_pdf(version)
-    if current is None:
-        raise ValidationError(_("The signing copy is not ready yet."))
-    if not data.startswith(current) or len(data) == len(current):
-        raise ValidationError(_("This file is not the current copy of this pledge with one more signature."))
-    try:
-        checks = pledge_pdf.inspect_signatures(data, trust_roots(pledge.cluster_year.cluster.province_id))
-    except ValueError as exc:
-        raise ValidationError(_("The file is not a readable PDF.")) from exc
-    done = version.signatures.filter(state=SignatureState.DONE).count()
-    if len(checks) != done + 1:
-        raise ValidationError(_("The file must carry exactly one new signature."))
-    new = checks[-1]
-    if new.field != pledge_pdf.field_name(unit.pk):
-        raise ValidationError(_("The new signature is not in this unit's signature box."))
-    if not all(c.intact and c.valid and c.changes_allowed for c in checks) or not new.covers_whole_file:
-        raise ValidationError(_("A signature in the file is broken or invalid."))
-    cert = x509.load_der_x509_certificate(new.certificate_der)
-    _fix_base(version, current)
-    sig = PledgeSignature.objects.create(
-        version=version,
-        unit=unit,
-        signer=actor,
-        external=True,
-        signer_name=new.signer[:150] or unit.leader_name,
-        signed_at=new.signed_at or timezone.now(),
-    )
-    _after_signature(pledge, version, sig, data, cert, actor)
-    return sig

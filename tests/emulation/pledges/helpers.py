@@ -73,3 +73,19 @@ def render_in_process(version):
 def sign_in_process(version, user):
     sig = services.signature_request(version=version, user=user)
     return services.signature_apply(sig.pk)
+
+
+def upload_in_process(version, unit, data, actor):
+    """Upload an externally signed copy and run its check here (the task path is tested with
+    the worker); returns the CopyCheck."""
+    check = services.signature_upload(version=version, unit=unit, data=data, actor=actor)
+    services.copy_check_run(check.pk)
+    check.refresh_from_db()
+    return check
+
+
+def public_check(version, data):
+    check = services.copy_check_request(version=version, data=data)
+    services.copy_check_run(check.pk)
+    check.refresh_from_db()
+    return check

@@ -1,0 +1,300 @@
+"""PAdES with pyHanko: signing with an RFC 3161 timestamp (B-T), the long-term validation data
+and document timestamp after the last signature (B-LT/B-LTA), the province's time-stamping unit,
+and validation against the province's trust roots and CRLs (never fetching from the network).
+
+No Django models here: callers pass certificates (cryptography objects) and DER CRLs."""
+
+import asyncio
+import datetime
+import functools
+import hashlib
+import io
+import secrets
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from asn1crypto import cms, core, tsp
+from asn1crypto import crl as asn1_crl
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfReadError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.stamp import StaticStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+# An OID of the 2.25 arc (UUID-derived, RFC 4122 §3): the in-app TSA's time-stamp policy.
+TSA_POLICY = "2.25.209411046547152226106127264463905541812"
+ALLOWED_AFTER = 2  # pyHanko ModificationLevel.FORM_FILLING: later signatures, DSS, timestamps
+
+
+def off_loop(fn):
+    """pyHanko drives its own asyncio loop; when this thread already runs one (ASGI, Playwright
+    in tests), run the call in a short-lived thread instead."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return fn(*args, **kwargs)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(fn, *args, **kwargs).result()
+
+    return wrapper
+
+
+def asn1_cert(cert):
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def _asn1_key(key):
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return asn1_keys.PrivateKeyInfo.load(der)
+
+
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner re-parses (and re-checks) the private key for every signature;
+    this one signs with the key already loaded."""
+
+    def __init__(self, key, **kwargs):
+        super().__init__(**kwargs)
+        self._key = key
+
+    def sign_raw(self, data, digest_algorithm):
+        digest = getattr(hashes, digest_algorithm.upper())()
+        if isinstance(self._key, ec.EllipticCurvePrivateKey):
+            return self._key.sign(data, ec.ECDSA(digest))
+        return self._key.sign(data, padding.PKCS1v15(), digest)
+
+
+def _signer(key, cert, chain):
+    return _LoadedKeySigner(
+        key,
+        signing_cert=asn1_cert(cert),
+        signing_key=_asn1_key(key),
+        cert_registry=SimpleCertificateStore.from_certs([asn1_cert(c) for c in chain]),
+        embed_roots=False,  # the validator has the roots; the DSS gets them at the end
+    )
+
+
+class ProvinceTimeStamper(TimeStamper):
+    """The province's own time-stamping unit (RFC 3161), run inside the application: the token
+    is signed by a key whose certificate the province CA issued with EKU timeStamping."""
+
+    def __init__(self, *, key, cert, chain=()):
+        super().__init__(include_nonce=True)
+        # The TSA certificate and its chain go to the DSS after the last signature (and the
+        # validator gets them from the application before that): tokens stay small.
+        self._signer = _signer(key, cert, chain)
+        self._tsa_name = asn1_cert(cert).subject
+
+    async def async_request_tsa_response(self, req):
+        info = {
+            "version": "v1",
+            "policy": TSA_POLICY,
+            "message_imprint": req["message_imprint"],
+            "serial_number": secrets.randbits(64),
+            "gen_time": datetime.datetime.now(datetime.UTC),
+            "accuracy": {"seconds": 1},
+            "tsa": asn1_x509.GeneralName(name="directory_name", value=self._tsa_name),
+        }
+        if req["nonce"].native is not None:
+            info["nonce"] = req["nonce"]
+        content = cms.EncapsulatedContentInfo(
+            {"content_type": "tst_info", "content": cms.ParsableOctetString(tsp.TSTInfo(info).dump())}
+        )
+        token = await self._signer.async_sign_general_data(content, "sha256", detached=False, use_cades=True)
+        return tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token})
+
+    def answer(self, request_der):
+        """The HTTP endpoint's body: a DER TimeStampReq in, a DER TimeStampResp out."""
+        req = tsp.TimeStampReq.load(request_der)
+        return asyncio.run(self.async_request_tsa_response(req)).dump()
+
+
+def http_timestamper(url):
+    return HTTPTimeStamper(url, timeout=10)
+
+
+@off_loop
+def sign(pdf, *, field, key, cert, chain, stamp, reason, location, signer_name, timestamper):
+    """Add one PAdES B-T signature in `field` (incremental update); returns the new bytes."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
+        tmp.write(stamp)
+        tmp.flush()
+        style = StaticStampStyle.from_pdf_file(tmp.name, border_width=0)
+        meta = signers.PdfSignatureMetadata(
+            field_name=field,
+            md_algorithm="sha256",
+            subfilter=SigSeedSubFilter.PADES,
+            reason=reason,
+            location=location,
+            name=signer_name,
+        )
+        out = io.BytesIO()
+        signers.PdfSigner(
+            meta, signer=_signer(key, cert, chain), timestamper=timestamper, stamp_style=style
+        ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out)
+    return out.getvalue()
+
+
+def validation_context(*, roots, crls, certs=(), moment=None):
+    """Trust only `roots`; revocation from `crls` (DER) only: nothing is fetched."""
+    return ValidationContext(
+        trust_roots=[asn1_cert(r) for r in roots],
+        other_certs=[asn1_cert(c) for c in certs],
+        crls=list(crls),
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+        retroactive_revinfo=True,
+        moment=moment,
+    )
+
+
+@off_loop
+def add_long_term_data(pdf, *, roots, crls, certs, timestamper):
+    """After the last signature: the DSS with every certificate and CRL, then a document
+    timestamp over all of it (B-LT, then B-LTA); returns the new bytes."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    DocumentSecurityStore.supply_dss_in_writer(
+        writer,
+        None,
+        certs=[asn1_cert(c) for c in (*roots, *certs)],
+        crls=[asn1_crl.CertificateList.load(c) for c in crls],
+    )
+    out = io.BytesIO()
+    signers.PdfTimeStamper(timestamper).timestamp_pdf(
+        writer,
+        "sha256",
+        validation_context=validation_context(roots=roots, crls=crls, certs=certs),
+        output=out,
+    )
+    return out.getvalue()
+
+
+@dataclass
+class Checked:
+    """One signature (or document timestamp) of a file as pyHanko sees it."""
+
+    field: str
+    is_document_timestamp: bool
+    person: str = ""
+    organisation: str = ""
+    issuer: str = ""
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    problem: str = ""  # why not trusted: pyHanko's sub-indication, e.g. REVOKED, NO_CERTIFICATE_CHAIN_FOUND
+    timestamp: object = None  # datetime of a valid and trusted RFC 3161 timestamp, else None
+    claimed_time: object = None
+    revision: int = 0
+    whole_file: bool = False  # covers the file to its last byte
+    later_changes_allowed: bool = False  # what follows it is only signatures, DSS and timestamps
+    certificate_sha256: str = ""
+    certificate_der: bytes = field(default=b"", repr=False)
+
+
+def _name_part(name, key):
+    value = name.native.get(key) if name is not None else None
+    if isinstance(value, list):
+        value = value[-1]
+    return value or ""
+
+
+def _timestamp_time(sig):
+    """The genTime of the signature's timestamp token (checked afterwards by pyHanko), or None."""
+    attrs = sig.signer_info["unsigned_attrs"]
+    if isinstance(attrs, core.Void):
+        return None
+    for attr in attrs:
+        if attr["type"].native == "signature_time_stamp_token":
+            token = attr["values"][0]
+            return token["content"]["encap_content_info"]["content"].parsed["gen_time"].native
+    return None
+
+
+def _validate_one(sig, total_revisions, *, roots, crls):
+    checked = Checked(field=sig.field_name, is_document_timestamp=sig.sig_object_type == "/DocTimeStamp")
+    checked.revision = sig.signed_revision
+    cert = sig.signer_cert
+    if cert is not None:
+        checked.person = _name_part(cert.subject, "common_name")
+        checked.organisation = _name_part(cert.subject, "organization_name")
+        checked.issuer = _name_part(cert.issuer, "common_name")
+        checked.certificate_der = cert.dump()
+        checked.certificate_sha256 = hashlib.sha256(cert.dump()).hexdigest()
+    if not roots:
+        checked.problem = "NO_TRUST_ROOT"
+    if checked.is_document_timestamp:
+        status = validate_pdf_timestamp(sig, validation_context=validation_context(roots=roots, crls=crls))
+        checked.timestamp = status.timestamp if status.trusted else None
+    else:
+        moment = _timestamp_time(sig)
+        status = validate_pdf_signature(
+            sig,
+            signer_validation_context=validation_context(roots=roots, crls=crls, moment=moment),
+            ts_validation_context=validation_context(roots=roots, crls=crls),
+        )
+        ts = status.timestamp_validity
+        if ts is not None and ts.intact and ts.valid and ts.trusted:
+            checked.timestamp = ts.timestamp
+        elif moment is not None:  # a timestamp that does not check out: nothing is trusted
+            status.trusted = False
+            checked.problem = checked.problem or "TIMESTAMP_NOT_TRUSTED"
+        checked.claimed_time = status.signer_reported_dt
+    checked.intact, checked.valid = bool(status.intact), bool(status.valid)
+    checked.trusted = bool(status.trusted) and bool(roots)
+    if not checked.trusted and not checked.problem:
+        indic = getattr(status, "trust_problem_indic", None)
+        checked.problem = indic.name if indic is not None else "UNTRUSTED"
+    checked.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    level = getattr(status, "modification_level", None)
+    later = sig.signed_revision < total_revisions - 1
+    checked.later_changes_allowed = checked.whole_file or (
+        later
+        and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and level is not None
+        and level.value <= ALLOWED_AFTER
+        and status.docmdp_ok is not False
+    )
+    return checked
+
+
+@off_loop
+def validate(pdf, *, roots, crls, progress=None, last_only=False):
+    """Every signature and document timestamp of `pdf`, in file order (only the last one with
+    `last_only`). ValueError when the file is not a readable PDF. `progress(done, total)` is
+    called after each one."""
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+        total_revisions = reader.xrefs.total_revisions
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise ValueError(str(exc)) from exc
+    if last_only:
+        embedded = embedded[-1:]
+    results = []
+    for n, sig in enumerate(embedded, 1):
+        try:
+            results.append(_validate_one(sig, total_revisions, roots=roots, crls=crls))
+        except (SigningError, PdfReadError, ValueError, KeyError, TypeError) as exc:
+            results.append(
+                Checked(field=sig.field_name, is_document_timestamp=False, problem=type(exc).__name__)
+            )
+        if progress:
+            progress(n, len(embedded))
+    return results
