@@ -39,7 +39,8 @@ def signing_secret_rotate(*, old, new, actor=None):
         raise ValidationError(_("The old and the new secret must both be given and differ."))
     count = 0
     for model, field in key_fields():
-        for obj in model.objects.select_for_update().order_by("pk"):
+        # a certificate registered without its key (a USB token's) has nothing to re-encrypt
+        for obj in model.objects.select_for_update().filter(**{f"{field}__isnull": False}).order_by("pk"):
             try:
                 setattr(obj, field, crypto.reencrypt(getattr(obj, field), old=old, new=new))
             except InvalidToken as exc:

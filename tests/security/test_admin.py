@@ -34,7 +34,7 @@ def _admin_urls():
 @pytest.fixture
 def world(cast):
     pledge_services.authority_create(province=cast.province)
-    pledge_services.unit_certificate(cast.unit_a)
+    pledge_services.unit_certificate(cast.unit_a, year=cast.year.year, person_name="Lãnh đạo A")
     return cast
 
 

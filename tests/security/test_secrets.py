@@ -110,7 +110,7 @@ def test_the_docker_image_runs_as_a_non_root_user():
 def keys(db):
     cast = make_cast()
     services.authority_create(province=cast.province)
-    services.unit_certificate(cast.unit_a)
+    services.unit_certificate(cast.unit_a, year=cast.year.year, person_name="Lãnh đạo A")
     return cast
 
 
@@ -120,12 +120,13 @@ def test_rotation_re_encrypts_every_stored_key_and_audits_it(keys, settings, mon
     settings.SIGNING_KEY_SECRET = new
     monkeypatch.setenv("SIGNING_KEY_SECRET_OLD", old)
     call_command("rotate_signing_secret")
-    blobs = [ProvinceAuthority.objects.get().key_encrypted, UnitCertificate.objects.get().key_encrypted]
+    ca = ProvinceAuthority.objects.get()
+    blobs = [ca.key_encrypted, ca.tsa_key_encrypted, UnitCertificate.objects.get().key_encrypted]
     for blob in blobs:
         crypto.decrypt_key(blob)  # opens with the new secret
         with pytest.raises(InvalidToken):
             crypto.decrypt_key(blob, secret=old)
-    assert AuditEvent.objects.filter(action="signing_key.reencrypted").count() == 2
+    assert AuditEvent.objects.filter(action="signing_key.reencrypted").count() == 3  # CA, TSA, unit
 
 
 def _blobs():

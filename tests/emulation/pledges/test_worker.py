@@ -3,9 +3,9 @@
 import pytest
 
 from documents.models import Document, DocumentState
-from emulation.pledges import pdf, services
-from emulation.pledges.models import PledgeSignature, SignatureState
-from emulation.pledges.verification import trust_roots
+from emulation.pledges import services
+from emulation.pledges.models import CheckState, CopyCheck, Pledge, PledgeSignature, SignatureState
+from emulation.pledges.verification import check_file
 from tests import pdfcheck
 from tests.conftest import wait_for
 from tests.emulation.pledges.helpers import finalised
@@ -43,7 +43,18 @@ def test_worker_renders_both_copies_idempotently_and_signs(celery_worker, cast):
     assert not PledgeSignature.objects.filter(state=SignatureState.FAILED).exists()
     signed = Document.objects.get(key=services.signed_document_key(version))
     data = signed.file.read()
-    checks = pdf.inspect_signatures(data, trust_roots(cast.province.pk))
-    assert [c.field for c in checks] == [pdf.field_name(cast.unit_b.pk), pdf.field_name(cast.unit_a.pk)]
-    assert all(c.intact and c.valid and c.trusted for c in checks)
+    version.refresh_from_db()
+    report = check_file(version, data)
+    assert [s.unit for s in report.signatures] == ["Huyện Thủy Nguyên", "Huyện Vĩnh Bảo"]
+    assert all(s.trusted and s.counts and s.timestamp for s in report.signatures)
     pdfcheck.assert_decree30_layout(pdfcheck.save(data, "worker-pledge-signed-b-a.pdf"))
+    # a copy checked on the public page: queued, checked by the worker with progress
+    check = services.copy_check_request(version=version, data=data)
+    wait_for(lambda: CopyCheck.objects.get(pk=check.pk).state == CheckState.DONE, timeout=90)
+    check.refresh_from_db()
+    assert check.progress == 100 and check.result["verdict"] == "earlier" and "2/3" in check.result["message"]
+    # the head signs last: the official copy is the long-term one (DSS + document timestamp)
+    services.signature_request(version=version, user=cast.leader_head)
+    wait_for(lambda: Pledge.objects.get(pk=version.pledge_id).official_document_id is not None, timeout=90)
+    final = services.current_pdf(version)
+    assert check_file(version, final).verdict == "intact" and b"/DSS" in final
