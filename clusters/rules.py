@@ -4,7 +4,7 @@ Objects carry their province: a user never gets a permission on another province
 
 import rules
 
-from .models import Cluster, ClusterYear, MemberRole, Province, Role
+from .models import Cluster, ClusterYear, MemberRole, Province, Role, Stage
 
 
 def province_id_of(obj):
@@ -81,7 +81,15 @@ def has_unit_role_leader(user, obj=None):
     return user.is_authenticated and user.has_role(Role.UNIT_LEADER)
 
 
+@rules.predicate
+def year_not_closed(user, cluster_year):
+    return isinstance(cluster_year, ClusterYear) and cluster_year.stage != Stage.CLOSED
+
+
 can_view_year = is_province_admin | is_member_of_year | is_council_member_of_province
+# The secretary of the head unit opens the next year at the conference; once the year is closed
+# only the province admin may act on it.
+can_open_next_year = is_province_admin | (is_secretary_of_year & year_not_closed)
 
 rules.add_perm("clusters.view_cluster_year", can_view_year)
 rules.add_perm("clusters.manage_cluster_year", is_province_admin)
@@ -90,4 +98,7 @@ rules.add_perm("clusters.revert_stage", is_province_admin)
 rules.add_perm(
     "clusters.view_cluster", is_province_admin | is_member_of_cluster | is_council_member_of_province
 )
+rules.add_perm("clusters.open_next_year", can_open_next_year)
 rules.add_perm("clusters.manage_province", is_province_admin)
+# Provinces themselves: superusers only (they hold every permission; nobody else does).
+rules.add_perm("clusters.manage_provinces", rules.always_deny)

@@ -1,8 +1,11 @@
-"""Every write about who takes part: one function per state change, atomic, audited."""
+"""Every write about who takes part: one function per state change, atomic, audited.
+
+Each service takes the acting user and checks its django-rules permission (PermissionDenied);
+views look the object up within the user's province first (404) and translate the refusal."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -23,12 +26,18 @@ from .models import (
 )
 
 
+def _require(actor, perm, obj):
+    if actor is None or not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
 def _lock_year(cluster_year):
     return ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)
 
 
 @transaction.atomic
 def cluster_create(*, province, kind, code, name, actor):
+    _require(actor, "clusters.manage_province", province)
     if Cluster.objects.filter(province=province, code=code).exists():
         raise ValidationError(_("A cluster with code “%(code)s” already exists.") % {"code": code})
     cluster = Cluster.objects.create(province=province, kind=kind, code=code, name=name)
@@ -39,6 +48,11 @@ def cluster_create(*, province, kind, code, name, actor):
 @transaction.atomic
 def cluster_year_create(*, cluster, year, actor, copy_from=None):
     """Open a cluster's year; optionally copy the membership of an earlier year, merges applied."""
+    _require(actor, "clusters.manage_province", cluster)
+    return _year_create(cluster=cluster, year=year, actor=actor, copy_from=copy_from)
+
+
+def _year_create(*, cluster, year, actor, copy_from=None):
     if ClusterYear.objects.filter(cluster=cluster, year=year).exists():
         raise ValidationError(_("Year %(year)s already exists for this cluster.") % {"year": year})
     cy = ClusterYear.objects.create(cluster=cluster, year=year)
@@ -50,7 +64,7 @@ def cluster_year_create(*, cluster, year, actor, copy_from=None):
         data={"year": year},
     )
     if copy_from is not None:
-        memberships_copy(source=copy_from, target=cy, actor=actor)
+        _memberships_copy(source=copy_from, target=cy, actor=actor)
     return cy
 
 
@@ -58,6 +72,11 @@ def cluster_year_create(*, cluster, year, actor, copy_from=None):
 def memberships_copy(*, source, target, actor):
     """Copy members (not head/deputy roles) of `source` year into `target`; merged units are
     replaced by the unit they were merged into by 1 January of the target year."""
+    _require(actor, "clusters.manage_cluster_year", target)
+    return _memberships_copy(source=source, target=target, actor=actor)
+
+
+def _memberships_copy(*, source, target, actor):
     start = datetime.date(target.year, 1, 1)
     existing = set(target.memberships.values_list("unit_id", flat=True))
     added = []
@@ -79,7 +98,36 @@ def memberships_copy(*, source, target, actor):
 
 
 @transaction.atomic
+def next_year_open(*, cluster_year, head, deputy, actor):
+    """Open the cluster's next year at the hand-over, or complete one the province opened that
+    is still in set-up: members copied from this year (merges applied) when it has none, `head`
+    and `deputy` (units of next year, deputy optional) given their roles. The province admin or,
+    until the year is closed, its secretary (clusters.open_next_year)."""
+    _require(actor, "clusters.open_next_year", cluster_year)
+    nxt = ClusterYear.objects.filter(cluster_id=cluster_year.cluster_id, year=cluster_year.year + 1).first()
+    if nxt is None:
+        nxt = _year_create(cluster=cluster_year.cluster, year=cluster_year.year + 1, actor=actor)
+    elif nxt.stage != Stage.SETUP:
+        raise ValidationError(
+            _("Year %(year)s already exists for this cluster.") % {"year": cluster_year.year + 1}
+        )
+    if not nxt.memberships.exists():
+        _memberships_copy(source=cluster_year, target=nxt, actor=actor)
+    members = {m.unit_id: m for m in Membership.objects.filter(cluster_year=nxt)}
+    for unit, role in ((head, MemberRole.HEAD), (deputy, MemberRole.DEPUTY)):
+        if unit is None:
+            continue
+        if unit.pk not in members:
+            raise ValidationError(
+                _("%(unit)s is not a member of the cluster next year.") % {"unit": unit.name}
+            )
+        _set_role(membership=members[unit.pk], role=role, actor=actor)
+    return nxt
+
+
+@transaction.atomic
 def membership_add(*, cluster_year, unit, actor, role=MemberRole.MEMBER):
+    _require(actor, "clusters.manage_cluster_year", cluster_year)
     if unit.province_id != cluster_year.cluster.province_id:
         raise ValidationError(_("The unit belongs to another province."))
     if Membership.objects.filter(cluster_year=cluster_year, unit=unit).exists():
@@ -93,12 +141,13 @@ def membership_add(*, cluster_year, unit, actor, role=MemberRole.MEMBER):
         data={"unit": unit.pk},
     )
     if role != MemberRole.MEMBER:
-        membership_set_role(membership=m, role=role, actor=actor)
+        _set_role(membership=m, role=role, actor=actor)
     return m
 
 
 @transaction.atomic
 def membership_remove(*, membership, actor):
+    _require(actor, "clusters.manage_cluster_year", membership.cluster_year)
     cy = _lock_year(membership.cluster_year)
     if cy.stage != Stage.SETUP:
         raise ValidationError(_("Members can only be removed during set-up."))
@@ -115,6 +164,11 @@ def membership_remove(*, membership, actor):
 @transaction.atomic
 def membership_set_role(*, membership, role, actor):
     """Make a unit head, deputy or plain member; the previous head/deputy becomes a member."""
+    _require(actor, "clusters.manage_cluster_year", membership.cluster_year)
+    return _set_role(membership=membership, role=role, actor=actor)
+
+
+def _set_role(*, membership, role, actor):
     cy = _lock_year(membership.cluster_year)
     old = membership.role
     if role in (MemberRole.HEAD, MemberRole.DEPUTY):
@@ -139,6 +193,7 @@ def membership_set_role(*, membership, role, actor):
 def stage_advance(*, cluster_year, actor, from_stage=None):
     """Move the year one stage forward. `from_stage` is the stage the person saw: a second click
     (or a stale page) finds the year already moved and changes nothing."""
+    _require(actor, "clusters.advance_stage", cluster_year)
     cy = _lock_year(cluster_year)
     if from_stage is not None and from_stage != cy.stage:
         raise ValidationError(
@@ -164,7 +219,8 @@ def stage_advance(*, cluster_year, actor, from_stage=None):
 
 @transaction.atomic
 def stage_revert(*, cluster_year, actor, reason, from_stage=None):
-    """Province admin only (checked by the view): move a year one stage back, with a reason."""
+    """Province admin only: move a year one stage back, with a reason."""
+    _require(actor, "clusters.revert_stage", cluster_year)
     if not (reason or "").strip():
         raise ValidationError(_("A reason is required to move a year back."))
     cy = _lock_year(cluster_year)
@@ -190,6 +246,7 @@ def stage_revert(*, cluster_year, actor, reason, from_stage=None):
 
 @transaction.atomic
 def unit_create(*, province, code, kind, name, short_name="", leader_name="", actor):
+    _require(actor, "clusters.manage_province", province)
     if Unit.objects.filter(province=province, code=code).exists():
         raise ValidationError(_("A unit with code “%(code)s” already exists.") % {"code": code})
     unit = Unit.objects.create(
@@ -202,6 +259,7 @@ def unit_create(*, province, code, kind, name, short_name="", leader_name="", ac
 @transaction.atomic
 def unit_rename(*, unit, name, short_name, kind, effective, actor):
     """Rename a unit and/or change its type from `effective`; earlier years keep the old state."""
+    _require(actor, "clusters.manage_province", unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.versions.filter(valid_until__gte=effective).exists():
         raise ValidationError(_("A later change of this unit is already recorded."))
@@ -227,6 +285,7 @@ def unit_rename(*, unit, name, short_name, kind, effective, actor):
 @transaction.atomic
 def unit_merge(*, unit, into, effective, actor):
     """Merge `unit` into `into` from `effective`; later years copy its membership to `into`."""
+    _require(actor, "clusters.manage_province", unit)
     if unit.pk == into.pk:
         raise ValidationError(_("A unit cannot be merged into itself."))
     if unit.province_id != into.province_id:
@@ -244,6 +303,7 @@ def unit_merge(*, unit, into, effective, actor):
 
 @transaction.atomic
 def user_create(*, province, unit, username, password, full_name, roles, actor, email=""):
+    _require(actor, "clusters.manage_province", province)
     if unit is not None and unit.province_id != province.pk:
         raise ValidationError(_("The unit belongs to another province."))
     if User.objects.filter(username=username).exists():
@@ -258,6 +318,7 @@ def user_create(*, province, unit, username, password, full_name, roles, actor, 
 
 @transaction.atomic
 def user_set_roles(*, user, roles, actor):
+    _require(actor, "clusters.manage_province", user)
     roles = set(roles)
     invalid = roles - set(Role.values)
     if invalid:
@@ -275,6 +336,7 @@ def user_set_roles(*, user, roles, actor):
 @transaction.atomic
 def user_set_active(*, user, active, actor):
     """Deactivate (or reactivate) an account. Accounts are never deleted: their events keep them."""
+    _require(actor, "clusters.manage_province", user)
     if user.pk == getattr(actor, "pk", None) and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -289,6 +351,7 @@ def user_set_active(*, user, active, actor):
 @transaction.atomic
 def province_save(*, actor, code, name, place_name="", province=None):
     """A province created or edited (superusers, in the Django admin)."""
+    _require(actor, "clusters.manage_provinces", province)
     from_ = (
         {}
         if province is None
@@ -313,6 +376,7 @@ def province_save(*, actor, code, name, place_name="", province=None):
 @transaction.atomic
 def user_update(*, user, actor, unit, full_name, job_title="", email=""):
     """An account's unit and name (its state changes through user_set_active)."""
+    _require(actor, "clusters.manage_province", user)
     if unit is not None and unit.province_id != user.province_id:
         raise ValidationError(_("The unit belongs to another province."))
     fields = ("unit_id", "full_name", "job_title", "email")

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.models import Document
-from documents.services import document_request
-from documents.views import queued_response
+from documents.views import queue_year_pdf
 
 from . import selectors, services
 from .access import province_object, require, year_for
@@ -156,17 +155,12 @@ def year_detail(request, pk):
 def member_list_pdf(request, pk):
     """Queue the member list PDF (rendered by Celery); the page then polls its status."""
     cy = year_for(request, pk, "clusters.view_cluster_year")
-    doc = document_request(
-        key=member_list_key(cy),
-        kind=MEMBER_LIST,
-        province_id=cy.cluster.province_id,
-        actor=request.user,
-        title=_("Member list %(year)s") % {"year": cy.year},
-        params={"cluster_year_id": cy.pk},
-    )
-    return queued_response(
+    return queue_year_pdf(
         request,
-        doc,
+        cy,
+        kind=MEMBER_LIST,
+        key=member_list_key(cy),
+        title=_("Member list %(year)s") % {"year": cy.year},
         message=_("The member list is being prepared."),
         redirect_to=reverse("clusters:year_detail", args=[cy.pk]),
     )

@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -39,9 +40,15 @@ def _enqueue(document_id):
 @transaction.atomic
 def document_request(*, key, kind, province_id, title, actor, params=None):
     """Ask for a document to be (re)rendered. Idempotent: a render already queued or running is
-    not queued twice; the same key always writes the same record and file."""
+    not queued twice; the same key always writes the same record and file.
+
+    The acting user must be allowed to read the document (its kind's `can_view`), else
+    PermissionDenied."""
     if not registry.is_registered(kind):
         raise KeyError(kind)
+    asked = Document(kind=kind, province_id=province_id, title=title, params=params or {})
+    if actor is None or not registry.get(kind).can_view(actor, asked):
+        raise PermissionDenied
     doc, _created = Document.objects.select_for_update().get_or_create(
         key=key, defaults={"kind": kind, "province_id": province_id, "title": title, "params": params or {}}
     )
@@ -49,7 +56,7 @@ def document_request(*, key, kind, province_id, title, actor, params=None):
         return doc
     doc.state, doc.progress, doc.message, doc.attempts = DocumentState.QUEUED, 0, "", 0
     doc.title, doc.params = title, params or doc.params
-    doc.requested_by = actor if getattr(actor, "pk", None) else None
+    doc.requested_by = actor
     doc.requested_at = timezone.now()
     doc.save()
     transaction.on_commit(lambda: _enqueue(doc.pk))

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from . import registry
 from .models import Document, DocumentState
+from .services import document_request
 
 
 def _document_for(request, pk):
@@ -15,6 +16,20 @@ def _document_for(request, pk):
     if not registry.get(doc.kind).can_view(request.user, doc):
         raise PermissionDenied
     return doc
+
+
+def queue_year_pdf(request, cluster_year, *, kind, key, title, message, redirect_to):
+    """A year page's "make the PDF" button: ask for the year's document as the acting user
+    (documents.services.document_request refuses who may not read it: 403) and answer it."""
+    document = document_request(
+        key=key,
+        kind=kind,
+        province_id=cluster_year.province_id,
+        actor=request.user,
+        title=title,
+        params={"cluster_year_id": cluster_year.pk},
+    )
+    return queued_response(request, document, message=message, redirect_to=redirect_to)
 
 
 def queued_response(request, document, *, message, redirect_to):

@@ -37,6 +37,11 @@ def _copy_forward(source, target, actor):
     return copied
 
 
+def _require(actor, perm, obj):
+    if actor is None or not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
 def can_start_next_year(user, cluster_year):
     return user.has_perm("yearend.start_next_year", cluster_year)
 
@@ -58,8 +63,7 @@ def start_next_year(
 
     A next year the province already opened (still in set-up) is completed instead: its members
     are kept (copied only if it has none), criteria and rules are copied only if it has none."""
-    if actor is None or not can_start_next_year(actor, cluster_year):
-        raise PermissionDenied
+    _require(actor, "yearend.start_next_year", cluster_year)
     cy = ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)
     if cy.stage not in HANDOVER_STAGES:
         raise ValidationError(
@@ -94,24 +98,8 @@ def start_next_year(
         raise ValidationError(_("The head and the deputy are the same unit next year (after a merge)."))
     old_head = cy.memberships.filter(role=MemberRole.HEAD).select_related("unit").first()
 
-    if existing is None:
-        nxt = cluster_services.cluster_year_create(
-            cluster=cy.cluster, year=cy.year + 1, actor=actor, copy_from=cy
-        )
-    else:  # opened earlier by the province (still in set-up): complete it, keep what it has
-        nxt = existing
-        if not nxt.memberships.exists():
-            cluster_services.memberships_copy(source=cy, target=nxt, actor=actor)
-    members = {m.unit_id: m for m in Membership.objects.filter(cluster_year=nxt)}
-    for unit, role in ((new_head, MemberRole.HEAD), (new_deputy, MemberRole.DEPUTY)):
-        if unit is None:
-            continue
-        membership = members.get(unit.pk)
-        if membership is None:
-            raise ValidationError(
-                _("%(unit)s is not a member of the cluster next year.") % {"unit": unit.name}
-            )
-        cluster_services.membership_set_role(membership=membership, role=role, actor=actor)
+    # a next year the province opened earlier (still in set-up) is completed, keeping its members
+    nxt = cluster_services.next_year_open(cluster_year=cy, head=new_head, deputy=new_deputy, actor=actor)
     copied = _copy_forward(cy, nxt, actor)
     handover = HandOver.objects.create(
         cluster_year=cy,
@@ -147,8 +135,7 @@ def start_next_year(
 def handover_correct(*, handover, head, deputy, handed_over_on, actor, reason):
     """Province admin only: correct a recorded hand-over (e.g. after a closed year), with a reason."""
     cy = handover.cluster_year
-    if actor is None or not actor.has_perm("yearend.correct_handover", cy):
-        raise PermissionDenied
+    _require(actor, "yearend.correct_handover", cy)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A reason is required to correct a hand-over."))

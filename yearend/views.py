@@ -14,8 +14,7 @@ from clusters.audit import history_for
 from clusters.models import Cluster, Role, Unit
 from clusters.selectors import year_memberships
 from documents.models import Document
-from documents.services import document_request
-from documents.views import queued_response
+from documents.views import queue_year_pdf
 
 from . import charts, selectors, services
 from .documents import KIND as SUMMARY_KIND
@@ -120,17 +119,12 @@ def handover_correct(request, pk):
 def summary_pdf(request, pk):
     """Queue the summary report (rendered by Celery); the page polls its status."""
     cy = year_for(request, pk, "yearend.view_summary")
-    doc = document_request(
-        key=document_key(cy),
-        kind=SUMMARY_KIND,
-        province_id=cy.cluster.province_id,
-        actor=request.user,
-        title=_("Summary report %(year)s") % {"year": cy.year},
-        params={"cluster_year_id": cy.pk},
-    )
-    return queued_response(
+    return queue_year_pdf(
         request,
-        doc,
+        cy,
+        kind=SUMMARY_KIND,
+        key=document_key(cy),
+        title=_("Summary report %(year)s") % {"year": cy.year},
         message=_("The summary report is being prepared."),
         redirect_to=reverse("yearend:year", args=[cy.pk]),
     )
