@@ -13,8 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clusters.access import year_for
 from clusters.models import Membership
 from documents.models import Document
-from documents.services import document_request
-from documents.views import queued_response
+from documents.views import queue_year_pdf
 
 from .. import selectors, services, spreadsheets
 from ..documents import KIND as RANKING_KIND
@@ -159,17 +158,12 @@ def ranking_export(request, pk):
 @require_POST
 def ranking_pdf(request, pk):
     cy = year_for(request, pk, "scoring.view_ranking")
-    doc = document_request(
-        key=ranking_key(cy),
-        kind=RANKING_KIND,
-        province_id=cy.cluster.province_id,
-        actor=request.user,
-        title=_("Ranking %(year)s") % {"year": cy.year},
-        params={"cluster_year_id": cy.pk},
-    )
-    return queued_response(
+    return queue_year_pdf(
         request,
-        doc,
+        cy,
+        kind=RANKING_KIND,
+        key=ranking_key(cy),
+        title=_("Ranking %(year)s") % {"year": cy.year},
         message=_("The ranking PDF is being prepared."),
         redirect_to=reverse("scoring:ranking", args=[cy.pk]),
     )
