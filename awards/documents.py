@@ -25,17 +25,23 @@ def cover_key(cluster_year):
     return f"awards-cover-{cluster_year.pk}"
 
 
-def request(cluster_year, which, *, actor):
+def spec(cluster_year, which):
+    """(kind, key, title) of the year's "minutes" or "cover" document."""
     kind, key, title = {
         "minutes": (MINUTES, minutes_key(cluster_year), _("Minutes of the review meeting %(year)s")),
         "cover": (COVER, cover_key(cluster_year), _("Cover letter %(year)s")),
     }[which]
+    return kind, key, title % {"year": cluster_year.year}
+
+
+def request(cluster_year, which, *, actor):
+    kind, key, title = spec(cluster_year, which)
     return document_request(
         key=key,
         kind=kind,
         province_id=cluster_year.cluster.province_id,
         actor=actor,
-        title=title % {"year": cluster_year.year},
+        title=title,
         params={"cluster_year_id": cluster_year.pk},
     )
 

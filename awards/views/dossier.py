@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusters.access import require, year_for
 from clusters.audit import history_for
 from documents.models import Document
+from documents.views import queue_year_pdf
 
 from .. import documents, selectors, services
 from ..forms import DecisionForm, DossierForm, ReportUploadForm
@@ -69,9 +71,16 @@ def dossier_document(request, pk, kind):
     if not Dossier.objects.filter(cluster_year=cy, meeting_date__isnull=False).exists():
         messages.error(request, _("Enter the date and place of the review meeting first."))
         return redirect("awards:dossier", pk=cy.pk)
-    documents.request(cy, kind, actor=request.user)
-    messages.info(request, _("The document is being prepared."))
-    return redirect("awards:dossier", pk=cy.pk)
+    kind, key, title = documents.spec(cy, kind)
+    return queue_year_pdf(
+        request,
+        cy,
+        kind=kind,
+        key=key,
+        title=title,
+        message=_("The document is being prepared."),
+        redirect_to=reverse("awards:dossier", args=[cy.pk]),
+    )
 
 
 @login_required
