@@ -1,11 +1,10 @@
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,7 +38,7 @@ def _error(request, exc):
 @login_required
 def home(request):
     user = request.user
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     context = {"this_year": this_year, "is_admin": user.has_role(Role.PROVINCE_ADMIN)}
     if context["is_admin"]:
         context["province_years"] = (
@@ -85,7 +84,7 @@ def cluster_detail(request, pk):
     require(request.user, "clusters.view_cluster", cluster)
     history = selectors.cluster_history(cluster)
     form = ClusterYearCreateForm(
-        initial={"year": (history[0].year + 1) if history else datetime.date.today().year}
+        initial={"year": (history[0].year + 1) if history else timezone.localdate().year}
     )
     return render(
         request,

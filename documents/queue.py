@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 def send(task, *, on_failure, **kwargs):
     try:
         task.delay(**kwargs)
-    except Exception:  # noqa: BLE001 - kombu, redis and socket errors all mean "not queued"
+    except Exception:  # kombu, redis and socket errors all mean "not queued"; logged, then reported
         log.exception("could not queue %s %s", task.name, kwargs)
         on_failure()
         return False

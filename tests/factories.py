@@ -1,9 +1,9 @@
 """The fixed cast and small builders shared by all tests."""
 
-import datetime
 from types import SimpleNamespace
 
 import factory
+from django.utils import timezone
 
 from clusters.models import (
     Cluster,
@@ -96,7 +96,7 @@ def make_cast(stage=Stage.SETUP):
     other: province admin of Q (a user of another province)."""
     province = ProvinceFactory(name="Thành phố Hải Phòng", place_name="Hải Phòng")
     cluster = ClusterFactory(province=province, name="Cụm thi đua Khối huyện")
-    cy = ClusterYearFactory(cluster=cluster, year=datetime.date.today().year, stage=stage)
+    cy = ClusterYearFactory(cluster=cluster, year=timezone.localdate().year, stage=stage)
     head = UnitFactory(province=province, name="Huyện Cát Hải", short_name="Cát Hải")
     unit_a = UnitFactory(province=province, name="Huyện Vĩnh Bảo", short_name="Vĩnh Bảo")
     unit_b = UnitFactory(province=province, name="Huyện Thủy Nguyên", short_name="Thủy Nguyên")

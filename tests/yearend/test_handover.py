@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from awards import services as award_services
 from awards.rule_defaults import default_rule
@@ -143,7 +144,7 @@ def test_too_early_in_the_year(cast):
             cluster_year=cy,
             head=cast.unit_a,
             deputy=None,
-            handed_over_on=datetime.date.today(),
+            handed_over_on=timezone.localdate(),
             actor=cast.admin,
         )
     assert ClusterYear.objects.filter(cluster=cast.cluster).count() == 1
@@ -444,7 +445,7 @@ def test_cluster_history_query_count_is_constant(client, cast, django_assert_num
             cluster_year=cy,
             head=cast.unit_a,
             deputy=cast.unit_b,
-            handed_over_on=datetime.date.today(),
+            handed_over_on=timezone.localdate(),
             actor=cast.admin,
         )
         cy = at_stage(handover.next_year, Stage.DOSSIER)
