@@ -6,7 +6,9 @@ certificate, Tiên Lãng, An Dương, Cát Hải and Bạch Long Vĩ for a thema
 Idempotent: award types and rules are updated in place; the 2023 polls are voted only once."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,7 +60,7 @@ CANDIDATES = {
     "bk-toan-dien": UNIT_CODES[2:],
     "bk-chuyen-de": UNIT_CODES[4:],
 }
-MEETING = datetime.datetime(2024, 2, 28, 8, 0)
+MEETING = datetime.datetime(2024, 2, 28, 8, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def _leader(province, unit, admin):
@@ -123,7 +125,7 @@ def load():
     units = {u.code: u for u in Unit.objects.filter(province=province, code__in=UNIT_CODES)}
     leaders = {code: _leader(province, units[code], admin) for code in UNIT_CODES}
     secretary = _secretary(province, cy, admin)
-    when = timezone.make_aware(MEETING)
+    when = MEETING
     for i, (code, _name, _p) in enumerate(AWARD_TYPES):
         now = timezone.now()
         poll = services.poll_open(
