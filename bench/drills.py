@@ -206,15 +206,14 @@ EXTRA_DOUBLE_CLICKS.extend(APP_DOUBLE_CLICKS)
 def main():
     stack = Stack("thidua_drills", stale_seconds=6)
     started = time.monotonic()
-    print(
-        f"== Fault drills ({datetime.datetime.now():%Y-%m-%d %H:%M}) on 127.0.0.1, database {stack.db_name}"
-    )
+    now = datetime.datetime.now().astimezone()
+    print(f"== Fault drills ({now:%Y-%m-%d %H:%M}) on 127.0.0.1, database {stack.db_name}")
     try:
         stack.create_database()
         stack.configure_django()
         from django.core.management import call_command
 
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", stdout=open("/dev/null", "w"))
         cy = big_year(600)
         stack.start_redis()
         stack.start_web()

@@ -390,6 +390,7 @@ def generate(
     from django.apps import apps
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
+    from django.utils import timezone
 
     from awards.rule_defaults import default_rule, default_snapshot
 
@@ -427,7 +428,7 @@ def generate(
     }
     M = {name: apps.get_model(label, name) for name, label in names.items()}
     pw_hash = make_password(PASSWORD)
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     year_list = list(range(this_year - years + 1, this_year + 1))
     now = datetime.datetime.now(datetime.UTC)
     manifest = {

@@ -92,7 +92,7 @@ class Stack:
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True)
 
     def _start(self, name, args):
-        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115
+        log = open(self.logs / f"{name}.log", "ab")
         self.procs[name] = subprocess.Popen(
             args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )

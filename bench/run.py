@@ -724,7 +724,8 @@ def main():
     sizes = sizes_from(args)
     started = time.monotonic()
     load_before = os.getloadavg()
-    print(f"== make bench ({datetime.datetime.now():%Y-%m-%d %H:%M}) on 127.0.0.1, database {db}", flush=True)
+    now = datetime.datetime.now().astimezone()
+    print(f"== make bench ({now:%Y-%m-%d %H:%M}) on 127.0.0.1, database {db}", flush=True)
 
     stack = Stack(db, web_workers=args.web_workers, stale_seconds=300)
     stack.env["BENCH_TIMING"] = "1"
@@ -768,7 +769,7 @@ def main():
         summary_report = measure_summary_report(manifest, pdf_samples)
         results = {
             "label": "quick" if quick else "full",
-            "generated_at": datetime.datetime.now().isoformat(timespec="seconds"),
+            "generated_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
             "machine": {
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),

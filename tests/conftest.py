@@ -106,7 +106,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "REDIS_URL": settings.REDIS_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    log = open(OUTPUT / "celery-worker.log", "w")  # noqa: SIM115
+    log = open(OUTPUT / "celery-worker.log", "w")
     hostname = f"test-{os.getpid()}@%h"
     proc = subprocess.Popen(
         [
