@@ -1,6 +1,7 @@
 """Fetching objects for a request: scoped to the user's province (else 404), then a rule (else 403)."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -12,19 +13,30 @@ def require(user, perm, obj=None):
         raise PermissionDenied
 
 
-def province_object(request, model, **lookup):
+# The path from each of clusters' models to its province; other apps pass `via`.
+_PROVINCE_PATH = {ClusterYear: "cluster__province", Cluster: "province", Unit: "province", User: "province"}
+
+
+def province_object(request, model, *, via=None, **lookup):
+    """The object of `model` (a model or a queryset) matching `lookup` within the user's
+    province, else 404 — also for anonymous users and users without a province. `via` is the
+    path to the province (e.g. "cluster_year__cluster__province"); clusters' models know theirs.
+
+    The one look-up every page makes before its rule: another province's object is not found
+    (404) rather than forbidden (403)."""
     user = request.user
     if not user.is_authenticated or user.province_id is None:
         raise Http404
-    if model is ClusterYear:
-        qs = ClusterYear.objects.select_related("cluster", "cluster__province").filter(
-            cluster__province_id=user.province_id
-        )
-    elif model in (Cluster, Unit, User):
-        qs = model.objects.filter(province_id=user.province_id)
+    if isinstance(model, QuerySet):
+        qs = model
+    elif model is ClusterYear:
+        qs = ClusterYear.objects.select_related("cluster", "cluster__province")
     else:
-        raise TypeError(model)
-    return get_object_or_404(qs, **lookup)
+        qs = model._default_manager.all()
+    via = via or _PROVINCE_PATH.get(qs.model)
+    if via is None:
+        raise TypeError(f"say how {qs.model.__name__} reaches its province (via=...)")
+    return get_object_or_404(qs.filter(**{f"{via}_id": user.province_id}), **lookup)
 
 
 def year_for(request, pk, perm):

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,10 +182,11 @@ def membership_add(request, pk):
 
 
 def _membership(request, pk):
-    membership = get_object_or_404(
+    membership = province_object(
+        request,
         Membership.objects.select_related("cluster_year__cluster", "unit"),
+        via="cluster_year__cluster__province",
         pk=pk,
-        cluster_year__cluster__province_id=request.user.province_id,
     )
     require(request.user, "clusters.manage_cluster_year", membership.cluster_year)
     return membership
