@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clusters.access import require
+from clusters.access import province_object, require
 
 from .. import services
 from ..models import Criterion, Evidence
@@ -40,14 +40,13 @@ def evidence_upload(request, pk, unit_pk, criterion_pk):
 
 
 def _evidence(request, pk, perm):
-    if not request.user.is_authenticated:
-        raise Http404
-    evidence = get_object_or_404(
+    evidence = province_object(
+        request,
         Evidence.objects.select_related(
             "entry__sheet__cluster_year__cluster", "entry__sheet__unit", "entry__criterion"
         ),
+        via="entry__sheet__cluster_year__cluster__province",
         pk=pk,
-        entry__sheet__cluster_year__cluster__province_id=request.user.province_id,
     )
     require(request.user, perm, evidence.entry.sheet)
     return evidence

@@ -3,12 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusters.access import require
+from clusters.access import province_object, require
 
 from .. import services
 from ..forms import AdjustmentForm, EligibilityForm, ReasonForm
@@ -63,12 +62,11 @@ def adjustment_add(request, pk, unit_pk):
 @login_required
 @require_POST
 def adjustment_remove(request, pk):
-    if not request.user.is_authenticated:
-        raise Http404
-    adjustment = get_object_or_404(
+    adjustment = province_object(
+        request,
         Adjustment.objects.select_related("sheet__cluster_year__cluster", "sheet__unit"),
+        via="sheet__cluster_year__cluster__province",
         pk=pk,
-        sheet__cluster_year__cluster__province_id=request.user.province_id,
     )
     cy = adjustment.sheet.cluster_year
     require(request.user, "scoring.review", cy)
