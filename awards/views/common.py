@@ -2,11 +2,9 @@
 errors of a refused service call as messages."""
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from clusters.access import require
+from clusters.access import province_object, require
 from clusters.audit import history_for
 
 from ..models import Nomination, Poll
@@ -32,25 +30,21 @@ def poll_log(poll):
 
 
 def poll_for(request, pk, perm="awards.view_poll"):
-    user = request.user
-    if user.province_id is None:
-        raise Http404
-    poll = get_object_or_404(
+    poll = province_object(
+        request,
         Poll.objects.select_related("award_type", "cluster_year__cluster", "parent"),
+        via="cluster_year__cluster__province",
         pk=pk,
-        cluster_year__cluster__province_id=user.province_id,
     )
     if perm:
-        require(user, perm, poll.cluster_year)
+        require(request.user, perm, poll.cluster_year)
     return poll
 
 
 def nomination_for(request, pk):
-    user = request.user
-    if user.province_id is None:
-        raise Http404
-    return get_object_or_404(
+    return province_object(
+        request,
         Nomination.objects.select_related("award_type", "cluster_year__cluster"),
+        via="cluster_year__cluster__province",
         pk=pk,
-        cluster_year__cluster__province_id=user.province_id,
     )

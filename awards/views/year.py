@@ -51,7 +51,7 @@ def award_types(request):
 
 @login_required
 def award_type_edit(request, pk):
-    award_type = get_object_or_404(AwardType, pk=pk, province_id=request.user.province_id)
+    award_type = province_object(request, AwardType, via="province", pk=pk)
     require(request.user, "awards.manage_types", request.user.province)
     form = AwardTypeForm(request.POST or None, instance=award_type)
     if request.method == "POST" and form.is_valid():
