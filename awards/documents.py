@@ -5,9 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.audit import chain_head
+from clusters.issuers import header_context
 from clusters.models import ClusterYear, MemberRole
 from clusters.selectors import year_memberships
+from documents import register
 from documents.dates import place_date_line
+from documents.names import in_text
 from documents.pdf import render_template_to_pdf
 from documents.services import document_request
 
@@ -78,20 +81,42 @@ def _context(cluster_year):
         p.rule_quorum = fraction_text(p.rule["quorum_num"], p.rule["quorum_den"])
         entry["polls"].append(p)
         entry["proposed"].extend(c.name for c in p.candidates.all() if c.proposed)
-    place = province.place_name or province.name
+    header = header_context(cy.cluster, place_date="")
     return {
+        **header,
         "year": cy,
         "province": province,
+        "province_in_text": in_text(province.name),
         "dossier": dossier,
         "members": members,
         "head": head,
         "awards": list(awards.values()),
-        "issuer_parent": f"UBND {province.name}",
-        "issuer_name": cy.cluster.name,
         "attendance": [line.strip() for line in (dossier.attendance or "").splitlines() if line.strip()],
-        "place": place,
+        "place": header["issuer"].place,
         "audit_head": chain_head(province.pk),
     }
+
+
+def cover_number(dossier, issuer, *, actor=None):
+    """(number line, date of issue) of the cover letter. A number typed on the dossier (the
+    office's own register) is printed as it is; otherwise the letter takes the next TTr number
+    of the cluster's register when the dossier is submitted (its date of issue). Before that the
+    letter is a draft with room for the number and the day."""
+    if dossier.cover_number:
+        return f"Số: {dossier.cover_number}", timezone.localtime(
+            dossier.submitted_at
+        ).date() if dossier.submitted_at else None
+    if dossier.pk and dossier.submitted_at:
+        entry = register.take(
+            issuer=issuer,
+            symbol="TTr",
+            subject=f"awards-cover-{dossier.cluster_year_id}",
+            title=f"Tờ trình đề nghị khen thưởng năm {dossier.cluster_year.year}",
+            on=timezone.localtime(dossier.submitted_at).date(),
+            actor=actor,
+        )
+        return register.number_line(entry, symbol="TTr", issuer_symbol=issuer.symbol), entry.issued_on
+    return register.number_line(symbol="TTr", issuer_symbol=issuer.symbol), None
 
 
 def render_minutes(document, progress):
@@ -99,8 +124,9 @@ def render_minutes(document, progress):
     ctx = _context(cy)
     progress(40)
     ctx["title"] = f"Biên bản họp bình xét, suy tôn năm {cy.year}"
-    ctx["doc_number"] = "Số:      /BB-CTĐ"
-    ctx["place_date"] = place_date_line(ctx["place"], ctx["dossier"].meeting_date)
+    # signed at the meeting and numbered by hand: a visible blank; dated by the meeting
+    ctx["doc_number"] = register.number_line(symbol="BB", issuer_symbol=ctx["issuer"].symbol)
+    ctx["place_date"] = place_date_line(ctx["place"], ctx["dossier"].meeting_date, year=cy.year + 1)
     pdf = render_template_to_pdf("awards/minutes_pdf.html", ctx)
     return pdf, f"bien-ban-binh-xet-{cy.cluster.code}-{cy.year}.pdf"
 
@@ -113,8 +139,13 @@ def render_cover_letter(document, progress):
 
     ctx["nominations"] = nominations_for_year(cy)
     ctx["title"] = f"Tờ trình đề nghị khen thưởng năm {cy.year}"
-    number = ctx["dossier"].cover_number
-    ctx["doc_number"] = f"Số: {number}" if number else "Số:      /TTr-CTĐ"
-    ctx["place_date"] = place_date_line(ctx["place"], timezone.localdate())
+    ctx["doc_number"], issued_on = cover_number(ctx["dossier"], ctx["issuer"], actor=document.requested_by)
+    ctx["place_date"] = place_date_line(ctx["place"], issued_on, year=cy.year + 1)
+    ctx["recipients"] = [
+        "Như trên",
+        f"Ban Thi đua - Khen thưởng {ctx['province_in_text']}",
+        "Các đơn vị thành viên",
+        "Lưu: VT",
+    ]
     pdf = render_template_to_pdf("awards/cover_letter_pdf.html", ctx)
     return pdf, f"to-trinh-khen-thuong-{cy.cluster.code}-{cy.year}.pdf"

@@ -1,11 +1,10 @@
 """The member list of a cluster year as an official document (PDF, rendered by Celery)."""
 
-from django.utils import timezone
-
 from documents.dates import place_date_line
 from documents.pdf import render_template_to_pdf
 
 from . import selectors
+from .issuers import header_context, role_label
 from .models import ClusterYear, MemberRole
 
 KIND = "member_list"
@@ -24,15 +23,18 @@ def render_member_list(document, progress):
     cy = ClusterYear.objects.select_related("cluster__province").get(pk=document.params["cluster_year_id"])
     members = selectors.year_memberships(cy)
     progress(40)
-    province = cy.cluster.province
+    for m in members:
+        m.role_label = role_label(cy.cluster, m.role)
+    header = header_context(cy.cluster, place_date="")
     context = {
+        **header,
+        # a list sent with the cluster's documents: no number of its own, dated when first issued
+        "place_date": place_date_line(header["issuer"].place, document.issued_on),
         "title": f"Danh sách đơn vị thành viên {cy.cluster.name} năm {cy.year}",
-        "issuer_parent": f"UBND {province.name}",
-        "issuer_name": cy.cluster.name,
-        "place_date": place_date_line(province.place_name or province.name, timezone.localdate()),
         "year": cy,
         "members": members,
         "head": next((m for m in members if m.role == MemberRole.HEAD), None),
+        "recipients": ["Các đơn vị thành viên", "Lưu: VT"],
     }
     pdf = render_template_to_pdf("clusters/member_list_pdf.html", context)
     return pdf, f"danh-sach-thanh-vien-{cy.cluster.code}-{cy.year}.pdf"

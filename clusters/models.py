@@ -128,6 +128,28 @@ class Cluster(models.Model):
     )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
+    # the issuer on the cluster's documents (Decree 30 header): its governing body and place
+    governing_body = models.CharField(
+        _("governing body"),
+        max_length=160,
+        blank=True,
+        help_text=_(
+            "The body the cluster belongs to, as written in running text, e.g. "
+            "“UBND huyện Thạch Thất” or “Sở Nội vụ”; empty: the province's people's committee."
+        ),
+    )
+    place_name = models.CharField(
+        _("place name on documents"),
+        max_length=120,
+        blank=True,
+        help_text=_("e.g. Thạch Thất; empty: the province's place name"),
+    )
+    number_symbol = models.CharField(
+        _("symbol in document numbers"),
+        max_length=20,
+        blank=True,
+        help_text=_("e.g. CTĐ in “05/TTr-CTĐ”; empty: CTĐ for a cluster, KTĐ for a block"),
+    )
 
     class Meta:
         verbose_name = _("cluster")

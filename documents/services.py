@@ -109,6 +109,10 @@ def render_now(document_id):
     if not document_claim(document_id):
         return None
     doc = Document.objects.get(pk=document_id)
+    if doc.issued_on is None:
+        # the date of issue is fixed by the first render; later renders keep it
+        doc.issued_on = timezone.localdate()
+        Document.objects.filter(pk=doc.pk, issued_on__isnull=True).update(issued_on=doc.issued_on)
     try:
         pdf_bytes, filename = registry.get(doc.kind).render(doc, lambda p: document_progress(doc.pk, p))
     except Exception as exc:

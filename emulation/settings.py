@@ -214,6 +214,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # A document still "rendering" (or queued) after this long is re-queued by the beat job.
 DOCUMENT_STALE_SECONDS = int(os.environ.get("DOCUMENT_STALE_SECONDS", "300"))
+# where the documents' font (Liberation Serif) is found to measure names (documents.typeset)
+DOCUMENT_FONT_DIRS = [
+    d
+    for d in os.environ.get(
+        "DOCUMENT_FONT_DIRS", "/usr/share/fonts/truetype/liberation2:/usr/share/fonts/truetype/liberation"
+    ).split(":")
+    if d
+]
 CELERY_BEAT_SCHEDULE = {
     "documents-requeue-stale": {"task": "documents.requeue_stale", "schedule": 60.0},
     # Each (person, action, deadline, day) is sent once, so running more often only makes

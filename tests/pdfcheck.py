@@ -3,15 +3,28 @@
 Used by every test that renders a PDF; needs only poppler-utils."""
 
 import html
+import json
+import os
 import re
 import subprocess
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 MM = 72 / 25.4
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "pdf"
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output" / "pdf"
+# the project's independent checker (shared tools of the team, next to the checkout)
+CHECKER_CANDIDATES = [
+    Path(os.environ["DECREE30_CHECKER"]) if os.environ.get("DECREE30_CHECKER") else None,
+    ROOT.parent / "shared" / "tools" / "decree30_check.py",
+    ROOT.parent.parent / "shared" / "tools" / "decree30_check.py",
+]
+# documents without a number of their own (a list or an annex sent with another document):
+# their file names say so, and .ci/run checks them with --no-number as well
+UNNUMBERED_MARK = "annex"
 
 
 def _run(*args):
@@ -78,8 +91,10 @@ def margins_mm(page_list):
     return worst
 
 
-def assert_decree30_layout(path, motto=True):
-    """A4 portrait, margins, embedded serif fonts, motto, page numbers from page 2, NFC text."""
+def assert_decree30_layout(path, motto=True, strict=True):
+    """A4 portrait, margins, embedded serif fonts, motto, page numbers from page 2, NFC text;
+    with the motto, also the strict checks of the shared checker (place and date, number,
+    signature pages, headings)."""
     page_list = pages(path)
     assert page_list, "no pages"
     for p in page_list:
@@ -107,4 +122,42 @@ def assert_decree30_layout(path, motto=True):
     for n, p in enumerate(page_list[1:], 2):
         numbers = [w[4] for w in p.words if w[4].isdigit() and w[1] < 25 * MM]
         assert str(n) in numbers, f"page {n} has no page number at the top"
+    if motto and strict:
+        assert_strict(path)
     return page_list
+
+
+def checker():
+    for candidate in CHECKER_CANDIDATES:
+        if candidate and candidate.exists():
+            return candidate
+    return None
+
+
+def strict_failures(path, number=None):
+    """The failed checks of the shared strict Decree 30 checker ([] when all hold). `number`:
+    whether the document must carry a number; by default, unless the file name marks an annex."""
+    tool = checker()
+    if tool is None:
+        if os.environ.get("CI"):
+            raise AssertionError("decree30_check.py not found: " + ", ".join(map(str, CHECKER_CANDIDATES)))
+        import pytest
+
+        pytest.skip("the shared decree30_check.py is not next to this checkout")
+    if number is None:
+        number = UNNUMBERED_MARK not in Path(path).name
+    args = [sys.executable, str(tool), str(path), "--strict", "--json"] + ([] if number else ["--no-number"])
+    out = subprocess.run(args, capture_output=True, text=True, check=False).stdout
+    return [f"{r['check']}: {r['detail']}" for r in json.loads(out) if not r["ok"]]
+
+
+def assert_strict(path, number=None):
+    failures = strict_failures(path, number)
+    assert not failures, f"{Path(path).name}: " + "; ".join(failures)
+
+
+def image_count(path, page=1):
+    """Pictures on one page (the draft watermark is one)."""
+    out = _run("pdfimages", "-list", "-f", str(page), "-l", str(page), str(path))
+    rows = [line.split() for line in out.strip().splitlines()[2:]]
+    return sum(1 for row in rows if len(row) > 2 and row[2] == "image")

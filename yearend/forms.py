@@ -65,3 +65,34 @@ class ProvinceFilterForm(forms.Form):
         label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices]
     )
     overdue = forms.BooleanField(label=_("Only clusters with overdue items"), required=False)
+
+
+class SummaryReportForm(forms.Form):
+    """The narrative sections of the year-end report (any may stay empty while drafting)."""
+
+    results = forms.CharField(
+        label=_("Results of the year"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    strengths = forms.CharField(
+        label=_("Strengths"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    shortcomings = forms.CharField(
+        label=_("Shortcomings and their causes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    lessons = forms.CharField(
+        label=_("Lessons learnt"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    direction = forms.CharField(
+        label=_("Direction and tasks for next year"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    recipients = forms.CharField(
+        label=_("Recipients (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, instance_data=None, **kwargs):
+        if instance_data is not None and not args:
+            kwargs.setdefault("initial", {name: getattr(instance_data, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+        if instance_data is not None and instance_data.issued_at:
+            for field in self.fields.values():
+                field.disabled = True

@@ -118,3 +118,45 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.user_id} {self.deadline} -{self.days_before}"
+
+
+class SummaryReport(models.Model):
+    """The narrative of the year-end report (báo cáo tổng kết), drafted by the cluster secretary
+    in the app (prefilled from the year's data); the data follow it as annexes. Issued once
+    finished: it then takes its number (BC) in the cluster's register and its date."""
+
+    SECTIONS = ("results", "strengths", "shortcomings", "lessons", "direction")
+
+    cluster_year = models.OneToOneField(
+        "clusters.ClusterYear", on_delete=models.PROTECT, related_name="summary_report"
+    )
+    results = models.TextField(_("results of the year"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    shortcomings = models.TextField(_("shortcomings and their causes"), blank=True)
+    lessons = models.TextField(_("lessons learnt"), blank=True)
+    direction = models.TextField(_("direction and tasks for next year"), blank=True)
+    recipients = models.TextField(
+        _("recipients"), blank=True, help_text=_("One per line, e.g. “Ban Thi đua - Khen thưởng thành phố”.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("year-end report")
+        verbose_name_plural = _("year-end reports")
+
+    def __str__(self):
+        return f"{self.cluster_year}"
+
+    @property
+    def province_id(self):
+        return self.cluster_year.cluster.province_id
+
+    def missing_sections(self):
+        return [name for name in self.SECTIONS if not getattr(self, name).strip()]

@@ -23,3 +23,5 @@ rules.add_perm("yearend.start_next_year", can_open_next_year)
 rules.add_perm("yearend.correct_handover", is_province_admin)
 rules.add_perm("yearend.view_province", is_province_admin)
 rules.add_perm("yearend.view_unit_history", is_province_admin | is_council_member_of_province | is_own_unit)
+# The cluster secretary drafts and issues the year-end report while the year is open.
+rules.add_perm("yearend.edit_report", is_province_admin | (is_secretary_of_year & year_not_closed))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "yearend"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("years/<int:pk>/next-year/", views.start_next_year, name="start_next_year"),
     path("years/<int:pk>/handover/correct/", views.handover_correct, name="handover_correct"),
     path("years/<int:pk>/report/pdf/", views.summary_pdf, name="summary_pdf"),
+    path("years/<int:pk>/report/", report_views.report_edit, name="report_edit"),
     path("years/<int:pk>/report.xlsx", views.summary_xlsx, name="summary_xlsx"),
     path("clusters/<int:pk>/history/", views.cluster_history, name="cluster_history"),
     path("province/", views.province_overview, name="province"),

@@ -52,6 +52,7 @@ def year_summary(request, pk):
         **data,
         "chart": _totals_chart(data),
         "can_start": can_start,
+        "can_edit_report": user.has_perm("yearend.edit_report", cy),
         "can_see_units": user.has_role(Role.PROVINCE_ADMIN) or user.has_role(Role.COUNCIL_MEMBER),
         "start_possible": cy.stage in services.HANDOVER_STAGES,
         "next_form": NextYearForm(members=data["members"]) if can_start else None,

@@ -12,10 +12,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from clusters.issuers import header_context
 from clusters.selectors import year_memberships
+from documents import register
 from documents.dates import place_date_line
 
 SIGNING, CEREMONY = "signing", "ceremony"
+SYMBOL = "GƯ"  # kind symbol of a pledge (giao ước) in the outgoing register
 PX = 0.75  # WeasyPrint layout unit (CSS px) in PDF points
 BOX_W_MM, BOX_H_MM = 62, 24
 MM = 72 / 25.4
@@ -41,20 +44,21 @@ def qr_data_uri(url):
 def pledge_context(version, copy):
     pledge = version.pledge
     cy = pledge.cluster_year
-    province = cy.cluster.province
     members = year_memberships(cy)
     for m in members:
         m.field = field_name(m.unit_id)
     rows = [members[i : i + 2] for i in range(0, len(members), 2)]
+    header = header_context(cy.cluster, place_date=place_date_line(version.place, version.signing_date))
+    entry = register.entry_for(register_subject(version))
     articles = [
         {"number": n, "paragraphs": [p for p in a.splitlines() if p.strip()]}
         for n, a in enumerate(version.articles, 1)
     ]
     return {
+        **header,
+        "doc_number": register.number_line(entry, symbol=SYMBOL, issuer_symbol=header["issuer"].symbol),
         "title": version.title,
-        "issuer_parent": f"UBND {province.name}",
-        "issuer_name": cy.cluster.name,
-        "place_date": place_date_line(version.place, version.signing_date),
+        "sig_groups": signature_groups(rows),
         "version": version,
         "year": cy,
         "preamble": [p for p in version.preamble.splitlines() if p.strip()],
@@ -66,6 +70,35 @@ def pledge_context(version, copy):
         "verify_url": verify_url(version),
         "qr": qr_data_uri(verify_url(version)),
     }
+
+
+def register_subject(version):
+    """The pledge version's line in the cluster's outgoing register (taken when finalised)."""
+    return f"pledge-version-{version.pk}"
+
+
+def signature_groups(rows, lines_per_block=4, page_lines=20, chunk=3):
+    """The signature rows in groups a page break never splits, so that no page holds a lone
+    block: the last group has more than `page_lines` lines (the checker's grid of signatures),
+    the groups before it `chunk` rows each (a page fits four), and the first group, which may be
+    shorter, carries the closing paragraph."""
+
+    def lines(group):
+        return sum(len(row) for row in group) * lines_per_block
+
+    if lines(rows) <= page_lines:
+        return [{"keep": True, "rows": rows}]
+    tail = 1
+    while lines(rows[-tail:]) <= page_lines:
+        tail += 1
+    if tail >= len(rows):
+        return [{"keep": True, "rows": rows}]
+    groups = [rows[len(rows) - tail :]]
+    rest = rows[: len(rows) - tail]
+    while rest:
+        groups.insert(0, rest[-chunk:])
+        rest = rest[:-chunk]
+    return [{"keep": True, "rows": g} for g in groups]
 
 
 @dataclass

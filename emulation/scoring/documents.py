@@ -1,7 +1,6 @@
 """The year's ranking as an official document (PDF rendered by Celery on the Decree 30 base)."""
 
-from django.utils import timezone
-
+from clusters.issuers import header_context
 from clusters.models import ClusterYear, MemberRole, Membership
 from documents.dates import place_date_line
 from documents.pdf import render_template_to_pdf
@@ -27,12 +26,15 @@ def render_ranking(document, progress):
     table = selectors.table_of(cy)
     majors = [c for c in selectors.criteria_tree(cy) if c.parent_id is None]
     progress(40)
-    province = cy.cluster.province
+    header = header_context(cy.cluster, place_date="")
     context = {
+        **header,
+        # sent with the minutes and the cover letter: no number of its own, dated when first issued
+        "place_date": place_date_line(header["issuer"].place, document.issued_on),
         "title": f"Kết quả chấm điểm, xếp hạng thi đua {cy.cluster.name} năm {cy.year}",
-        "issuer_parent": f"UBND {province.name}",
-        "issuer_name": cy.cluster.name,
-        "place_date": place_date_line(province.place_name or province.name, timezone.localdate()),
+        # an empty or provisional (unlocked) ranking is a draft
+        "draft": not rows or not (table and table.locked),
+        "recipients": ["Các đơn vị thành viên", "Lưu: VT"],
         "year": cy,
         "rows": rows,
         "majors": majors,

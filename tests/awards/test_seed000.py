@@ -137,12 +137,15 @@ def test_seed_000_minutes_and_cover_letter_render_on_the_worker(celery_worker):
         )
         assert done.state == DocumentState.DONE, done.message
     paths = {}
-    for name, doc in (("awards-minutes-seed000.pdf", minutes), ("awards-cover-letter-seed000.pdf", cover)):
+    for name, doc in (
+        ("awards-minutes-online-seed000.pdf", minutes),
+        ("awards-cover-letter-seed000.pdf", cover),
+    ):
         doc.refresh_from_db()
         with doc.file.open("rb") as fh:
             paths[name] = pdfcheck.save(fh.read(), name)
         pdfcheck.assert_decree30_layout(paths[name])
-    text = pdfcheck.text(paths["awards-minutes-seed000.pdf"])
+    text = pdfcheck.text(paths["awards-minutes-online-seed000.pdf"])
     flat = " ".join(text.split())
     assert "BIÊN BẢN" in flat and "Ngày 28 tháng 02 năm 2024".lower() in flat.lower()
     for name in (

@@ -22,7 +22,7 @@ def test_member_list_is_rendered_by_the_worker_with_decree30_layout(client, cele
     download = client.get(reverse("documents:download", args=[doc.pk]))
     assert download.status_code == 200
     pdf = b"".join(download.streaming_content)
-    path = pdfcheck.save(pdf, "member-list.pdf")
+    path = pdfcheck.save(pdf, "member-list--annex.pdf")
     pdfcheck.assert_decree30_layout(path)
     text = pdfcheck.text(path)
     for name in (

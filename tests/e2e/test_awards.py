@@ -103,7 +103,7 @@ def test_council_votes_on_phones_secretary_publishes_and_gets_the_minutes(
     assert_accessible(page, "awards-dossier")
     with page.expect_download() as info:
         link.click()
-    path = pdfcheck.save(open(info.value.path(), "rb").read(), "awards-minutes-browser.pdf")
+    path = pdfcheck.save(open(info.value.path(), "rb").read(), "awards-minutes-online-browser.pdf")
     pdfcheck.assert_decree30_layout(path)
     text = " ".join(pdfcheck.text(path).split())
     assert "Huyện Vĩnh Bảo" in text and "Đề nghị" in text and "Hoàng Văn Hải" in text

@@ -182,4 +182,4 @@ def test_ranking_page_shows_progress_then_the_download_link(page, celery_worker)
     with open(path, "rb") as fh:
         data = fh.read()
     assert data.startswith(b"%PDF")
-    pdfcheck.assert_decree30_layout(pdfcheck.save(data, "scoring-ranking-downloaded.pdf"))
+    pdfcheck.assert_decree30_layout(pdfcheck.save(data, "scoring-ranking-downloaded--annex.pdf"))

@@ -6,10 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters import audit
+from clusters.issuers import cluster_issuer
+from documents import register
 from documents.models import Document
 from documents.services import document_request
 
 from ..models import Pledge, PledgeApproval, PledgeState, PledgeVersion
+from ..pdf import SYMBOL, register_subject
 from ._common import (
     KIND,
     OPEN_STAGES,
@@ -137,6 +140,15 @@ def pledge_finalise(*, cluster_year, actor):
     pledge.state, pledge.final_version = PledgeState.FINAL, version
     pledge.finalised_at, pledge.finalised_by = timezone.now(), actor
     pledge.save()
+    # the pledge is issued: it takes its number in the cluster's outgoing register
+    register.take(
+        issuer=cluster_issuer(cluster_year.cluster),
+        symbol=SYMBOL,
+        subject=register_subject(version),
+        title=version.title,
+        on=version.signing_date or timezone.localdate(),
+        actor=actor,
+    )
     audit.record(
         actor=actor,
         action="pledge.finalised",

@@ -26,7 +26,7 @@ def test_ranking_pdf_is_rendered_by_the_worker_and_downloadable(client, celery_w
     status = client.get(reverse("documents:status", args=[doc.pk])).content.decode()
     assert reverse("documents:download", args=[doc.pk]) in status
     pdf = b"".join(client.get(reverse("documents:download", args=[doc.pk])).streaming_content)
-    path = pdfcheck.save(pdf, "scoring-ranking.pdf")
+    path = pdfcheck.save(pdf, "scoring-ranking--annex.pdf")
     pdfcheck.assert_decree30_layout(path)
     text = pdfcheck.text(path)
     assert "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA" in text
