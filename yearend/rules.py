@@ -9,6 +9,8 @@ from clusters.rules import (
     can_view_year,
     is_council_member_of_province,
     is_province_admin,
+    is_secretary_of_year,
+    year_not_closed,
 )
 
 
