@@ -19,7 +19,15 @@ from emulation.pledges.models import ProvinceAuthority, UnitCertificate
 from tests.factories import make_cast
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET_VARS = ("DJANGO_SECRET_KEY", "SIGNING_KEY_SECRET", "DJANGO_DEBUG", "DJANGO_DEMO", "DJANGO_SECURE")
+# The test run sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a deployment never does.
+SECRET_VARS = (
+    "DJANGO_SECRET_KEY",
+    "SIGNING_KEY_SECRET",
+    "DJANGO_DEBUG",
+    "DJANGO_DEMO",
+    "DJANGO_SECURE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def _env(**extra):
