@@ -204,6 +204,14 @@ class ClusterYear(models.Model):
     def stage_index(self):
         return STAGE_ORDER.index(self.stage)
 
+    @property
+    def in_setup(self):
+        return self.stage == Stage.SETUP
+
+    @property
+    def is_closed(self):
+        return self.stage == Stage.CLOSED
+
     def deadline_for_stage(self):
         return {
             Stage.REGISTRATION: self.registration_deadline,
@@ -243,6 +251,14 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.unit} ({self.get_role_display()})"
+
+    @property
+    def is_head(self):
+        return self.role == MemberRole.HEAD
+
+    @property
+    def is_deputy(self):
+        return self.role == MemberRole.DEPUTY
 
 
 class Role(models.TextChoices):

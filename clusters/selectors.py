@@ -4,7 +4,7 @@ import unicodedata
 
 from django.db.models import Prefetch
 
-from .models import Cluster, ClusterYear, Membership, Role, Unit, UnitKind, UnitVersion
+from .models import Cluster, ClusterYear, MemberRole, Membership, Role, Unit, UnitKind, UnitVersion
 
 UNIT_WITH_VERSIONS = Prefetch("unit", queryset=Unit.objects.prefetch_related("versions"))
 
@@ -37,7 +37,7 @@ def year_memberships(cluster_year):
         .select_related("unit")
         .prefetch_related(Prefetch("unit__versions", queryset=UnitVersion.objects.all()))
     )
-    order = {"head": 0, "deputy": 1, "member": 2}
+    order = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2}
     for m in members:
         m.display_name, m.display_short_name, m.display_kind = m.unit.state_in_year(cluster_year.year)
         m.display_kind_label = UnitKind(m.display_kind).label
@@ -54,7 +54,7 @@ def cluster_history(cluster, years=None):
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.filter(role__in=["head", "deputy"])
+                queryset=Membership.objects.filter(role__in=[MemberRole.HEAD, MemberRole.DEPUTY])
                 .select_related("unit")
                 .prefetch_related("unit__versions"),
                 to_attr="leaders",
@@ -65,7 +65,7 @@ def cluster_history(cluster, years=None):
         y.head_name = y.deputy_name = ""
         for m in y.leaders:
             name = m.unit.name_in_year(y.year)
-            if m.role == "head":
+            if m.is_head:
                 y.head_name = name
             else:
                 y.deputy_name = name

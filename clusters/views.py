@@ -50,7 +50,7 @@ def home(request):
     years = list(selectors.years_for_user(user)[:5])
     for cy in years:
         cy.todos = todos_for(user, cy)
-        cy.my_role = next((m.role for m in cy.memberships.all() if m.unit_id == user.unit_id), None)
+        cy.my_membership = next((m for m in cy.memberships.all() if m.unit_id == user.unit_id), None)
     context["my_years"] = years
     return render(request, "clusters/home.html", context)
 

@@ -47,6 +47,10 @@ class Document(models.Model):
         return self.title
 
     @property
+    def is_done(self):
+        return self.state == DocumentState.DONE
+
+    @property
     def is_pending(self):
         return self.state in (DocumentState.QUEUED, DocumentState.RUNNING)
 

@@ -115,7 +115,7 @@ def render_now(document_id):
         Document.objects.filter(pk=doc.pk, issued_on__isnull=True).update(issued_on=doc.issued_on)
     try:
         pdf_bytes, filename = registry.get(doc.kind).render(doc, lambda p: document_progress(doc.pk, p))
-    except Exception as exc:
+    except Exception as exc:  # any error of a kind's renderer fails this document, with its message
         log.exception("rendering document %s failed", document_id)
         document_fail(document_id, _("Rendering failed: %(error)s") % {"error": exc})
         return None

@@ -15,7 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from awards.models import Elector, Participation, Poll, PollStatus
 from clusters.models import ClusterYear, Role, Stage, User
+from emulation.pledges.models import Pledge, PledgeSignature, Registration, SignatureState
+from emulation.scoring.models import ScoreSheet, SheetStatus
 
 from .models import Notification, ReminderSent
 
@@ -50,10 +53,6 @@ def _people(unit_ids, role):
 
 
 def _registration(cy, members):
-    try:
-        from emulation.pledges.models import Registration
-    except ImportError:
-        return []
     done = set(
         Registration.objects.filter(cluster_year=cy, submitted_at__isnull=False).values_list(
             "unit_id", flat=True
@@ -75,17 +74,13 @@ def _registration(cy, members):
 
 
 def _pledge(cy, members):
-    try:
-        from emulation.pledges.models import Pledge, PledgeSignature
-    except ImportError:
-        return []
     pledge = Pledge.objects.filter(cluster_year=cy, final_version__isnull=False).first()
     if pledge is None:
         return []
     signed = set(
-        PledgeSignature.objects.filter(version_id=pledge.final_version_id, state="done").values_list(
-            "unit_id", flat=True
-        )
+        PledgeSignature.objects.filter(
+            version_id=pledge.final_version_id, state=SignatureState.DONE
+        ).values_list("unit_id", flat=True)
     )
     missing = [u for u in members if u not in signed]
     url = reverse("pledges:sign", args=[cy.pk])
@@ -97,12 +92,10 @@ def _pledge(cy, members):
 
 
 def _scores(cy, members):
-    try:
-        from emulation.scoring.models import ScoreSheet
-    except ImportError:
-        return []
     done = set(
-        ScoreSheet.objects.filter(cluster_year=cy, status="submitted").values_list("unit_id", flat=True)
+        ScoreSheet.objects.filter(cluster_year=cy, status=SheetStatus.SUBMITTED).values_list(
+            "unit_id", flat=True
+        )
     )
     missing = [u for u in members if u not in done]
     return [
@@ -119,11 +112,7 @@ def _scores(cy, members):
 
 
 def _ballots(cy, members):
-    try:
-        from awards.models import Elector, Participation, Poll
-    except ImportError:
-        return []
-    polls = {p.pk: p for p in Poll.objects.filter(cluster_year=cy, status="open")}
+    polls = {p.pk: p for p in Poll.objects.filter(cluster_year=cy, status=PollStatus.OPEN)}
     if not polls:
         return []
     voted = set(Participation.objects.filter(poll_id__in=polls).values_list("poll_id", "user_id"))
