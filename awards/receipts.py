@@ -17,3 +17,9 @@ def normalise_receipt(code):
 
 def receipt_hash(code):
     return hashlib.sha256(normalise_receipt(code).encode()).hexdigest()
+
+
+def recorded_tag(code):
+    """What a sealed envelope carries while its poll is open: lets the voter see the ballot is
+    recorded. Not the hash published after the count, so the two lists cannot be joined."""
+    return hashlib.sha256(b"recorded:" + normalise_receipt(code).encode()).hexdigest()

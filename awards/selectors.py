@@ -17,7 +17,8 @@ from . import counting
 from .models import (
     AwardRule,
     AwardType,
-    Ballot,
+    BallotEnvelope,
+    CountedReceipt,
     Decision,
     Elector,
     ElectorateKind,
@@ -26,7 +27,7 @@ from .models import (
     Poll,
     PollStatus,
 )
-from .receipts import normalise_receipt, receipt_hash
+from .receipts import normalise_receipt, receipt_hash, recorded_tag
 
 
 def unit_roles(cluster_year):
@@ -294,14 +295,21 @@ def poll_seats(cluster_year, rule):
 
 
 def receipt_check(code):
-    """The ballot a receipt code stands for, or None."""
+    """(poll, counted) for a receipt code: counted in the published list after the close, or
+    recorded as a sealed envelope while the poll is open; None when no ballot has the code."""
     if len(normalise_receipt(code)) != 16:
         return None
-    return (
-        Ballot.objects.filter(receipt_hash=receipt_hash(code))
-        .select_related("poll__award_type", "poll__cluster_year__cluster")
-        .first()
-    )
+    related = ("poll__award_type", "poll__cluster_year__cluster")
+    counted = CountedReceipt.objects.filter(receipt_hash=receipt_hash(code)).select_related(*related).first()
+    if counted is not None:
+        return counted.poll, True
+    sealed = BallotEnvelope.objects.filter(tag=recorded_tag(code)).select_related(*related).first()
+    return (sealed.poll, False) if sealed is not None else None
+
+
+def counted_receipts(poll):
+    """The published list: hashes of the receipt codes of every counted ballot, sorted."""
+    return list(poll.counted_receipts.order_by("receipt_hash").values_list("receipt_hash", flat=True))
 
 
 def default_voters(cluster_year, electorate_kind):

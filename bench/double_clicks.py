@@ -146,7 +146,7 @@ def _poll(cy, units, code, precedence, status):
 
 
 def cast_ballot(admin, check):
-    from awards.models import Ballot, Elector, Participation
+    from awards.models import BallotEnvelope, Elector, Participation
     from clusters.models import Role
 
     name = "double-click: cast a ballot"
@@ -159,7 +159,7 @@ def cast_ballot(admin, check):
     )
     _say(name, "did", f"'cast my ballot' clicked twice at once by the voter: HTTP {statuses}")
     participations = Participation.objects.filter(poll=poll).count()
-    ballots = Ballot.objects.filter(poll=poll).count()
+    ballots = BallotEnvelope.objects.filter(poll=poll).count()  # sealed until the close
     check(
         name,
         participations == 1 and ballots == 1 and 200 in statuses,

@@ -423,6 +423,7 @@ def generate(
         "Elector": "awards",
         "Participation": "awards",
         "Ballot": "awards",
+        "CountedReceipt": "awards",
         "BallotChoice": "awards",
         "Nomination": "awards",
     }
@@ -598,7 +599,7 @@ def generate(
         cands = bulk(M["PollCandidate"], [c for _p, cs in all_polls["candidates"] for c in cs])
         bulk(M["Elector"], all_polls["electors"], batch=5000)
         # ballots of the published polls: every elector voted; the first candidates won
-        participations, ballots, choices, nominations = [], [], [], []
+        participations, ballots, choices, nominations, receipts = [], [], [], [], []
         cands_of = {}
         for c in cands:
             cands_of.setdefault(c.poll_id, []).append(c)
@@ -612,8 +613,9 @@ def generate(
             pc = cands_of[p.pk]
             for e in electors_of[p.pk]:
                 participations.append(M["Participation"](poll=p, user_id=e.user_id))
-                b = M["Ballot"](poll=p, receipt_hash=secrets.token_hex(32))
+                b = M["Ballot"](poll=p)
                 ballots.append(b)
+                receipts.append(M["CountedReceipt"](poll=p, receipt_hash=secrets.token_hex(32)))
                 for c in rng.sample(pc[: p.quota + 1], p.quota):
                     choices.append(M["BallotChoice"](ballot=b, candidate=c))
                     counts[c.pk] = counts.get(c.pk, 0) + 1
@@ -638,6 +640,7 @@ def generate(
         bulk(M["Participation"], participations, batch=5000)
         bulk(M["Ballot"], ballots, batch=5000)
         bulk(M["BallotChoice"], choices, batch=5000)
+        bulk(M["CountedReceipt"], receipts, batch=5000)
         M["PollCandidate"].objects.bulk_update(
             cands, ["votes", "share", "met_threshold", "proposed"], batch_size=2000
         )

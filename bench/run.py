@@ -237,8 +237,8 @@ def measure_pages(manifest, stack, samples, time_limit):
 
 def measure_burst(manifest, stack, double_every, time_limit):
     """All voters of one poll cast at the same instant; every `double_every`-th voter clicks twice."""
-    from awards.models import Ballot, BallotChoice, Participation
-    from awards.services import receipt_hash
+    from awards.models import BallotEnvelope, Participation
+    from awards.receipts import recorded_tag
 
     b = manifest["burst"]
     voters = []
@@ -271,13 +271,13 @@ def measure_burst(manifest, stack, double_every, time_limit):
 
     refused_dupes = [c for c in casts if refused(c)]
     errors = [c for c in casts if not c.get("receipt") and not refused(c)]
-    ballots = Ballot.objects.filter(poll_id=b["poll"])
-    counted = ballots.count()
+    sealed = BallotEnvelope.objects.filter(poll_id=b["poll"])  # the poll stays open: ballots are sealed
+    counted = sealed.count()
     participations = Participation.objects.filter(poll_id=b["poll"]).count()
-    stored = set(ballots.values_list("receipt_hash", flat=True))
-    lost = sum(1 for r in receipts if receipt_hash(r) not in stored)
+    stored = set(sealed.values_list("tag", flat=True))
+    lost = sum(1 for r in receipts if recorded_tag(r) not in stored)
     doubled = sum(len(rs) - 1 for rs in receipts_by_voter.values()) + max(0, counted - len(voters))
-    choices = BallotChoice.objects.filter(ballot__poll_id=b["poll"]).count()
+    choices = counted
     cast_ms = [c["client_ms"] for c in casts if c.get("receipt")]
     fig = {
         "voters": len(voters),
@@ -314,11 +314,10 @@ def measure_burst(manifest, stack, double_every, time_limit):
 
 def reset_burst(manifest):
     """Take back the ballots of the last burst (the poll is still open), to run it again."""
-    from awards.models import Ballot, BallotChoice, Participation
+    from awards.models import BallotEnvelope, Participation
 
     poll = manifest["burst"]["poll"]
-    BallotChoice.objects.filter(ballot__poll_id=poll).delete()
-    Ballot.objects.filter(poll_id=poll).delete()
+    BallotEnvelope.objects.filter(poll_id=poll).delete()
     Participation.objects.filter(poll_id=poll).delete()
 
 

@@ -254,3 +254,7 @@ LOGGING = {
 # for `make run`; production images run collectstatic (see Dockerfile).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Key that wraps each open poll's ballot key (awards/envelopes.py). Keep it off the database host
+# and out of its backups: with it and a pre-close copy of the database, ballots can be opened.
+BALLOT_KEY_SECRET = secret_from_env("BALLOT_KEY_SECRET", "ballot-key-secret") or SECRET_KEY

@@ -1,6 +1,7 @@
 """What is won: award types and their rules per cluster year, polls, secret ballots, results,
 nominations and the province's decisions (app label `awards`; one module per part)."""
 
+from .ballot_box import BallotEnvelope, CountedReceipt, PollKey
 from .nominations import Decision, Dossier, Nomination, Outcome
 from .polls import (
     Ballot,
@@ -19,6 +20,8 @@ __all__ = [
     "AwardType",
     "Ballot",
     "BallotChoice",
+    "BallotEnvelope",
+    "CountedReceipt",
     "Decision",
     "Dossier",
     "Elector",
@@ -28,6 +31,7 @@ __all__ = [
     "Participation",
     "Poll",
     "PollCandidate",
+    "PollKey",
     "PollStatus",
     "QuotaKind",
     "Rounding",

@@ -217,21 +217,18 @@ class Participation(models.Model):
 
 
 class Ballot(models.Model):
-    """WHAT was voted. Random key, no timestamp, no link to a person (except `voter_name` for an
-    open, non-secret ballot, which is empty for every secret poll)."""
+    """WHAT was voted, written only by the close (opened from its sealed envelope), all of a
+    poll's ballots in one transaction and a random order. Random key, no timestamp, no receipt,
+    no link to a person (except `voter_name` for an open, non-secret ballot)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
-    receipt_hash = models.CharField(max_length=64, unique=True)
     abstain = models.BooleanField(default=False)
     voter_name = models.CharField(max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        constraints = [
-            models.CheckConstraint(condition=~Q(receipt_hash=""), name="ballot_has_receipt"),
-        ]
 
     def __str__(self):
         return str(self.pk)

@@ -1,7 +1,8 @@
 """Casting a ballot.
 
-Ballot secrecy: `ballot_cast` writes a Participation (who) and a Ballot (what) that share no key;
-the audit event "poll.voted" names the voter but never the ballot or its receipt."""
+Ballot secrecy: `ballot_cast` writes a Participation (who) and a sealed envelope (what, as
+ciphertext under the poll's key) that share no key; the audit event "poll.voted" names the voter
+but never the envelope or its receipt. Plaintext ballots exist only after the close (ballot_box)."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from ..models import Ballot, BallotChoice, Elector, Participation, Poll
-from ..receipts import new_receipt_code, receipt_hash
+from .. import ballot_box
+from ..models import Elector, Participation, Poll
+from ..receipts import new_receipt_code
 from ..rules import cast_refusal
 
 
@@ -28,7 +30,7 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
     all but the first find the Participation; the unique constraint is the last line of defence.
     `poll_close` locks the same rows, so no vote slips in while a poll is being counted. Polls are
     locked FOR NO KEY UPDATE, which does not block the foreign-key checks (FOR KEY SHARE) of the
-    Participation and Ballot inserts — a plain FOR UPDATE deadlocks a vote racing the close."""
+    Participation and envelope inserts — a plain FOR UPDATE deadlocks a vote racing the close."""
     elector = Elector.objects.select_for_update().filter(poll_id=poll.pk, user_id=actor.pk).first()
     poll = Poll.objects.select_related("cluster_year__cluster").get(pk=poll.pk)
     refusal = cast_refusal(actor, poll, is_elector=elector is not None)
@@ -46,13 +48,14 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
             _("You have already voted in this poll. Each voter has exactly one ballot.")
         ) from exc
     code = new_receipt_code()
-    ballot = Ballot.objects.create(
-        poll_id=poll.pk,
-        receipt_hash=receipt_hash(code),
-        abstain=bool(abstain),
+    ballot_box.envelope_put(
+        poll=poll,
+        code=code,
+        candidate_ids=ids,
+        abstain=abstain,
         voter_name="" if poll.secret else (actor.full_name or actor.username),
+        n_candidates=poll.candidates.count(),
     )
-    BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, candidate_id=i) for i in sorted(ids)])
     audit.record(
         actor=actor,
         action="poll.voted",

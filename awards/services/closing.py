@@ -1,7 +1,4 @@
-"""Closing a poll (the ballots reshuffled, then counted) and publishing its result."""
-
-import random
-import uuid
+"""Closing a poll (the sealed ballots opened in random order, then counted) and publishing its result."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,40 +8,10 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from .. import counting
-from ..models import Ballot, BallotChoice, Elector, Nomination, Poll, PollCandidate, PollStatus
+from .. import ballot_box, counting
+from ..envelopes import EnvelopeError
+from ..models import BallotChoice, Elector, Nomination, Poll, PollCandidate, PollStatus
 from ._base import require
-
-
-def _reshuffle_ballots(poll):
-    """Rewrite the poll's ballots in random order with new keys: afterwards neither the physical
-    order nor the row versions of the ballots say anything about when (or by whom) they were cast."""
-    rng = random.SystemRandom()
-    ballots = list(Ballot.objects.filter(poll=poll).values("id", "receipt_hash", "abstain", "voter_name"))
-    choices = {}
-    for ballot_id, candidate_id in BallotChoice.objects.filter(ballot__poll=poll).values_list(
-        "ballot_id", "candidate_id"
-    ):
-        choices.setdefault(ballot_id, []).append(candidate_id)
-    rng.shuffle(ballots)
-    BallotChoice.objects.filter(ballot__poll=poll).delete()
-    Ballot.objects.filter(poll=poll).delete()
-    new_ballots, new_choices = [], []
-    for b in ballots:
-        nb = Ballot(
-            id=uuid.uuid4(),
-            poll=poll,
-            receipt_hash=b["receipt_hash"],
-            abstain=b["abstain"],
-            voter_name=b["voter_name"],
-        )
-        new_ballots.append(nb)
-        new_choices.extend(
-            BallotChoice(id=uuid.uuid4(), ballot=nb, candidate_id=c) for c in choices.get(b["id"], [])
-        )
-    rng.shuffle(new_choices)
-    Ballot.objects.bulk_create(new_ballots)
-    BallotChoice.objects.bulk_create(new_choices)
 
 
 @transaction.atomic
@@ -64,7 +31,16 @@ def poll_close(*, poll, actor):
         raise ValidationError(_("The poll has not opened yet."))
     if now < poll.closes_at:
         poll.closes_at = now
-    _reshuffle_ballots(poll)
+    sealed = poll.envelopes.count()
+    try:
+        ballot_box.open_all(poll)
+    except EnvelopeError as exc:
+        raise ValidationError(
+            _(
+                "The sealed ballots of this poll cannot be opened (has the ballot key secret "
+                "changed?). Nothing was counted; restore the secret and close again."
+            )
+        ) from exc
     electorate = poll.electors.count()
     participations = poll.participations.count()
     ballots = poll.ballots.count()
@@ -92,7 +68,7 @@ def poll_close(*, poll, actor):
     poll.status, poll.closed_at = PollStatus.CLOSED, now
     poll.electorate_size, poll.participation_count, poll.ballot_count = electorate, participations, ballots
     poll.abstain_count, poll.quorum_met, poll.runoff_seats = abstain, result.quorum, result.runoff_seats
-    if ballots != participations:
+    if ballots != participations or (sealed and sealed != ballots):
         poll.flagged = True
         poll.flag_reason = _(
             "%(b)s ballots for %(p)s voters who took part: the count must be investigated."
@@ -107,6 +83,7 @@ def poll_close(*, poll, actor):
             "electorate": electorate,
             "participations": participations,
             "ballots": ballots,
+            "sealed": sealed,
             "abstain": abstain,
             "votes": {c.name: votes[c.pk] for c in candidates},
             "quorum": result.quorum,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 from clusters.models import ClusterYear, Role
 
-from .. import selectors
+from .. import ballot_box, selectors
 from ..models import AwardRule, Elector, ElectorateKind, Poll, PollCandidate, PollStatus
 from ..rules import year_is_voting
 from ._base import require
@@ -140,6 +140,7 @@ def poll_open(
             "rule": rule.snapshot(),
         },
     )
+    ballot_box.key_for(poll)  # the envelope key exists from the opening
     return poll
 
 
@@ -191,4 +192,5 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
         province_id=poll.cluster_year.cluster.province_id,
         data={"parent": poll.pk, "seats": poll.runoff_seats, "candidates": [c.name for c in tied]},
     )
+    ballot_box.key_for(child)
     return child

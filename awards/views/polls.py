@@ -96,6 +96,7 @@ def poll_detail(request, pk):
     can_manage = user.has_perm("awards.manage_polls", cy)
     is_admin = user.has_perm("awards.manage_rules", cy)
     turnout = selectors.turnout(poll)
+    show_results = user.has_perm("awards.view_results", poll)
     return render(
         request,
         "awards/poll_detail.html",
@@ -103,7 +104,7 @@ def poll_detail(request, pk):
             "poll": poll,
             "year": cy,
             "can_manage": can_manage,
-            "show_results": user.has_perm("awards.view_results", poll),
+            "show_results": show_results,
             "candidates": list(poll.candidates.all()),
             "electors": selectors.electors_with_participation(poll) if (can_manage or is_admin) else None,
             "voted": turnout[0],
@@ -113,6 +114,7 @@ def poll_detail(request, pk):
             "runoff_form": RunoffForm() if can_manage else None,
             "history": poll_log(poll) if (can_manage or is_admin) else None,
             "is_elector": poll.electors.filter(user_id=user.pk).exists(),
+            "counted_receipts": selectors.counted_receipts(poll) if show_results else None,
         },
     )
 

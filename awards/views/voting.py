@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from .. import selectors, services
 from ..forms import ReceiptForm
@@ -14,14 +15,51 @@ def my_ballots(request):
     return render(request, "awards/my_ballots.html", {"polls": selectors.open_polls_for_voter(request.user)})
 
 
+PAGES = ("awards/vote.html", "awards/vote_confirm.html", "awards/vote_done.html")
+
+
+def _padded_size(request, poll, candidates):
+    """One response size for every POST of this poll's ballot, whatever is chosen: the largest
+    page it can produce (every candidate chosen, abstention, a receipt and a long message shown at
+    once), rounded up to the next KiB plus one."""
+    worst = {
+        "poll": poll,
+        "candidates": candidates,
+        "chosen": candidates,
+        "abstain": True,
+        "receipt": "X" * 19,
+        "error": "X" * 600,
+        "refusal": "X" * 600,
+    }
+    biggest = max(len(render_to_string(t, worst, request).encode()) for t in PAGES)
+    return (biggest // 1024 + 2) * 1024
+
+
+def _pad(response, size):
+    """Fill the body up to `size` with an HTML comment (never compress these responses)."""
+    room = size - len(response.content)
+    if room >= 7:
+        response.content = response.content + b"<!--" + b"-" * (room - 7) + b"-->"
+    return response
+
+
 @login_required
 def vote(request, pk):
     """The ballot: choose (GET), confirm (POST step=confirm), cast (POST step=cast) → receipt.
 
-    Who may cast and what a valid ballot is are asked of `rules.cast_refusal` and
-    `Poll.ballot_problem`, as `services.ballot_cast` asks them; this view only picks the page."""
+    Every POST answer of a poll has the same length, so that the size of a response seen in a
+    log or on the wire says nothing about the choice."""
     poll = poll_for(request, pk, perm=None)
     candidates = list(poll.candidates.all())
+    response = _vote(request, poll, candidates)
+    if request.method == "POST":
+        _pad(response, _padded_size(request, poll, candidates))
+    return response
+
+
+def _vote(request, poll, candidates):
+    """Who may cast and what a valid ballot is are asked of `rules.cast_refusal` and
+    `Poll.ballot_problem`, as `services.ballot_cast` asks them; this view only picks the page."""
     context = {"poll": poll, "candidates": candidates}
     refusal = cast_refusal(request.user, poll)
     if refusal and refusal.code == Refusal.ALREADY_VOTED:
@@ -54,11 +92,13 @@ def vote(request, pk):
 @login_required
 def receipt_check(request):
     form = ReceiptForm(request.POST or None)
-    ballot = None
+    found = None
     checked = False
     if request.method == "POST" and form.is_valid():
         checked = True
-        ballot = selectors.receipt_check(form.cleaned_data["code"])
-        if ballot is not None and ballot.poll.cluster_year.cluster.province_id != request.user.province_id:
-            ballot = None
-    return render(request, "awards/receipt.html", {"form": form, "ballot": ballot, "checked": checked})
+        found = selectors.receipt_check(form.cleaned_data["code"])
+        if found is not None and found[0].cluster_year.cluster.province_id != request.user.province_id:
+            found = None
+    poll, counted = found or (None, False)
+    context = {"form": form, "checked": checked, "found_poll": poll, "counted": counted}
+    return render(request, "awards/receipt.html", context)

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from awards import selectors, services
-from awards.models import Ballot, ElectorateKind, Nomination, Participation, PollStatus
+from awards.models import Ballot, BallotEnvelope, ElectorateKind, Nomination, Participation, PollStatus
+from awards.receipts import receipt_hash
 from clusters.models import AuditEvent, Stage
 from tests.awards.helpers import award_types, leaders, open_poll, rule, to_voting, vote, window
 from tests.factories import make_user
@@ -87,18 +88,20 @@ def test_vote_gives_a_receipt_and_the_voter_sees_it_counted(setup):
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=cast.secretary)
     code = vote(poll, cast.leader_a, cast.unit_a)
     assert len(code) == 19 and code.count("-") == 3
-    ballot = selectors.receipt_check(code.lower().replace("-", " "))
-    assert ballot is not None and ballot.poll_id == poll.pk
+    # while open: recorded, sealed, not yet counted
+    assert selectors.receipt_check(code.lower().replace("-", " ")) == (poll, False)
     assert selectors.receipt_check("AAAA-BBBB-CCCC-DDDD") is None
     assert Participation.objects.filter(poll=poll, user=cast.leader_a).exists()
     assert selectors.open_polls_for_voter(cast.leader_a) == []
     assert selectors.open_polls_for_voter(cast.leader_b) == [poll]
     event = AuditEvent.objects.get(action="poll.voted")
     assert event.actor == cast.leader_a
-    assert code not in str(event.data) and str(ballot.pk) not in str(event.data)
-    # the ballot was rewritten at close, the receipt still finds it
+    envelope = BallotEnvelope.objects.get(poll=poll)
+    assert code not in str(event.data) and str(envelope.pk) not in str(event.data)
+    # the envelope is opened at close; the receipt is then in the published list of counted ballots
     services.poll_close(poll=poll, actor=cast.secretary)
-    assert selectors.receipt_check(code).poll_id == poll.pk
+    assert selectors.receipt_check(code) == (poll, True)
+    assert selectors.counted_receipts(poll) == [receipt_hash(code)]
 
 
 @pytest.mark.parametrize("start,message", [(10, "chưa bắt đầu"), (-120, "kết thúc")])
@@ -119,7 +122,7 @@ def test_vote_outside_the_window_is_refused_in_vietnamese(setup, start, message)
         )
     with pytest.raises(services.VoteRefused, match=message):
         vote(poll, cast.leader_a, cast.unit_a)
-    assert not Participation.objects.exists() and not Ballot.objects.exists()
+    assert not Participation.objects.exists() and not BallotEnvelope.objects.exists()
 
 
 def test_vote_from_outside_the_electorate_is_refused(setup):
@@ -128,7 +131,7 @@ def test_vote_from_outside_the_electorate_is_refused(setup):
     for outsider in (cast.staff_a, cast.council, cast.other):
         with pytest.raises(services.VoteRefused, match="danh sách cử tri"):
             vote(poll, outsider, cast.unit_a)
-    assert not Ballot.objects.exists()
+    assert not BallotEnvelope.objects.exists()
 
 
 def test_second_vote_and_bad_ballots_are_refused(setup):
@@ -147,6 +150,8 @@ def test_second_vote_and_bad_ballots_are_refused(setup):
     vote(poll, cast.leader_a, abstain=True)
     with pytest.raises(services.VoteRefused, match="đã bỏ phiếu"):
         vote(poll, cast.leader_a, cast.unit_b)
+    assert BallotEnvelope.objects.count() == 1 and not Ballot.objects.exists()
+    services.poll_close(poll=poll, actor=cast.secretary)
     assert Ballot.objects.count() == 1 and Ballot.objects.get().abstain
 
 
@@ -274,7 +279,7 @@ def test_ballots_not_matching_participations_flag_the_poll(setup):
     cast, cy, types, units, voters = setup
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=cast.secretary)
     vote(poll, cast.leader_a, cast.unit_a)
-    Ballot.objects.create(poll=poll, receipt_hash="x" * 64)  # a stuffed ballot
+    Ballot.objects.create(poll=poll)  # a ballot stuffed in the table, not cast
     poll = services.poll_close(poll=poll, actor=cast.secretary)
     assert poll.flagged and "2" in poll.flag_reason
     with pytest.raises(ValidationError):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards import services
-from awards.models import AwardRule, AwardType, Ballot, Nomination, Participation, Poll
+from awards.models import AwardRule, AwardType, BallotEnvelope, Nomination, Participation, Poll
 from tests.awards.helpers import award_types, open_poll, rule, to_voting, vote
 from tests.factories import make_user, make_year
 
@@ -79,7 +79,7 @@ def test_ballot_choose_confirm_cast_and_receipt(client, poll_setup):
     assert too_many.status_code == 400 and "tối đa 1" in too_many.content.decode()
     confirm = client.post(url, {"step": "confirm", "candidate": [cand.pk]})
     assert confirm.status_code == 200 and "Xác nhận" in confirm.content.decode()
-    assert not Ballot.objects.exists()  # nothing is cast before the confirmation
+    assert not BallotEnvelope.objects.exists()  # nothing is cast before the confirmation
     done = client.post(url, {"step": "cast", "candidate": [cand.pk]})
     body = done.content.decode()
     assert done.status_code == 200 and "Bạn đã bỏ phiếu" in body
@@ -99,7 +99,7 @@ def test_ballot_page_refuses_a_non_voter_with_a_message(client, poll_setup):
     page = client.get(reverse("awards:vote", args=[poll.pk]))
     assert page.status_code == 403 and "danh sách cử tri" in page.content.decode()
     page = client.post(reverse("awards:vote", args=[poll.pk]), {"step": "cast", "abstain": "1"})
-    assert page.status_code == 403 and not Ballot.objects.exists()
+    assert page.status_code == 403 and not BallotEnvelope.objects.exists()
 
 
 def test_turnout_partial_shows_participation_but_no_counts_before_close(client, poll_setup):
@@ -283,7 +283,7 @@ def test_ballot_page_outside_the_window_says_why_and_shows_no_form(client, poll_
     page = client.get(reverse("awards:vote", args=[poll.pk])).content.decode()
     assert "chưa bắt đầu" in page and 'name="candidate"' not in page
     r = client.post(reverse("awards:vote", args=[poll.pk]), {"step": "cast", "abstain": "1"})
-    assert r.status_code == 409 and not Ballot.objects.exists()
+    assert r.status_code == 409 and not BallotEnvelope.objects.exists()
 
 
 def test_runoff_through_the_pages(client, cast):

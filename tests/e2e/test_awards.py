@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from awards import services
-from awards.models import Ballot, ElectorateKind, Participation
+from awards.models import BallotEnvelope, ElectorateKind, Participation
 from clusters.models import Role, Stage
 from tests import pdfcheck
 from tests.awards.helpers import award_types, open_poll, rule
@@ -76,7 +76,11 @@ def test_council_votes_on_phones_secretary_publishes_and_gets_the_minutes(
             expect(phone.locator("main")).to_contain_text("đã được ghi nhận")
         context.close()
     assert len(set(receipts)) == 3
-    assert Participation.objects.filter(poll=poll).count() == Ballot.objects.filter(poll=poll).count() == 3
+    assert (
+        Participation.objects.filter(poll=poll).count()
+        == BallotEnvelope.objects.filter(poll=poll).count()
+        == 3
+    )
 
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, cast.secretary.username)
