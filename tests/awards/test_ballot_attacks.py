@@ -130,7 +130,7 @@ def test_a_data_only_dump_pairs_no_voter_with_a_choice_open_or_closed(boxes):
 
 def _xmins(table, where="", params=()):
     with connection.cursor() as cur:
-        cur.execute(f"SELECT xmin::text FROM {table} {where}", params)  # noqa: S608 - test-only names
+        cur.execute(f"SELECT xmin::text FROM {table} {where}", params)
         return [r[0] for r in cur.fetchall()]
 
 
