@@ -1,10 +1,12 @@
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import User
+from emulation.scoring.values import DecimalInput
 
 from .models import AwardRule, AwardType, Dossier, ElectorateKind, Outcome
 from .models.rules import RULE_FIELDS
@@ -26,6 +28,10 @@ class AwardTypeForm(forms.ModelForm):
 
 
 class AwardRuleForm(forms.ModelForm):
+    min_total = DecimalInput(
+        label=_("minimum total score"), required=False, minimum=Decimal(0), maximum=Decimal("99999.99")
+    )
+
     class Meta:
         model = AwardRule
         fields = list(RULE_FIELDS)

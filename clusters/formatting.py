@@ -31,3 +31,13 @@ def number(value, places=None):
 def points(value):
     """The `points` template filter of every app: number(value), "" for a missing value."""
     return number(value)
+
+
+def editable(value):
+    """A number as a form field shows it, to be read back by the one parser: decimal comma and no
+    thousands dots (1312.5 → "1312,5"; "1.312" could be read as 1,312)."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    text = f"{value.normalize():f}" if value != value.to_integral() else f"{value.to_integral():f}"
+    return text.replace(".", ",")

@@ -6,16 +6,19 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from clusters import xlsx
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sheet(wb, title, header, rows):
     ws = wb.create_sheet(title[:31])
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(list(row))
+    for col, label in enumerate(header, 1):
+        xlsx.put(ws, 1, col, label).font = Font(bold=True)
+    # Unit names, reasons and decision numbers are typed by people: texts, never formulas.
+    for r, row in enumerate(rows, 2):
+        for col, value in enumerate(row, 1):
+            xlsx.put(ws, r, col, value)
     for i, _h in enumerate(header):
         ws.column_dimensions[chr(65 + i)].width = 18 if i else 36
     return ws

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from emulation.scoring.values import TARGET_MAX, DecimalInput
+
 from .services import parse_articles
 
 
@@ -13,7 +15,7 @@ class RegistrationForm(forms.Form):
 class TargetForm(forms.Form):
     key = forms.SlugField(label=_("Key"), max_length=40, help_text=_("e.g. budget-revenue"))
     name = forms.CharField(label=_("Target"), max_length=255)
-    value = forms.DecimalField(label=_("Value"), max_digits=16, decimal_places=3, localize=True)
+    value = DecimalInput(label=_("Value"), places=3, maximum=TARGET_MAX, minimum=-TARGET_MAX)
     measure = forms.CharField(label=_("Unit of measure"), max_length=40, required=False)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from .forms import (
 from .models import CopyCheck, Pledge, PledgeState, PledgeVersion, Registration, SignatureState
 from .rules import may_sign
 
-MAX_UPLOAD = 30 * 1024 * 1024
+MAX_UPLOAD = settings.MAX_UPLOAD_BYTES  # MAX_UPLOAD_MB, as every other upload
 
 
 def _errors(request, exc):
@@ -279,7 +280,9 @@ def pledge_upload(request, pk):
         raise Http404
     form = UploadSignedForm(request.POST, request.FILES)
     if not form.is_valid() or form.cleaned_data["file"].size > MAX_UPLOAD:
-        messages.error(request, _("Choose a PDF file (at most 30 MB)."))
+        messages.error(
+            request, _("Choose a PDF file (at most %(mb)s MB).") % {"mb": MAX_UPLOAD // (1024 * 1024)}
+        )
         return redirect("pledges:pledge", pk=cy.pk)
     try:
         services.signature_upload(

@@ -18,7 +18,7 @@ from .forms import VerifyUploadForm
 from .models import CopyCheck, PledgeVersion, SignatureState
 from .verification import stored_state
 
-MAX_UPLOAD = 30 * 1024 * 1024
+MAX_UPLOAD = settings.MAX_UPLOAD_BYTES  # MAX_UPLOAD_MB, as every other upload
 RATE = getattr(settings, "PLEDGE_VERIFY_RATE", (10, 600))  # checks per client per window (seconds)
 
 
@@ -60,7 +60,9 @@ def verify(request, code):
         if form.is_valid() and form.cleaned_data["file"].size <= MAX_UPLOAD:
             check = services.copy_check_request(version=version, data=form.cleaned_data["file"].read())
             return redirect("pledges:verify_check", code=code, token=check.token)
-        messages.error(request, _("Choose a PDF file (at most 30 MB)."))
+        messages.error(
+            request, _("Choose a PDF file (at most %(mb)s MB).") % {"mb": MAX_UPLOAD // (1024 * 1024)}
+        )
     signatures = list(version.signatures.filter(state=SignatureState.DONE).select_related("unit"))
     year = pledge.cluster_year.year
     for s in signatures:

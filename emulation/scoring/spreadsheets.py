@@ -1,25 +1,27 @@
 """The .xlsx files staff work with: criteria tables, one unit's scoring sheet, the ranking.
 
-Reading never trusts the file: a file that is not an .xlsx, a missing sheet or header, or bad
-rows give a clear message (the services then validate every row again)."""
+Reading never trusts the file: it is opened by clusters.xlsx (size and compression checked before
+parsing, streamed, formulas and over-long cells reported per row); a file that is not an .xlsx,
+a missing sheet or header, another unit's sheet, or bad rows give a clear message (the services
+then validate every row again). Writing puts every text a person typed as text (clusters.xlsx.put)."""
 
 import io
-import zipfile
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
-from clusters import formatting
+from clusters import formatting, xlsx
 
 from .models import CriterionKind
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_ROWS = 2000
+MAX_ROWS = xlsx.MAX_ROWS
+UNIT_MARK = "Mã đơn vị: "
 HEADER_FONT = Font(bold=True)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 
@@ -65,7 +67,7 @@ def _workbook_response_bytes(wb):
 
 def _header(ws, columns, row=1):
     for col, (_key, label) in enumerate(columns, 1):
-        cell = ws.cell(row=row, column=col, value=label)
+        cell = xlsx.put(ws, row, col, label)
         cell.font = HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
@@ -77,26 +79,23 @@ def _widths(ws, widths):
 
 
 def open_workbook(upload):
-    """Load an uploaded .xlsx or raise ValidationError (not a spreadsheet, too big, damaged)."""
+    """Load an uploaded .xlsx or raise ValidationError (not a spreadsheet, too big, a bomb, damaged)."""
     limit = settings.MAX_UPLOAD_BYTES
     if getattr(upload, "size", 0) > limit:
         raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    data = upload.read() if hasattr(upload, "read") else upload
-    if not data[:4] == b"PK\x03\x04":
-        raise ValidationError(_("The file is not an Excel workbook (.xlsx)."))
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationError(_("The workbook cannot be read; it may be damaged.")) from exc
+    data = upload.read(limit + 1) if hasattr(upload, "read") else upload
+    if len(data) > limit:
+        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+    return xlsx.open_xlsx(data)
 
 
 def _find_header(ws, columns):
     """Row number of the header row (within the first 10 rows) and the column index per key."""
     labels = {label.casefold(): key for key, label in columns}
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_row=10, values_only=True), 1):
+    for number, row in xlsx.iter_rows(ws, max_row=10):
         found = {}
-        for index, value in enumerate(row):
-            key = labels.get(str(value or "").strip().casefold())
+        for index, cell in enumerate(row):
+            key = labels.get(str(cell.value or "").strip().casefold())
             if key:
                 found[key] = index
         if "code" in found and len(found) >= 3:
@@ -105,14 +104,26 @@ def _find_header(ws, columns):
 
 
 def _rows(ws, header_row, index):
-    out = []
-    for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
+    """[(row number, {key: value})]; formulas and over-long cells refused, row by row."""
+    out, problems = [], []
+    for number, row in xlsx.iter_rows(ws, min_row=header_row + 1):
         if number - header_row > MAX_ROWS:
             raise ValidationError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
-        values = {key: (row[i] if i < len(row) else None) for key, i in index.items()}
+        cells = {key: (row[i] if i < len(row) else None) for key, i in index.items()}
+        for key, cell in cells.items():
+            problem = cell is not None and xlsx.cell_problem(cell)
+            if problem:
+                column = next(label for k, label in SHEET_COLUMNS + CRITERIA_COLUMNS if k == key)
+                problems.append(
+                    _("Row %(row)s, column “%(column)s”: %(problem)s.")
+                    % {"row": number, "column": column, "problem": problem}
+                )
+        values = {key: (cell.value if cell is not None else None) for key, cell in cells.items()}
         if all(v in (None, "") for v in values.values()):
             continue
         out.append((number, values))
+    if problems:
+        raise ValidationError(problems)
     return out
 
 
@@ -133,7 +144,7 @@ def criteria_export(criteria, title=""):
     wb = Workbook()
     ws = wb.active
     ws.title = "Bộ tiêu chí"
-    ws.cell(row=1, column=1, value=title or "Bộ tiêu chí chấm điểm thi đua").font = Font(bold=True, size=13)
+    xlsx.put(ws, 1, 1, title or "Bộ tiêu chí chấm điểm thi đua").font = Font(bold=True, size=13)
     _header(ws, CRITERIA_COLUMNS, row=3)
     for r, c in enumerate(criteria, 4):
         values = [
@@ -146,7 +157,7 @@ def criteria_export(criteria, title=""):
             _cell(c.target_value),
         ]
         for col, value in enumerate(values, 1):
-            ws.cell(row=r, column=col, value=value)
+            xlsx.put(ws, r, col, value)
         if c.parent_id is None:
             for col in range(1, 4):
                 ws.cell(row=r, column=col).font = HEADER_FONT
@@ -171,7 +182,7 @@ def _guide(wb):
         "từng dòng được hiển thị.",
     ]
     for r, line in enumerate(lines, 1):
-        ws.cell(row=r, column=1, value=line).alignment = Alignment(wrap_text=True)
+        xlsx.put(ws, r, 1, line).alignment = Alignment(wrap_text=True)
     ws.cell(row=1, column=1).font = Font(bold=True)
     ws.column_dimensions["A"].width = 110
 
@@ -234,20 +245,23 @@ def criteria_read(upload):
 # One unit's scoring sheet
 
 
-def sheet_export(*, sheet_title, unit_name, rows):
-    """`rows`: selectors.sheet_view rows. Input cells are unlocked and shaded."""
+def sheet_export(*, sheet_title, unit_name, rows, unit_code=""):
+    """`rows`: selectors.sheet_view rows. Input cells are unlocked and shaded. The sheet says whose
+    it is (row 3: the unit's code), so that it cannot be imported into another unit's sheet."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Tự chấm điểm"
-    ws.cell(row=1, column=1, value=sheet_title).font = Font(bold=True, size=13)
-    ws.cell(row=2, column=1, value=f"Đơn vị: {unit_name}")
+    xlsx.put(ws, 1, 1, sheet_title).font = Font(bold=True, size=13)
+    xlsx.put(ws, 2, 1, f"Đơn vị: {unit_name}")
+    if unit_code:
+        xlsx.put(ws, 3, 1, UNIT_MARK + unit_code)
     _header(ws, SHEET_COLUMNS, row=4)
     for r, row in enumerate(rows, 5):
         c, e = row.criterion, row.entry
         indent = "    " * getattr(c, "level", 0)
         values = [c.code, indent + c.text, _cell(c.max_points), KIND_LABELS.get(c.kind, c.kind)]
         for col, value in enumerate(values, 1):
-            ws.cell(row=r, column=col, value=value)
+            xlsx.put(ws, r, col, value)
         if c.is_leaf:
             if e is not None and e.self_points is not None:
                 if c.kind == CriterionKind.TARGET_SHARE:
@@ -258,11 +272,9 @@ def sheet_export(*, sheet_title, unit_name, rows):
                     value = _cell(e.self_points)
             else:
                 value = None
-            ws.cell(row=r, column=5, value=value)
-            ws.cell(
-                row=r, column=6, value=_cell(e.target) if e and c.kind == CriterionKind.TARGET_SHARE else None
-            )
-            ws.cell(row=r, column=7, value=e.note if e else None)
+            xlsx.put(ws, r, 5, value)
+            xlsx.put(ws, r, 6, _cell(e.target) if e and c.kind == CriterionKind.TARGET_SHARE else None)
+            xlsx.put(ws, r, 7, e.note if e else None)
             for col in (5, 6, 7):
                 ws.cell(row=r, column=col).fill = INPUT_FILL
                 ws.cell(row=r, column=col).protection = Protection(locked=False)
@@ -273,10 +285,30 @@ def sheet_export(*, sheet_title, unit_name, rows):
     return _workbook_response_bytes(wb)
 
 
-def sheet_read(upload):
-    """Rows for services.self_scores_import: [(row number, code, value, note, target)]."""
+def _owner(ws):
+    """The unit code the sheet says it belongs to, or None (a sheet made before it said so)."""
+    for _number, row in xlsx.iter_rows(ws, max_row=3):
+        value = row[0].value if row else None
+        if isinstance(value, str) and value.startswith(UNIT_MARK):
+            return value[len(UNIT_MARK) :].strip()
+    return None
+
+
+def sheet_read(upload, *, unit=None):
+    """Rows for services.self_scores_import: [(row number, code, value, note, target)].
+
+    With `unit`, a sheet that says it belongs to another unit is refused."""
     wb = open_workbook(upload)
     ws = wb.worksheets[0]
+    owner = _owner(ws)
+    if unit is not None and owner is not None and owner != unit.code:
+        raise ValidationError(
+            _(
+                "This file is the sheet of another unit (code %(code)s): download your unit's "
+                "sheet from this page."
+            )
+            % {"code": owner[:40]}
+        )
     header_row, index = _find_header(ws, SHEET_COLUMNS)
     if "value" not in index:
         raise ValidationError(
@@ -310,8 +342,8 @@ def ranking_export(*, title, rows, majors, rule_text):
     wb = Workbook()
     ws = wb.active
     ws.title = "Xếp hạng"
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
-    ws.cell(row=2, column=1, value=rule_text)
+    xlsx.put(ws, 1, 1, title).font = Font(bold=True, size=13)
+    xlsx.put(ws, 2, 1, rule_text)
     columns = [("rank", "Hạng"), ("unit", "Đơn vị")]
     columns += [
         (f"m{m.code}", f"Tiêu chí {m.code} (tối đa {formatting.number(m.max_points)})") for m in majors
@@ -335,7 +367,7 @@ def ranking_export(*, title, rows, majors, rule_text):
             row.ineligible_reason,
         ]
         for col, value in enumerate(values, 1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = xlsx.put(ws, r, col, value)
             if isinstance(value, float):
                 cell.number_format = "0.00"
     _widths(ws, [7, 34] + [16] * len(majors) + [13, 11, 12, 14, 40])

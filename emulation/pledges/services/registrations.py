@@ -1,7 +1,6 @@
 """A unit's registration (đăng ký thi đua): its targets and the titles it aims for."""
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 from clusters.models import ClusterYear
+from emulation.scoring.values import TARGET_MAX, parse_decimal
 
 from ..models import Registration, RegistrationTarget
 from ._common import OPEN_STAGES, is_member, nfc, require
@@ -34,12 +34,12 @@ def _clean_targets(targets):
             continue
         seen.add(key)
         try:
-            value = Decimal(str(row.get("value")).replace(",", "."))
-        except (InvalidOperation, TypeError):
-            errors.append(_("Row %(n)s: the value must be a number.") % {"n": n})
-            continue
-        if not value.is_finite() or abs(value) >= Decimal("1e13"):
-            errors.append(_("Row %(n)s: the value must be a number.") % {"n": n})
+            value = parse_decimal(row.get("value"), places=3, minimum=-TARGET_MAX, maximum=TARGET_MAX)
+        except ValidationError as exc:
+            if exc.error_list[0].code in ("invalid", "required"):
+                errors.append(_("Row %(n)s: the value must be a number.") % {"n": n})
+            else:  # too large, too many decimals, could be read two ways: say which
+                errors.append(_("Row %(n)s: %(error)s") % {"n": n, "error": exc.messages[0]})
             continue
         clean.append(
             RegistrationTarget(

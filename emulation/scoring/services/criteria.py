@@ -8,7 +8,7 @@ from clusters import audit
 
 from ..models import CriteriaTable, Criterion, CriterionKind, ScoreEntry, TieBreak
 from ..rules import criteria_frozen
-from ..values import parse_decimal
+from ..values import MAX_CRITERION_POINTS, parse_decimal
 from ._base import _fresh_year, _locked_table, _province, _reason, _require
 
 
@@ -38,7 +38,7 @@ def _criterion_values(
     if kind not in CriterionKind.values:
         errors["kind"] = _("Unknown kind of criterion.")
     try:
-        max_points = parse_decimal(max_points)
+        max_points = parse_decimal(max_points, maximum=MAX_CRITERION_POINTS)
         if max_points < 0:
             raise ValidationError(_("Points cannot be below zero."))
     except ValidationError as exc:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 
 from ..models import Adjustment, AdjustmentKind, ScoreEntry
-from ..values import parse_decimal, parse_points
+from ..values import MAX_ADJUSTMENT_POINTS, parse_decimal, parse_points
 from ._base import _entry_data, _leaf, _lock_sheet, _locked_table, _member_ids, _province, _reason, _require
 
 
@@ -41,7 +41,7 @@ def adjustment_add(*, sheet, kind, points, reason, actor):
     if kind not in AdjustmentKind.values:
         raise ValidationError(_("Choose bonus points or a deduction."))
     reason = _reason(reason, _("A reason is required for bonus points and deductions."))
-    value = parse_decimal(points)
+    value = parse_decimal(points, maximum=MAX_ADJUSTMENT_POINTS)
     if value <= 0:
         raise ValidationError(_("Enter points above zero."), code="min")
     adj = Adjustment.objects.create(sheet=sheet, kind=kind, points=value, reason=reason, created_by=actor)

@@ -1,9 +1,10 @@
 from django import template
 
-from clusters.formatting import number, points
+from clusters.formatting import editable, number, points
 
 register = template.Library()
 register.filter("points", points)
+register.filter("editable", editable)
 
 
 @register.filter

@@ -141,7 +141,10 @@ def sheet_export(request, pk, unit_pk):
     rows = selectors.sheet_view(sheet) if sheet.pk else selectors.sheet_view_empty(cy)
     unit_name = sheet.unit.name_in_year(cy.year)
     data = spreadsheets.sheet_export(
-        sheet_title=f"Tự chấm điểm thi đua năm {cy.year} – {cy.cluster.name}", unit_name=unit_name, rows=rows
+        sheet_title=f"Tự chấm điểm thi đua năm {cy.year} – {cy.cluster.name}",
+        unit_name=unit_name,
+        unit_code=sheet.unit.code,
+        rows=rows,
     )
     return _xlsx(data, f"tu-cham-{sheet.unit.code}-{cy.year}.xlsx")
 
@@ -155,7 +158,7 @@ def sheet_import(request, pk, unit_pk):
         messages.error(request, _("Choose an Excel file (.xlsx)."))
         return redirect(_sheet_url(cy, sheet))
     try:
-        rows = spreadsheets.sheet_read(form.cleaned_data["file"])
+        rows = spreadsheets.sheet_read(form.cleaned_data["file"], unit=sheet.unit)
         changed = services.self_scores_import(sheet=sheet, rows=rows, actor=request.user)
         messages.success(request, _("The file was imported: %(n)s rows changed.") % {"n": changed})
     except ValidationError as exc:
