@@ -20,7 +20,7 @@ from clusters.models import ClusterYear, Role, Stage, User
 from emulation.pledges.models import Pledge, PledgeSignature, Registration, SignatureState
 from emulation.scoring.models import ScoreSheet, SheetStatus
 
-from .models import Notification, ReminderSent
+from . import services
 
 log = logging.getLogger(__name__)
 
@@ -195,26 +195,10 @@ def send_reminders(today=None):
         for due in due_reminders(today):
             try:
                 with transaction.atomic():
-                    record = ReminderSent.objects.create(
-                        user=due.user,
-                        cluster_year=due.cluster_year,
-                        kind=due.kind,
-                        ref=due.ref,
-                        deadline=due.deadline,
-                        days_before=due.days_before,
-                    )
                     text = _message(due)
-                    Notification.objects.create(
-                        user=due.user,
-                        cluster_year=due.cluster_year,
-                        text=text[:300],
-                        url=due.url,
-                        deadline=due.deadline,
-                    )
+                    services.reminder_record(due=due, text=text, emailed=bool(due.user.email))
                     if due.user.email:
-                        _email(due, text)
-                        record.emailed = True
-                        record.save(update_fields=["emailed"])
+                        _email(due, text)  # a failure undoes the record: retried on the next run
             except IntegrityError:
                 continue  # already sent (by an earlier or a concurrent run)
             except Exception:  # the e-mail failed: nothing recorded, retried on the next run

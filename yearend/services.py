@@ -14,7 +14,7 @@ from clusters import services as cluster_services
 from clusters.models import ClusterYear, MemberRole, Membership, Stage, Unit
 from emulation.scoring import services as scoring_services
 
-from .models import HandOver, HandOverMethod, Notification
+from .models import HandOver, HandOverMethod, Notification, ReminderSent
 
 log = logging.getLogger(__name__)
 
@@ -178,3 +178,36 @@ def notifications_mark_read(*, user, ids=None):
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def reminder_record(*, due, text, emailed):
+    """The reminder job's one write: the reminder is marked sent (once per deadline: a unique
+    constraint refuses a second), the user is notified, and the system's act is audited."""
+    record = ReminderSent.objects.create(
+        user=due.user,
+        cluster_year=due.cluster_year,
+        kind=due.kind,
+        ref=due.ref,
+        deadline=due.deadline,
+        days_before=due.days_before,
+        emailed=emailed,
+    )
+    Notification.objects.create(
+        user=due.user, cluster_year=due.cluster_year, text=text[:300], url=due.url, deadline=due.deadline
+    )
+    audit.record(
+        actor=None,
+        action="reminder.sent",
+        obj=due.cluster_year,
+        province_id=due.cluster_year.cluster.province_id,
+        data={
+            "user": due.user.pk,
+            "kind": due.kind,
+            "ref": due.ref,
+            "deadline": due.deadline,
+            "days_before": due.days_before,
+            "emailed": emailed,
+        },
+    )
+    return record
