@@ -62,6 +62,40 @@ def fraction_text(num, den):
     return f"{num}/{den} ({num * 100 / den:.2f}%)".replace(".", ",")
 
 
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _name_and_note(line):
+    """ "Nguyễn Văn A – Trưởng ban" -> ("Nguyễn Văn A", "Trưởng ban")."""
+    for sep in (" – ", " - ", ": ", ", "):
+        if sep in line:
+            name, note = line.split(sep, 1)
+            return name.strip(), note.strip()
+    return line, ""
+
+
+def ballot_figures(poll):
+    """Ballots issued, received, valid and invalid: the Ban kiểm phiếu's paper count, or for an
+    online vote one ballot per eligible voter, every ballot received valid."""
+    paper = getattr(poll, "paper_count", None)
+    if paper is not None:
+        return {
+            "paper": True,
+            "issued": paper.ballots_issued,
+            "received": paper.ballots_received,
+            "valid": paper.ballots_valid,
+            "invalid": paper.ballots_invalid,
+        }
+    return {
+        "paper": False,
+        "issued": poll.electorate_size,
+        "received": poll.ballot_count,
+        "valid": poll.ballot_count,
+        "invalid": 0,
+    }
+
+
 def _context(cluster_year):
     cy = ClusterYear.objects.select_related("cluster__province").get(pk=cluster_year.pk)
     province = cy.cluster.province
@@ -70,7 +104,7 @@ def _context(cluster_year):
     head = next((m for m in members if m.role == MemberRole.HEAD), None)
     polls = list(
         Poll.objects.filter(cluster_year=cy, status=PollStatus.PUBLISHED)
-        .select_related("award_type")
+        .select_related("award_type", "paper_count")
         .prefetch_related("candidates")
         .order_by("award_type__precedence", "round")
     )
@@ -79,6 +113,7 @@ def _context(cluster_year):
         entry = awards.setdefault(p.award_type_id, {"award": p.award_type, "polls": [], "proposed": []})
         p.rule_threshold = fraction_text(p.rule["threshold_num"], p.rule["threshold_den"])
         p.rule_quorum = fraction_text(p.rule["quorum_num"], p.rule["quorum_den"])
+        p.count = ballot_figures(p)
         entry["polls"].append(p)
         entry["proposed"].extend(c.name for c in p.candidates.all() if c.proposed)
     header = header_context(cy.cluster, place_date="")
@@ -91,7 +126,9 @@ def _context(cluster_year):
         "members": members,
         "head": head,
         "awards": list(awards.values()),
-        "attendance": [line.strip() for line in (dossier.attendance or "").splitlines() if line.strip()],
+        "attendance": _lines(dossier.attendance),
+        "absentees": [_name_and_note(line) for line in _lines(dossier.absentees)],
+        "committee": [_name_and_note(line) for line in _lines(dossier.counting_committee)],
         "place": header["issuer"].place,
         "audit_head": chain_head(province.pk),
     }
@@ -123,7 +160,13 @@ def render_minutes(document, progress):
     cy = ClusterYear.objects.get(pk=document.params["cluster_year_id"])
     ctx = _context(cy)
     progress(40)
-    ctx["title"] = f"Biên bản họp bình xét, suy tôn năm {cy.year}"
+    ctx["title"] = f"Biên bản kiểm phiếu bình xét, suy tôn năm {cy.year}"
+    committee = [(name, role, i == 0) for i, (name, role) in enumerate(ctx["committee"])]
+    ctx["committee_rows"] = [committee[i : i + 2] for i in range(0, len(committee), 2)]
+    absent = len(ctx["absentees"])
+    size = ctx["dossier"].council_size
+    electorate = max((p.electorate_size for a in ctx["awards"] for p in a["polls"]), default=0)
+    ctx["present_count"] = (size - absent) if size else (electorate - absent if electorate else "……")
     # signed at the meeting and numbered by hand: a visible blank; dated by the meeting
     ctx["doc_number"] = register.number_line(symbol="BB", issuer_symbol=ctx["issuer"].symbol)
     ctx["place_date"] = place_date_line(ctx["place"], ctx["dossier"].meeting_date, year=cy.year + 1)

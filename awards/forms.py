@@ -110,12 +110,21 @@ class DossierForm(forms.ModelForm):
             "chair_name",
             "chair_title",
             "secretary_name",
+            "started_at",
+            "ended_at",
             "attendance",
+            "council_size",
+            "absentees",
+            "counting_committee",
             "cover_number",
         ]
         widgets = {
             "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "started_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ended_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "attendance": forms.Textarea(attrs={"rows": 4}),
+            "absentees": forms.Textarea(attrs={"rows": 2}),
+            "counting_committee": forms.Textarea(attrs={"rows": 3}),
         }
 
 
@@ -137,3 +146,22 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, province, **kw):
         super().__init__(*args, **kw)
         self.fields["granted_award"].queryset = AwardType.objects.filter(province=province)
+
+
+class PaperCountForm(forms.Form):
+    """The Ban kiểm phiếu's count of a paper vote: ballots, then the votes of each candidate."""
+
+    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0)
+    received = forms.IntegerField(label=_("Ballots received"), min_value=0)
+    invalid = forms.IntegerField(label=_("Invalid ballots"), min_value=0, initial=0)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        for c in self.candidates:
+            self.fields[f"votes_{c.pk}"] = forms.IntegerField(
+                label=_("Votes for %(name)s") % {"name": c.name}, min_value=0, initial=0
+            )
+
+    def votes(self):
+        return {c.pk: self.cleaned_data[f"votes_{c.pk}"] for c in self.candidates}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dossier, polls, voting, year
+from .views import dossier, paper, polls, voting, year
 
 app_name = "awards"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("polls/<int:pk>/", polls.poll_detail, name="poll"),
     path("polls/<int:pk>/turnout/", polls.poll_turnout, name="turnout"),
     path("polls/<int:pk>/close/", polls.poll_close, name="poll_close"),
+    path("polls/<int:pk>/paper-count/", paper.poll_paper_count, name="poll_paper_count"),
     path("polls/<int:pk>/publish/", polls.poll_publish, name="poll_publish"),
     path("polls/<int:pk>/runoff/", polls.poll_runoff, name="poll_runoff"),
     path("polls/<int:pk>/vote/", voting.vote, name="vote"),

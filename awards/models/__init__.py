@@ -2,6 +2,7 @@
 nominations and the province's decisions (app label `awards`; one module per part)."""
 
 from .ballot_box import BallotEnvelope, CountedReceipt, PollKey
+from .minutes import PaperCount
 from .nominations import Decision, Dossier, Nomination, Outcome
 from .polls import (
     Ballot,
@@ -28,6 +29,7 @@ __all__ = [
     "ElectorateKind",
     "Nomination",
     "Outcome",
+    "PaperCount",
     "Participation",
     "Poll",
     "PollCandidate",

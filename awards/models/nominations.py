@@ -88,6 +88,20 @@ class Dossier(models.Model):
     chair_title = models.CharField(_("chair's title"), max_length=120, blank=True)
     secretary_name = models.CharField(_("secretary of the meeting"), max_length=120, blank=True)
     attendance = models.TextField(_("attendance"), blank=True, help_text=_("Who attended, one per line."))
+    # what the minutes of the vote count (biên bản kiểm phiếu) record of the meeting
+    started_at = models.TimeField(_("meeting started at"), null=True, blank=True)
+    ended_at = models.TimeField(_("meeting ended at"), null=True, blank=True)
+    council_size = models.PositiveSmallIntegerField(
+        _("members of the council"), null=True, blank=True, help_text=_("The statutory membership.")
+    )
+    absentees = models.TextField(
+        _("absent, with the reason"), blank=True, help_text=_("One per line: name – reason.")
+    )
+    counting_committee = models.TextField(
+        _("vote-counting committee (Ban kiểm phiếu)"),
+        blank=True,
+        help_text=_("Elected at the meeting, one per line: name – role (Trưởng ban first)."),
+    )
     cover_number = models.CharField(_("cover letter number"), max_length=60, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(

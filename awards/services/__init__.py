@@ -17,6 +17,7 @@ from ..receipts import normalise_receipt, receipt_hash
 from .ballots import VoteRefused, ballot_cast
 from .closing import poll_close, poll_publish
 from .dossier import DOSSIER_FIELDS, achievement_report_upload, decision_record, dossier_save, dossier_submit
+from .paper import poll_close_paper
 from .polls import poll_open, runoff_open
 from .rules import RULE_FIELDS, award_type_save, rule_save, rules_copy_forward
 
@@ -32,6 +33,7 @@ __all__ = [
     "dossier_submit",
     "normalise_receipt",
     "poll_close",
+    "poll_close_paper",
     "poll_open",
     "poll_publish",
     "receipt_hash",

@@ -18,6 +18,11 @@ DOSSIER_FIELDS = [
     "chair_title",
     "secretary_name",
     "attendance",
+    "started_at",
+    "ended_at",
+    "council_size",
+    "absentees",
+    "counting_committee",
     "cover_number",
 ]
 
