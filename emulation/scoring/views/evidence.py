@@ -31,7 +31,7 @@ def evidence_upload(request, pk, unit_pk, criterion_pk):
         except ValidationError as exc:
             error = " ".join(exc.messages)
     if request.htmx:
-        return _row_response(request, cy, unit_pk, criterion.pk, error=error)
+        return _row_response(request, cy, unit_pk, criterion.pk, evidence_error=error)
     if error:
         messages.error(request, f"{criterion.code}: {error}")
     else:

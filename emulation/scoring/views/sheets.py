@@ -53,7 +53,15 @@ def sheet(request, pk, unit_pk):
 
 
 def _row_response(
-    request, cy, unit_pk, criterion_pk, error=None, review_error=None, posted=None, saved=False
+    request,
+    cy,
+    unit_pk,
+    criterion_pk,
+    error=None,
+    review_error=None,
+    posted=None,
+    saved=False,
+    evidence_error=None,
 ):
     """After an htmx row action: the row again (with its error, if any) and the summary (out of band)."""
     sheet = ScoreSheet.objects.filter(cluster_year=cy, unit_id=unit_pk).select_related("unit").first()
@@ -70,6 +78,7 @@ def _row_response(
             "row": row,
             "error": error,
             "review_error": review_error,
+            "evidence_error": evidence_error,
             "posted": posted or {},
             "oob": True,
             "saved": saved and error is None,

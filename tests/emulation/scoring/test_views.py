@@ -37,7 +37,7 @@ def test_htmx_row_save_returns_the_row_and_the_summary_out_of_band(client, sc):
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="row-{sc.criteria.c12.pk}"')
     assert 'value="46,29"' in html and 'hx-swap-oob="true"' in html and "1 trên 5 dòng đã chấm" in html
-    assert '<div class="text-success small" role="status">Đã lưu.</div>' in html
+    assert f'id="state-{sc.criteria.c12.pk}"' in html and ">Đã lưu.</div>" in html
     assert ScoreEntry.objects.get(criterion=sc.criteria.c12).note == "PAR"
 
 
@@ -104,6 +104,31 @@ def test_evidence_bad_type_or_content_is_refused(client, sc, name, content, mess
     html = _upload(client, sc, name, content).content.decode()
     assert message in html
     assert not Evidence.objects.exists()
+
+
+def test_refused_evidence_shows_its_error_under_the_evidence_and_keeps_the_saved_score(client, sc):
+    s = sheet(sc, sc.unit_a)
+    services.self_score_save(sheet=s, criterion=sc.criteria.c11, value="8,5", actor=sc.staff_a)
+    html = _upload(client, sc, "virus.exe", b"MZ....").content.decode()
+    pk = sc.criteria.c11.pk
+    assert f'id="evidence-error-{pk}" role="alert"' in html
+    assert f'aria-describedby="evidence-error-{pk}"' in html
+    assert f'id="error-{pk}"' not in html  # nothing under the score
+    assert 'data-saved="8,5"\n               value="8,5"' in html
+    assert html.index('id="file-') < html.index("chỉ nhận")
+
+
+def test_review_total_is_labelled_pending_until_the_scores_are_locked(client, sc):
+    k = sc.criteria
+    s = score_all(sc, sc.unit_a, sc.staff_a, {k.c11: "8", k.c12: "40", k.c21: "có", k.c22: "100", k.c31: "0"})
+    client.force_login(sc.staff_a)
+    pending = '<span class="badge text-bg-warning" id="review-pending">chờ thẩm định</span>'
+    assert pending in client.get(sheet_url(sc, sc.unit_a)).content.decode()
+    services.sheet_submit(sheet=s, actor=sc.staff_a)
+    services.review_adjust(sheet=s, criterion=k.c11, value="7", reason="Thiếu minh chứng", actor=sc.secretary)
+    assert pending in client.get(sheet_url(sc, sc.unit_a)).content.decode()  # one row is not a review
+    services.scores_lock(cluster_year=sc.year, actor=sc.secretary)
+    assert 'id="review-pending"' not in client.get(sheet_url(sc, sc.unit_a)).content.decode()
 
 
 @override_settings(MAX_UPLOAD_BYTES=1024)
