@@ -13,3 +13,33 @@ document.addEventListener("submit", function (event) {
     }, 0);
   }
 });
+
+// Phones: app.css stacks table rows as cards below 576 px; each cell is labelled with its
+// column's header (cells the template already labelled keep their data-label).
+function labelTableCells(root) {
+  (root || document).querySelectorAll("main table").forEach(function (table) {
+    var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!head) {
+      return;
+    }
+    var names = [];
+    Array.prototype.forEach.call(head.cells, function (cell) {
+      for (var i = 0; i < (cell.colSpan || 1); i++) {
+        names.push(cell.textContent.trim());
+      }
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var col = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (!cell.hasAttribute("data-label") && names[col] && (cell.colSpan || 1) === 1) {
+            cell.setAttribute("data-label", names[col]);
+          }
+          col += cell.colSpan || 1;
+        });
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { labelTableCells(document); });
+document.addEventListener("htmx:afterSettle", function () { labelTableCells(document); });
