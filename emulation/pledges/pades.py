@@ -239,25 +239,29 @@ def _validate_one(sig, total_revisions, *, roots, crls):
         checked.certificate_sha256 = hashlib.sha256(cert.dump()).hexdigest()
     if not roots:
         checked.problem = "NO_TRUST_ROOT"
+    timestamp_failed = False
     if checked.is_document_timestamp:
-        status = validate_pdf_timestamp(sig, validation_context=validation_context(roots=roots, crls=crls))
+        # the TSA is judged when it stamped (the DSS under it carries the CRL of that time)
+        moment = sig.signed_data["encap_content_info"]["content"].parsed["gen_time"].native
+        vc = validation_context(roots=roots, crls=crls, moment=moment)
+        status = validate_pdf_timestamp(sig, validation_context=vc)
         checked.timestamp = status.timestamp if status.trusted else None
     else:
-        moment = _timestamp_time(sig)
+        moment = _timestamp_time(sig)  # the signer and the TSA are judged at the stamped time
         status = validate_pdf_signature(
             sig,
             signer_validation_context=validation_context(roots=roots, crls=crls, moment=moment),
-            ts_validation_context=validation_context(roots=roots, crls=crls),
+            ts_validation_context=validation_context(roots=roots, crls=crls, moment=moment),
         )
         ts = status.timestamp_validity
         if ts is not None and ts.intact and ts.valid and ts.trusted:
             checked.timestamp = ts.timestamp
         elif moment is not None:  # a timestamp that does not check out: nothing is trusted
-            status.trusted = False
+            timestamp_failed = True
             checked.problem = checked.problem or "TIMESTAMP_NOT_TRUSTED"
         checked.claimed_time = status.signer_reported_dt
     checked.intact, checked.valid = bool(status.intact), bool(status.valid)
-    checked.trusted = bool(status.trusted) and bool(roots)
+    checked.trusted = bool(status.trusted) and bool(roots) and not timestamp_failed
     if not checked.trusted and not checked.problem:
         indic = getattr(status, "trust_problem_indic", None)
         checked.problem = indic.name if indic is not None else "UNTRUSTED"
