@@ -34,6 +34,8 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from . import stampfont
+
 # An OID of the 2.25 arc (UUID-derived, RFC 4122 §3): the in-app TSA's time-stamp policy.
 TSA_POLICY = "2.25.209411046547152226106127264463905541812"
 ALLOWED_AFTER = 2  # pyHanko ModificationLevel.FORM_FILLING: later signatures, DSS, timestamps
@@ -101,6 +103,7 @@ class ProvinceTimeStamper(TimeStamper):
         # validator gets them from the application before that): tokens stay small.
         self._signer = _signer(key, cert, chain)
         self._tsa_name = asn1_cert(cert).subject
+        self.cert_size = len(cert.public_bytes(serialization.Encoding.DER))
 
     async def async_request_tsa_response(self, req):
         info = {
@@ -130,25 +133,63 @@ def http_timestamper(url):
     return HTTPTimeStamper(url, timeout=10)
 
 
+def _reserve(cert, chain, timestamper):
+    """Room for the CMS (hex: twice its DER size). pyHanko's own estimate leaves ~5 KB unused per
+    signature; with the province TSA the token's size is known, so the room can be tight."""
+    if not isinstance(timestamper, ProvinceTimeStamper):
+        return None  # an outside TSA: let pyHanko estimate
+    der = sum(len(c.public_bytes(serialization.Encoding.DER)) for c in (cert, *chain)) + timestamper.cert_size
+    return 2 * (der + 1800)  # + signed attributes, the token's TSTInfo and signer info, two signatures
+
+
 @off_loop
-def sign(pdf, *, field, key, cert, chain, stamp, reason, location, signer_name, timestamper):
-    """Add one PAdES B-T signature in `field` (incremental update); returns the new bytes."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-        tmp.write(stamp)
-        tmp.flush()
-        style = StaticStampStyle.from_pdf_file(tmp.name, border_width=0)
-        meta = signers.PdfSignatureMetadata(
-            field_name=field,
-            md_algorithm="sha256",
-            subfilter=SigSeedSubFilter.PADES,
-            reason=reason,
-            location=location,
-            name=signer_name,
+def sign(
+    pdf,
+    *,
+    field,
+    key,
+    cert,
+    chain,
+    stamp,
+    reason,
+    location,
+    signer_name,
+    timestamper,
+    stamp_lines=None,
+    box=None,
+):
+    """Add one PAdES B-T signature in `field` (incremental update); returns the new bytes.
+
+    With `stamp_lines` and a signing copy that carries the shared stamp font, the stamp is
+    drawn with that font (nothing embedded); otherwise `stamp` (PDF bytes, or a function
+    returning them) is imported as the appearance."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    font = stampfont.shared_font(writer.root) if stamp_lines else None
+    meta = signers.PdfSignatureMetadata(
+        field_name=field,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        name=signer_name,
+    )
+    out = io.BytesIO()
+    reserved = _reserve(cert, chain, timestamper)
+    if font is not None:
+        style = StaticStampStyle(
+            background=stampfont.stamp_content(font, stamp_lines, *box), border_width=0, background_opacity=1
         )
-        out = io.BytesIO()
         signers.PdfSigner(
             meta, signer=_signer(key, cert, chain), timestamper=timestamper, stamp_style=style
-        ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out)
+        ).sign_pdf(writer, bytes_reserved=reserved, output=out)
+        return out.getvalue()
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
+        tmp.write(stamp() if callable(stamp) else stamp)
+        tmp.flush()
+        style = StaticStampStyle.from_pdf_file(tmp.name, border_width=0)
+        signers.PdfSigner(
+            meta, signer=_signer(key, cert, chain), timestamper=timestamper, stamp_style=style
+        ).sign_pdf(writer, bytes_reserved=reserved, output=out)
     return out.getvalue()
 
 

@@ -17,6 +17,8 @@ from clusters.selectors import year_memberships
 from documents import register
 from documents.dates import place_date_line
 
+from . import stampfont
+
 SIGNING, CEREMONY = "signing", "ceremony"
 SYMBOL = "GƯ"  # kind symbol of a pledge (giao ước) in the outgoing register
 PX = 0.75  # WeasyPrint layout unit (CSS px) in PDF points
@@ -137,9 +139,23 @@ def add_signature_fields(pdf, boxes):
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     for b in boxes:
         append_signature_field(writer, SigFieldSpec(sig_field_name=b.name, on_page=b.page, box=b.box))
+    if boxes and stampfont.font_path() is not None:
+        stampfont.add_font(writer)  # one font for every signature stamp
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+BOX = (BOX_W_MM * MM, BOX_H_MM * MM)
+
+
+def stamp_lines(*, signer_name, unit_name, signed_at):
+    """The stamp's text: the same three lines as stamp.html."""
+    return [
+        f"Đã ký số bởi: {signer_name}",
+        f"Đơn vị: UBND {unit_name}",
+        f"Thời gian ký: {signed_at:%d/%m/%Y %H:%M}",
+    ]
 
 
 def stamp_pdf(*, signer_name, unit_name, signed_at):

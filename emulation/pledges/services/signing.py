@@ -222,16 +222,20 @@ def signature_apply(signature_id):
         cert = crypto.load_cert(uc.certificate_pem)
         sig.signed_at = timezone.now()
         unit_name = sig.unit.name_in_year(year)
-        stamp = pledge_pdf.stamp_pdf(
-            signer_name=uc.person_name, unit_name=unit_name, signed_at=timezone.localtime(sig.signed_at)
-        )
+        identity = {
+            "signer_name": uc.person_name,
+            "unit_name": unit_name,
+            "signed_at": timezone.localtime(sig.signed_at),
+        }
         new_pdf = pades.sign(
             current,
             field=pledge_pdf.field_name(sig.unit_id),
             key=crypto.decrypt_key(uc.key_encrypted),
             cert=cert,
             chain=crypto.load_pem_chain(uc.chain_pem),
-            stamp=stamp,
+            stamp=lambda: pledge_pdf.stamp_pdf(**identity),  # only for copies without the shared font
+            stamp_lines=pledge_pdf.stamp_lines(**identity),
+            box=pledge_pdf.BOX,
             reason=f"Ký giao ước thi đua năm {year}",
             location=version.place,
             signer_name=uc.person_name,
