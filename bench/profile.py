@@ -38,7 +38,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.run import session_for
+    from bench.sessions import session_for
     from clusters.models import ClusterYear
 
     m = manifest

@@ -1,0 +1,53 @@
+"""The ranking aggregation alone, in this process, against the lean prototype of the fix."""
+
+import time
+
+from bench.stats import TARGETS, summary
+
+
+def measure_aggregation(manifest, samples):
+    """ranking_for_year on the cluster of `agg_units` units × `criteria` rows, in this process."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clusters.models import ClusterYear
+    from emulation.scoring.selectors import ranking_for_year
+
+    times, queries, rows = [], [], 0
+    for i in range(samples + 2):
+        cy = ClusterYear.objects.select_related("cluster").get(pk=manifest["aggregation_year"])
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            result = ranking_for_year(cy)
+            elapsed = (time.perf_counter() - start) * 1000
+        if i >= 2:  # two warm-up runs
+            times.append(elapsed)
+            queries.append(len(ctx.captured_queries))
+        rows = len(result)
+    from bench.prototypes import lean_ranking
+
+    lean_times = []
+    for i in range(samples + 2):
+        cy = ClusterYear.objects.select_related("cluster").get(pk=manifest["aggregation_year"])
+        start = time.perf_counter()
+        lean = lean_ranking(cy)
+        if i >= 2:
+            lean_times.append((time.perf_counter() - start) * 1000)
+    same = all(lean[r.unit.pk][:2] == (r.rank, r.total) for r in result) and len(lean) == len(result)
+    fig = summary(times)
+    fig["prototype_fix"] = {
+        **summary(lean_times),
+        "what": "bench/prototypes.py lean_ranking: entries reached from the year's criteria, values_list, "
+        "no per-unit model instances or prefetch",
+        "same_ranks_and_totals": same,
+    }
+    fig.update(
+        {
+            "units": rows,
+            "criteria": manifest["sizes"]["criteria"],
+            "queries": max(queries),
+            "target_ms": TARGETS["aggregation_ms"],
+        }
+    )
+    fig["meets_target"] = fig["p95"] is not None and fig["p95"] <= TARGETS["aggregation_ms"]
+    return fig

@@ -1,0 +1,198 @@
+"""Pages and the vote burst, requested from a separate load process (python -m bench.load) against
+gunicorn on loopback."""
+
+import json
+import subprocess
+import sys
+
+from bench.harness import ROOT
+from bench.sessions import session_for
+from bench.stats import TARGETS, summary
+
+
+def run_load(mode, spec, stack, tag):
+    spec_path = stack.logs / f"load-{tag}-spec.json"
+    out_path = stack.logs / f"load-{tag}-out.json"
+    spec_path.write_text(json.dumps(spec))
+    limit = spec.get("time_limit", 300) + 60
+    subprocess.run(
+        [sys.executable, "-m", "bench.load", mode, str(spec_path), str(out_path)],
+        cwd=ROOT,
+        check=True,
+        timeout=limit,
+    )
+    return json.loads(out_path.read_text())
+
+
+def pick_overview(stack, admin_session):
+    """The province's view of all clusters (year-end app) when it answers, else the cluster list."""
+    from bench.load import _request
+
+    for path in ("/year-end/province/", "/clusters/"):
+        sample, _text = _request(stack.url, path, admin_session["session"], admin_session["csrf"])
+        if sample["status"] == 200:
+            return path
+    return "/clusters/"
+
+
+def measure_pages(manifest, stack, samples, time_limit):
+    users = {}
+
+    def s(username):
+        if username not in users:
+            users[username] = session_for(username)
+        return users[username]
+
+    m = manifest
+    pages = [
+        ("baseline", "/bench/baseline/", m["home_user"]),
+        ("home", "/", m["home_user"]),
+        ("score_entry", f"/scoring/year/{m['sheet']['year']}/unit/{m['sheet']['unit']}/", m["sheet"]["user"]),
+        ("ranking", f"/scoring/year/{m['ranking_year']}/ranking/", m["secretary"]),
+        ("ballot", f"/awards/polls/{m['ballot']['poll']}/vote/", m["ballot"]["user"]),
+        ("results", f"/awards/polls/{m['results']['poll']}/", m["results"]["user"]),
+        ("province_overview", pick_overview(stack, s(m["admin"])), m["admin"]),
+    ]
+    spec = {
+        "base": stack.url,
+        "time_limit": time_limit,
+        "pages": [
+            {
+                "name": name,
+                "path": path,
+                "session": s(user)["session"],
+                "csrf": s(user)["csrf"],
+                "samples": samples,
+                "warmup": 2 * stack.web_workers,
+            }
+            for name, path, user in pages
+        ],
+    }
+    raw = run_load("pages", spec, stack, "pages")
+    figures = {}
+    for name, path, user in pages:
+        data = raw["pages"][name]
+        ok = [x for x in data["samples"] if x["status"] == 200]
+        fig = {
+            "path": path,
+            "as": user,
+            "server_ms": summary([x.get("server_ms") for x in ok]),
+            "client_ms": summary([x["client_ms"] for x in ok]),
+            "cpu_ms": summary([x.get("cpu_ms") for x in ok]),
+            "queries": summary([x.get("queries") for x in ok], 0),
+            "queries_min": min((x.get("queries", 0) for x in ok), default=None),
+            "queries_max": max((x.get("queries", 0) for x in ok), default=None),
+            "errors": len(data["samples"]) - len(ok),
+            "statuses": sorted({x["status"] for x in data["samples"]}),
+        }
+        fig["samples"] = fig["server_ms"]["samples"]
+        figures[name] = fig
+    base = figures["baseline"]["server_ms"]["median"]
+    base_client = figures["baseline"]["client_ms"]["median"]
+    for fig in figures.values():
+        med = fig["server_ms"]["median"]
+        fig["ratio_to_baseline"] = round(med / base, 2) if med and base else None
+        cmed = fig["client_ms"]["median"]
+        fig["client_ratio_to_baseline"] = round(cmed / base_client, 2) if cmed and base_client else None
+    if "/year-end/" not in figures["province_overview"]["path"]:
+        figures["province_overview"]["note"] = (
+            "year-end province view not available; the cluster list instead"
+        )
+    r = figures["ranking"]
+    r["target"] = {
+        "p95_ms": TARGETS["ranking_p95_ms"],
+        "ratio_to_baseline": TARGETS["ranking_ratio_to_baseline"],
+    }
+    r["meets_target"] = bool(
+        r["server_ms"]["p95"] is not None
+        and r["server_ms"]["p95"] <= TARGETS["ranking_p95_ms"]
+        and r["ratio_to_baseline"] is not None
+        and r["ratio_to_baseline"] <= TARGETS["ranking_ratio_to_baseline"]
+    )
+    return figures, raw.get("timed_out", False)
+
+
+def measure_burst(manifest, stack, double_every, time_limit):
+    """All voters of one poll cast at the same instant; every `double_every`-th voter clicks twice."""
+    from awards.models import BallotEnvelope, Participation
+    from awards.receipts import recorded_tag
+
+    b = manifest["burst"]
+    voters = []
+    for i, name in enumerate(b["voters"]):
+        v = session_for(name)
+        v["clicks"] = 2 if double_every and i % double_every == 0 else 1
+        voters.append(v)
+    spec = {
+        "base": stack.url,
+        "time_limit": time_limit,
+        "burst": {
+            "path": f"/awards/polls/{b['poll']}/vote/",
+            "data": {"step": "cast", "candidate": b["candidates"][:2]},
+            "voters": voters,
+        },
+    }
+    raw = run_load("burst", spec, stack, "burst")
+    casts = raw["casts"]
+    receipts = [c["receipt"] for c in casts if c.get("receipt")]
+    receipts_by_voter = {}
+    for c in casts:
+        if c.get("receipt"):
+            receipts_by_voter.setdefault(c["voter"], []).append(c["receipt"])
+    double_voters = {v["name"] for v in voters if v["clicks"] == 2}
+
+    # the other click of a double-click is answered "already voted": 409 when it raced the first
+    # one into the service, or the "you have voted" page (200, no receipt) when it came after it
+    def refused(c):
+        return c["voter"] in double_voters and not c.get("receipt") and c["status"] in (200, 409)
+
+    refused_dupes = [c for c in casts if refused(c)]
+    errors = [c for c in casts if not c.get("receipt") and not refused(c)]
+    sealed = BallotEnvelope.objects.filter(poll_id=b["poll"])  # the poll stays open: ballots are sealed
+    counted = sealed.count()
+    participations = Participation.objects.filter(poll_id=b["poll"]).count()
+    stored = set(sealed.values_list("tag", flat=True))
+    lost = sum(1 for r in receipts if recorded_tag(r) not in stored)
+    doubled = sum(len(rs) - 1 for rs in receipts_by_voter.values()) + max(0, counted - len(voters))
+    choices = counted
+    cast_ms = [c["client_ms"] for c in casts if c.get("receipt")]
+    fig = {
+        "voters": len(voters),
+        "requests": raw["sent"],
+        "double_clicks": len(double_voters),
+        "receipts": len(receipts),
+        "counted": counted,
+        "participations": participations,
+        "choices": choices,
+        "lost": lost + max(0, len(voters) - len(receipts_by_voter) - len({e["voter"] for e in errors})),
+        "doubled": doubled,
+        "errors": len(errors),
+        "error_statuses": sorted({e["status"] for e in errors}),
+        "refused_second_clicks": len(refused_dupes),
+        "wall_seconds": round(raw["wall_seconds"], 2),
+        "cast_client_ms": summary(cast_ms),
+        "cast_server_ms": summary([c.get("server_ms") for c in casts if c.get("receipt")]),
+        "cast_cpu_ms": summary([c.get("cpu_ms") for c in casts if c.get("receipt")]),
+        "cast_queries": summary([c.get("queries") for c in casts if c.get("receipt")], 0),
+        "web_workers": stack.web_workers,
+        "target": {"lost": 0, "doubled": 0, "errors": 0, "p95_ms": TARGETS["burst_p95_ms"]},
+    }
+    fig["samples"] = fig["cast_client_ms"]["samples"]
+    fig["meets_target"] = bool(
+        fig["lost"] == 0
+        and fig["doubled"] == 0
+        and fig["errors"] == 0
+        and fig["counted"] == len(voters)
+        and fig["cast_client_ms"]["p95"] is not None
+        and fig["cast_client_ms"]["p95"] <= TARGETS["burst_p95_ms"]
+    )
+    return fig
+
+
+def reset_burst(manifest):
+    """Take back the ballots of the last burst (the poll is still open), to run it again."""
+    from awards.models import BallotEnvelope, Participation
+
+    poll = manifest["burst"]["poll"]
+    BallotEnvelope.objects.filter(poll_id=poll).delete()
+    Participation.objects.filter(poll_id=poll).delete()

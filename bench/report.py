@@ -1,0 +1,145 @@
+"""The printed table of figures and the list of targets met or missed."""
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def print_table(results):
+    print("\n== Figures (server time from the X-Bench header; median / p95 / samples)")
+    print(f"{'page':<19}{'server ms':>22}{'cpu ms':>8}{'queries':>9}{'x base':>8}{'client ms':>20}")
+    for name, f in results["pages"].items():
+        s, c = f["server_ms"], f["client_ms"]
+        q = (
+            f["queries_min"]
+            if f["queries_min"] == f["queries_max"]
+            else f"{f['queries_min']}-{f['queries_max']}"
+        )
+        print(
+            f"{name:<19}{fmt(s['median']):>9} /{fmt(s['p95']):>6} /{s['samples']:>4}"
+            f"{fmt(f['cpu_ms']['median']):>8}{q:>9}{fmt(f['ratio_to_baseline'], 2):>8}"
+            f"{fmt(c['median']):>9} /{fmt(c['p95']):>7}"
+        )
+    b = results["vote_burst"]
+    print(
+        f"\nvote burst: {b['voters']} voters ({b['double_clicks']} double-clicks, {b['requests']} requests): "
+        f"counted {b['counted']}, lost {b['lost']}, doubled {b['doubled']}, errors {b['errors']}; "
+        f"cast p95 {fmt(b['cast_client_ms']['p95'])} ms client, {fmt(b['cast_server_ms']['p95'])} ms server "
+        f"(median {fmt(b['cast_client_ms']['median'])} / {fmt(b['cast_server_ms']['median'])}, "
+        f"CPU {fmt(b['cast_cpu_ms']['median'])} ms); "
+        f"burst over in {b['wall_seconds']} s"
+    )
+    print("\nPDF (signing copy of the pledge, through the Celery task vs raw WeasyPrint on the same HTML):")
+    for name, f in results["pdf"].items():
+        if name.startswith("pledge_"):
+            print(
+                f"  {f['signatories']:>3} signatories: task {fmt(f['task_ms']['median'])} ms "
+                f"(p95 {fmt(f['task_ms']['p95'])}), end to end {fmt(f['end_to_end_ms']['median'])} ms, "
+                f"raw {fmt(f['raw_weasyprint_ms']['median'])} ms → ratio_to_raw {f['ratio_to_raw']} "
+                f"(end to end {f['end_to_end_ratio_to_raw']}); pledges.pdf.render in-process "
+                f"{fmt(f['render_function_in_process_ms']['median'])} ms "
+                f"({f['render_function_ratio_to_raw']}), "
+                f"n={f['samples']}"
+            )
+    if "per_added_signatory" in results["pdf"]:
+        p = results["pdf"]["per_added_signatory"]
+        print(f"  per added signatory: {p['task_ms']} ms through the task, {p['raw_ms']} ms raw")
+    sg = results["pdf"]["signing"]
+    if sg.get("samples"):
+        print(
+            f"  signing, {sg['signatories']} signatures in turn through the task: "
+            f"{fmt(sg['per_signature_ms']['median'])} ms median (p95 {fmt(sg['per_signature_ms']['p95'])}), "
+            f"first {sg['first_ms']} ms, last {sg['last_ms']} ms, "
+            f"+{sg['growth_ms_per_earlier_signature']} ms per earlier signature; "
+            f"file {sg['file_kb_after_first']} → {sg['file_kb_after_last']} KB"
+        )
+    else:
+        print(f"  signing: {sg.get('note')}")
+    sr = results["summary_report"]
+    if sr.get("available"):
+        print(
+            f"  summary report ({sr['units']} units): task {fmt(sr['task_ms']['median'])} ms "
+            f"(p95 {fmt(sr['task_ms']['p95'])}), end to end {fmt(sr['end_to_end_ms']['median'])} ms"
+        )
+    else:
+        print(f"  summary report: {sr['note']}")
+    a = results["aggregation"]
+    print(
+        f"\nranking aggregation alone, {a['units']} units × {a['criteria']} criteria: "
+        f"median {fmt(a['median'])} ms, p95 {fmt(a['p95'])} ms, {a['queries']} queries, n={a['samples']}"
+    )
+    pf = a["prototype_fix"]
+    print(
+        f"  prototype of the fix (bench/prototypes.py): median {fmt(pf['median'])} ms, "
+        f"p95 {fmt(pf['p95'])} ms, "
+        f"same ranks and totals: {pf['same_ranks_and_totals']}"
+    )
+    print("\n== Targets")
+    for line in results["targets"]:
+        print(f"  {'MET ' if line['met'] else 'MISS'} {line['what']}: {line['measured']}")
+
+
+def targets(results, other):
+    r = results["pages"]["ranking"]
+    b = results["vote_burst"]
+    lines = [
+        {
+            "what": "ranking page p95 ≤ 100 ms (server)",
+            "measured": f"{r['server_ms']['p95']} ms",
+            "met": r["server_ms"]["p95"] is not None and r["server_ms"]["p95"] <= 100,
+        },
+        {
+            "what": "ranking page ≤ 4× the baseline view (server, median)",
+            "measured": f"{r['ratio_to_baseline']}×",
+            "met": r["ratio_to_baseline"] is not None and r["ratio_to_baseline"] <= 4,
+        },
+        {
+            "what": "vote burst: 0 lost, 0 doubled, 0 errors",
+            "measured": f"{b['lost']} lost, {b['doubled']} doubled, {b['errors']} errors, "
+            f"{b['counted']} counted",
+            "met": b["lost"] == 0 and b["doubled"] == 0 and b["errors"] == 0 and b["counted"] == b["voters"],
+        },
+        {
+            "what": "vote burst p95 ≤ 150 ms (client, queueing included)",
+            "measured": f"{b['cast_client_ms']['p95']} ms (server {b['cast_server_ms']['p95']} ms)",
+            "met": b["cast_client_ms"]["p95"] is not None and b["cast_client_ms"]["p95"] <= 150,
+        },
+    ]
+    for name, f in results["pdf"].items():
+        if name.startswith("pledge_"):
+            lines.append(
+                {
+                    "what": f"pledge PDF ({f['signatories']} signatories) ratio_to_raw ≤ 1.15",
+                    "measured": f"{f['ratio_to_raw']}",
+                    "met": f["meets_target"],
+                }
+            )
+    a = results["aggregation"]
+    lines.append(
+        {
+            "what": f"ranking aggregation {a['units']} units ≤ 50 ms (p95)",
+            "measured": f"{a['p95']} ms",
+            "met": a["meets_target"],
+        }
+    )
+    constant = all(f["queries_min"] == f["queries_max"] for f in results["pages"].values())
+    detail = "same count on every request of a page"
+    if other:
+        diffs = [
+            f"{n}: {other['pages'][n]['queries_max']}→{f['queries_max']}"
+            for n, f in results["pages"].items()
+            if n in other.get("pages", {}) and other["pages"][n].get("queries_max") != f["queries_max"]
+        ]
+        constant = constant and not diffs
+        detail = (
+            f"vs {other['label']} ({other['sizes']['clusters']} clusters, {other['sizes']['units']} units): "
+            + ("identical" if not diffs else "differs: " + ", ".join(diffs))
+        )
+    lines.append(
+        {"what": "constant query count per page whatever the data size", "measured": detail, "met": constant}
+    )
+    return lines

@@ -1,0 +1,31 @@
+"""Figures: percentiles and summaries (median, p95, samples), and the targets they are held to."""
+
+import statistics
+
+TARGETS = {
+    "ranking_p95_ms": 100,
+    "ranking_ratio_to_baseline": 4,
+    "burst_p95_ms": 150,
+    "pdf_ratio_to_raw": 1.15,
+    "aggregation_ms": 50,
+}
+
+
+def pct(values, p):
+    """The p-th percentile (nearest rank)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def summary(values, digits=2):
+    values = [v for v in values if v is not None]
+    if not values:
+        return {"median": None, "p95": None, "samples": 0}
+    return {
+        "median": round(statistics.median(values), digits),
+        "p95": round(pct(values, 95), digits),
+        "samples": len(values),
+    }
