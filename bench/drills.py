@@ -5,6 +5,7 @@ double-click state-changing buttons. Each drill prints what it did and what it s
 
 Runs on loopback only, on its own database (thidua_drills) and its own Redis port."""
 
+import argparse
 import concurrent.futures
 import datetime
 import sys
@@ -204,7 +205,10 @@ EXTRA_DOUBLE_CLICKS.extend(APP_DOUBLE_CLICKS)
 
 
 def main():
-    stack = Stack("thidua_drills", stale_seconds=6)
+    parser = argparse.ArgumentParser(description="Fault drills (make drills) on loopback")
+    parser.add_argument("--db", default="thidua_drills", help="its own database, dropped and made anew")
+    args = parser.parse_args()
+    stack = Stack(args.db, stale_seconds=6)
     started = time.monotonic()
     now = datetime.datetime.now().astimezone()
     print(f"== Fault drills ({now:%Y-%m-%d %H:%M}) on 127.0.0.1, database {stack.db_name}")

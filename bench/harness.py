@@ -162,7 +162,9 @@ class Stack:
         )
         from emulation.celery import app
 
-        deadline = time.monotonic() + 60
+        # 180 s: on a loaded 2-core machine the worker gets a sixth of a core while gunicorn's
+        # workers import the same code (60 s was seen to run out with the log still empty)
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             replies = app.control.ping(timeout=0.5) or []
             if any(name in next(iter(r)) for r in replies):

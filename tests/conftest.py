@@ -153,6 +153,13 @@ def celery_worker(celery_worker_process, transactional_db):
     return celery_worker_process
 
 
+def own_database(job):
+    """The database a bench or drill subprocess drops and makes anew: named after this run's test
+    database, so that runs sharing one PostgreSQL server do not drop each other's."""
+    test_name = os.environ.get("TEST_DATABASE_NAME")
+    return f"{test_name}_{job}" if test_name else f"thidua_{job}"
+
+
 def wait_for(predicate, timeout=60, interval=0.2):
     """Poll until predicate() is truthy (used with the real worker)."""
     deadline = time.monotonic() + timeout

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import own_database
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PAGES = ("baseline", "home", "score_entry", "ranking", "ballot", "results", "province_overview")
 
@@ -21,7 +23,16 @@ PAGES = ("baseline", "home", "score_entry", "ranking", "ballot", "results", "pro
 def test_quick_bench_writes_every_figure(tmp_path):
     out = tmp_path / "results.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--quick", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--quick",
+            "--out",
+            str(out),
+            "--db",
+            own_database("bench_quick"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

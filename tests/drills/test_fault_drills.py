@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import own_database
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -16,7 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 @pytest.mark.postgres
 def test_fault_drills_all_pass():
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.drills"], cwd=ROOT, capture_output=True, text=True, timeout=420
+        [sys.executable, "-m", "bench.drills", "--db", own_database("drills")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=420,
     )
     (ROOT / "test-output" / "drills.txt").write_text(proc.stdout + proc.stderr)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
