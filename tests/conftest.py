@@ -14,7 +14,6 @@ from django.test import Client
 
 from tests import services_available as svc
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
 _skipped_for_services = {}
@@ -181,6 +180,9 @@ def browser():
         pytest.skip(svc.MISSING_REASON["browser"])
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread from here on, for the
+    # rest of the session: Django's ORM would refuse to run beside it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
         b = pw.chromium.launch(
             executable_path=svc.CHROMIUM,
