@@ -251,21 +251,6 @@ def client():
 
 
 # ---------------------------------------------------------------------------------------------
-# RSA keys: made once per session (tests/signing_keys.py), distinct within each test.
-
-
-@pytest.fixture(autouse=True)
-def session_signing_keys(monkeypatch):
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    from tests.signing_keys import POOL
-
-    POOL.rewind()
-    monkeypatch.setattr(rsa, "generate_private_key", POOL.take)
-    return POOL
-
-
-# ---------------------------------------------------------------------------------------------
 # The fixed cast used by permission tests.
 
 
