@@ -19,11 +19,12 @@ def _wait_done(document_id, timeout=180):
     raise RuntimeError(f"document {document_id} not rendered within {timeout} s")
 
 
-def _province_admin(manifest):
-    """The acting user of the bench's document requests (documents are asked for by someone)."""
+def _province_admin(manifest, key="admin"):
+    """The acting user of the bench's document requests (documents are asked for by someone): the
+    admin of the document's province (`aux_admin` for the second province's pledge clusters)."""
     from clusters.models import User
 
-    return User.objects.get(username=manifest["admin"])
+    return User.objects.get(username=manifest[key])
 
 
 def _through_task(request_fn, samples):
@@ -66,7 +67,7 @@ def measure_pdfs(manifest, samples):
                 key=document_key(version, pledge_pdf.SIGNING),
                 kind=KIND,
                 province_id=cy.cluster.province_id,
-                actor=_province_admin(manifest),
+                actor=_province_admin(manifest, "aux_admin"),
                 title=f"Giao ước {cy.year} (bench)",
                 params={"version_id": version.pk, "copy": pledge_pdf.SIGNING},
             )
