@@ -15,6 +15,7 @@ from documents.pdf import render_template_to_pdf
 from documents.services import document_request
 
 from .models import Dossier, Poll, PollStatus
+from .services.numbering import COVER_SYMBOL, cover_issue
 
 MINUTES = "awards_minutes"
 COVER = "awards_cover_letter"
@@ -136,24 +137,16 @@ def _context(cluster_year):
 
 def cover_number(dossier, issuer, *, actor=None):
     """(number line, date of issue) of the cover letter. A number typed on the dossier (the
-    office's own register) is printed as it is; otherwise the letter takes the next TTr number
-    of the cluster's register when the dossier is submitted (its date of issue). Before that the
-    letter is a draft with room for the number and the day."""
+    office's own register) is printed as it is; otherwise the TTr number the letter took in the
+    cluster's register when the dossier was submitted. Before that the letter is a draft with
+    room for the number and the day."""
     if dossier.cover_number:
-        return f"Số: {dossier.cover_number}", timezone.localtime(
-            dossier.submitted_at
-        ).date() if dossier.submitted_at else None
+        submitted = timezone.localtime(dossier.submitted_at).date() if dossier.submitted_at else None
+        return f"Số: {dossier.cover_number}", submitted
     if dossier.pk and dossier.submitted_at:
-        entry = register.take(
-            issuer=issuer,
-            symbol="TTr",
-            subject=f"awards-cover-{dossier.cluster_year_id}",
-            title=f"Tờ trình đề nghị khen thưởng năm {dossier.cluster_year.year}",
-            on=timezone.localtime(dossier.submitted_at).date(),
-            actor=actor,
-        )
-        return register.number_line(entry, symbol="TTr", issuer_symbol=issuer.symbol), entry.issued_on
-    return register.number_line(symbol="TTr", issuer_symbol=issuer.symbol), None
+        entry = cover_issue(dossier, actor=actor)  # taken at submission; idempotent
+        return register.number_line(entry, symbol=COVER_SYMBOL, issuer_symbol=issuer.symbol), entry.issued_on
+    return register.number_line(symbol=COVER_SYMBOL, issuer_symbol=issuer.symbol), None
 
 
 def render_minutes(document, progress):

@@ -10,6 +10,7 @@ from clusters.uploads import PDF, check_upload
 
 from ..models import Decision, Dossier, Nomination, Outcome
 from ._base import require
+from .numbering import cover_issue
 
 DOSSIER_FIELDS = [
     "meeting_date",
@@ -62,6 +63,9 @@ def dossier_submit(*, cluster_year, actor):
         raise ValidationError(_("Enter the date and place of the review meeting first."))
     dossier.submitted_at, dossier.submitted_by = timezone.now(), actor
     dossier.save(update_fields=["submitted_at", "submitted_by"])
+    if not dossier.cover_number:
+        # the cover letter is issued with the dossier: it takes its TTr number now
+        cover_issue(dossier, actor=actor)
     audit.record(
         actor=actor,
         action="dossier.submitted",

@@ -145,3 +145,33 @@ def test_only_the_secretary_enters_a_paper_count(client):
     stranger = make_user("khac_tinh", province=ProvinceFactory(), roles=[])
     client.force_login(stranger)
     assert client.get(url).status_code == 404
+
+
+def test_the_cover_letter_takes_its_number_when_the_dossier_is_submitted_and_keeps_it():
+    from awards.documents import render_cover_letter
+    from documents.dates import place_date_line
+    from documents.models import RegisterEntry
+
+    cy, _u, secretary = play_2023()
+    services.dossier_save(cluster_year=cy, actor=secretary, **MEETING)
+    doc = Document(
+        province=cy.cluster.province,
+        key="t-cover",
+        kind="awards_cover_letter",
+        params={"cluster_year_id": cy.pk},
+        title="t",
+    )
+    pdf, _name = render_cover_letter(doc, lambda p: None)
+    draft = pdfcheck.save(pdf, "awards-cover-letter-draft.pdf")
+    pdfcheck.assert_decree30_layout(draft)
+    assert re.search(r"Số:\s+/TTr-CTĐ", " ".join(pdfcheck.text(draft).split()))  # room to number
+    services.dossier_submit(cluster_year=cy, actor=secretary)
+    entry = RegisterEntry.objects.get(issuer=f"cluster:{cy.cluster_id}", symbol="TTr")
+    assert entry.number == "01/TTr-CTĐ"
+    for name in ("awards-cover-letter-issued.pdf", "awards-cover-letter-rerendered.pdf"):
+        pdf, _name = render_cover_letter(doc, lambda p: None)
+        path = pdfcheck.save(pdf, name)
+        pdfcheck.assert_decree30_layout(path)
+        text = " ".join(pdfcheck.text(path).split())
+        assert "Số: 01/TTr-CTĐ" in text and place_date_line("Hải Phòng", entry.issued_on) in text
+    assert RegisterEntry.objects.filter(symbol="TTr").count() == 1
