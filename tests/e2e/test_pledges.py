@@ -41,7 +41,7 @@ def test_secretary_finalises_two_leaders_sign_and_the_signed_pdf_downloads(page,
     assert_accessible(page, "pledge-draft-secretary")
     page.get_by_role("button", name="Chốt giao ước").click()
     page.wait_for_load_state("networkidle")
-    expect(page.get_by_role("link", name="bản ký số")).to_be_visible(timeout=60000)  # htmx polls the render
+    expect(page.get_by_role("link", name="bản để ký")).to_be_visible(timeout=60000)  # htmx polls the render
     expect(page.get_by_role("link", name="bản in lễ ký kết")).to_be_visible(timeout=60000)
     assert_accessible(page, "pledge-final-secretary")
 

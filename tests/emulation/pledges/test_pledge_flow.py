@@ -147,7 +147,11 @@ def test_draft_review_finalise_through_pages(client, cast):
     cast.year.pledge.refresh_from_db()
     assert cast.year.pledge.state == PledgeState.FINAL
     page = client.get(reverse("pledges:pledge", args=[cast.year.pk])).content.decode()
-    assert "bản ký số" in page and "bản in lễ ký kết" in page
+    assert "bản để ký" in page and "bản in lễ ký kết" in page
+    # Each copy is named for what it is (the three look-alike "…ký số (PDF)" buttons).
+    assert '<h3 class="h6 mb-1">Bản để ký</h3>' in page
+    assert '<h3 class="h6 mb-1">Bản in lễ ký kết</h3>' in page
+    assert "bản ký số" not in page
 
 
 def test_review_by_other_province_is_404(client, cast):
