@@ -9,7 +9,7 @@ class ClustersConfig(AppConfig):
     def ready(self):
         from documents.registry import register_kind
 
-        from . import documents
+        from . import documents, lockouts  # noqa: F401  (lockouts: the axes signal receiver)
         from .models import Stage
         from .stages import members_and_head_set, register_exit_guard
 

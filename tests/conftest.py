@@ -197,8 +197,47 @@ def browser():
                 "--disable-quic",
             ],
         )
+        _watch_csp(b)
         yield b
         b.close()
+
+
+# Every page a browser test opens must keep the Content-Security-Policy: Chromium reports each
+# blocked inline script or style in the console ("Refused to …") and as a DOM event.
+_csp_violations = []
+_CSP_LISTENER = (
+    "document.addEventListener('securitypolicyviolation', e => console.error("
+    "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.documentURI));"
+)
+
+
+def _watch_csp(browser):
+    new_context = browser.new_context
+
+    def watched(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.add_init_script(_CSP_LISTENER)
+
+        def on_page(pg):
+            def on_console(msg):
+                if "Refused to" in msg.text or "CSP violation" in msg.text:
+                    _csp_violations.append(f"{pg.url}: {msg.text}")
+
+            pg.on("console", on_console)
+
+        context.on("page", on_page)
+        return context
+
+    browser.new_context = watched
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    """Fails any test during which a browser page reported a Content-Security-Policy violation."""
+    _csp_violations.clear()
+    yield
+    found, _csp_violations[:] = list(_csp_violations), []
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Vector charts drawn on the server (SVG), for the pages and the PDF alike: no JavaScript."""
 
 from decimal import Decimal
-from xml.sax.saxutils import escape
+
+from django.utils.html import escape  # quotes too: labels go into attributes
 
 from clusters import formatting
 

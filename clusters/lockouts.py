@@ -1,0 +1,26 @@
+"""Each log-in lockout (django-axes) is written to the audit trail of the account's province."""
+
+import logging
+
+from axes.signals import user_locked_out
+from django.dispatch import receiver
+
+from . import audit
+from .models import User
+
+log = logging.getLogger(__name__)
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    user = User.objects.filter(username=username).first() if username else None
+    if user is None:  # no account of that name: nothing of ours to attach it to
+        log.warning("log-in lockout for unknown user name %r from %s", username, ip_address)
+        return
+    audit.record(
+        actor=None,
+        action="login.locked_out",
+        obj=user,
+        province_id=user.province_id,
+        data={"ip": ip_address or "", "path": getattr(request, "path", "")},
+    )
