@@ -226,6 +226,7 @@ class RankingRow:
     status: str = ""
     tie_value: Decimal | None = None
     tied: bool = False
+    tie_broken: bool = False  # another unit has the same total; the tie-break rule set them apart
     bar: int = 0
 
 
@@ -375,8 +376,11 @@ def assign_ranks(rows, rule):
             rank, previous = position, key
         r.rank = rank
     counts = defaultdict(int)
+    ranks_by_total = defaultdict(set)
     for r in rows:
         counts[r.rank] += 1
+        ranks_by_total[r.total].add(r.rank)
     for r in rows:
         r.tied = counts[r.rank] > 1
+        r.tie_broken = len(ranks_by_total[r.total]) > 1
     return rows

@@ -113,6 +113,18 @@ def _rule_text(table):
     return _("Tie-break rule: equal totals are ranked by bonus points; still equal, they share a rank.")
 
 
+def _tie_note(table):
+    """Next to a rank that the tie-break decided: what decided it."""
+    if table is None or table.tie_break == TieBreak.NONE:
+        return ""
+    criterion = table.tie_break_criterion
+    if table.tie_break == TieBreak.BONUS or criterion is None:
+        return _("equal total: ranked by bonus points")
+    if table.tie_break == TieBreak.CRITERION_THEN_BONUS:
+        return _("equal total: ranked by criterion %(c)s, then bonus points") % {"c": criterion.code}
+    return _("equal total: ranked by criterion %(c)s") % {"c": criterion.code}
+
+
 def _ranking_data(cy):
     table = selectors.table_of(cy)
     rows = selectors.ranking_for_year(cy)
@@ -135,6 +147,7 @@ def ranking(request, pk):
             "rows": rows,
             "majors": majors,
             "rule_text": _rule_text(table),
+            "tie_note": _tie_note(table),
             "document": Document.objects.filter(key=ranking_key(cy)).first(),
         },
     )

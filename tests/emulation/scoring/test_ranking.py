@@ -107,6 +107,24 @@ def test_year_tie_break_rule_is_applied(sc):
     assert [r.rank for r in ranking_for_year(fresh(sc.year))][:2] == [1, 1]
 
 
+def test_ranks_set_apart_by_the_tie_break_say_so_on_the_ranking_page(client, sc):
+    score_all(sc, sc.unit_a, sc.staff_a, values(sc, "10", "40"))
+    score_all(sc, sc.unit_b, sc.staff_b, values(sc, "5", "45"))
+    services.tie_break_set(
+        cluster_year=fresh(sc.year), rule=TieBreak.CRITERION, criterion=sc.criteria.c12, actor=sc.admin
+    )
+    rows = ranking_for_year(fresh(sc.year))
+    assert [(r.rank, r.tie_broken, r.tied) for r in rows][:2] == [(1, True, False), (2, True, False)]
+    client.force_login(sc.secretary)
+    html = client.get(reverse("scoring:ranking", args=[sc.year.pk])).content.decode()
+    assert html.count("(bằng tổng điểm: xếp theo tiêu chí 1.2)") == 2
+
+
+def test_distinct_totals_carry_no_tie_note():
+    rows = assign_ranks([row("A", "95", tie="40"), row("B", "90", tie="45")], TieBreak.CRITERION)
+    assert [r.tie_broken for r in rows] == [False, False]
+
+
 def test_unit_names_are_as_in_that_year(sc):
     import datetime
 
