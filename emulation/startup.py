@@ -25,6 +25,12 @@ def secret_problems():
             "keys at rest and must be its own random value (an existing installation moves its "
             "keys with `manage.py rotate_signing_secret`)."
         )
+    ballot = getattr(settings, "BALLOT_KEY_SECRET", "")
+    if ballot in public or ballot in (settings.SECRET_KEY, settings.SIGNING_KEY_SECRET):
+        problems.append(
+            "BALLOT_KEY_SECRET is missing or equal to another secret: it wraps each open poll's "
+            "ballot key and must be its own random value, kept off the database host."
+        )
     return problems
 
 

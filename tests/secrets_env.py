@@ -7,3 +7,4 @@ import secrets
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-" + secrets.token_urlsafe(40))
 os.environ.setdefault("SIGNING_KEY_SECRET", "tests-signing-" + secrets.token_urlsafe(40))
+os.environ.setdefault("BALLOT_KEY_SECRET", "tests-ballot-" + secrets.token_urlsafe(40))

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET_VARS = (
     "DJANGO_SECRET_KEY",
     "SIGNING_KEY_SECRET",
+    "BALLOT_KEY_SECRET",
     "DJANGO_DEBUG",
     "DJANGO_DEMO",
     "DJANGO_SECURE",
@@ -43,7 +44,11 @@ def _run(args, **extra):
 
 
 def _good():
-    return {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "SIGNING_KEY_SECRET": secrets.token_urlsafe(50)}
+    return {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "SIGNING_KEY_SECRET": secrets.token_urlsafe(50),
+        "BALLOT_KEY_SECRET": secrets.token_urlsafe(50),
+    }
 
 
 @pytest.mark.parametrize(
@@ -54,8 +59,20 @@ def _good():
         {"DJANGO_SECRET_KEY": "change-me-to-a-long-random-string", "SIGNING_KEY_SECRET": "x" * 50},
         {"DJANGO_SECRET_KEY": "s" * 50},
         {"DJANGO_SECRET_KEY": "s" * 50, "SIGNING_KEY_SECRET": "s" * 50},
+        {"DJANGO_SECRET_KEY": "s" * 50, "SIGNING_KEY_SECRET": "g" * 50},
+        {"DJANGO_SECRET_KEY": "s" * 50, "SIGNING_KEY_SECRET": "g" * 50, "BALLOT_KEY_SECRET": "s" * 50},
+        {"DJANGO_SECRET_KEY": "s" * 50, "SIGNING_KEY_SECRET": "g" * 50, "BALLOT_KEY_SECRET": "g" * 50},
     ],
-    ids=["nothing", "settings-default", "env-example-default", "no-signing-secret", "signing-equals-secret"],
+    ids=[
+        "nothing",
+        "settings-default",
+        "env-example-default",
+        "no-signing-secret",
+        "signing-equals-secret",
+        "no-ballot-secret",
+        "ballot-equals-secret",
+        "ballot-equals-signing",
+    ],
 )
 def test_manage_py_refuses_to_start_on_a_missing_public_or_shared_secret(env):
     result = _run(["manage.py", "check"], **env)
