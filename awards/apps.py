@@ -12,11 +12,12 @@ class AwardsConfig(AppConfig):
         from clusters.stages import register_exit_guard
         from documents.registry import register_kind
 
-        from . import documents, home, selectors
+        from . import documents, events, home, selectors
 
         register_kind(documents.MINUTES, render=documents.render_minutes, can_view=documents.can_view)
         register_kind(documents.COVER, render=documents.render_cover_letter, can_view=documents.can_view)
         register_todo_provider(home.todos)
         register_year_link_provider(home.year_links)
+        events.register()
         # a year leaves the voting stage only when every poll is counted and published
         register_exit_guard(Stage.VOTING, selectors.voting_unfinished)

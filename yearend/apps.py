@@ -11,8 +11,9 @@ class YearendConfig(AppConfig):
         from clusters.home import register_todo_provider, register_year_link_provider
         from documents.registry import register_kind
 
-        from . import documents, home
+        from . import documents, events, home
 
         register_kind(documents.KIND, render=documents.render_summary, can_view=documents.can_view)
         register_todo_provider(home.todos)
         register_year_link_provider(home.year_links)
+        events.register()

@@ -2,7 +2,6 @@
 errors of a refused service call as messages."""
 
 from django.contrib import messages
-from django.utils.translation import gettext as _
 
 from clusters.access import province_object, require
 from clusters.audit import history_for
@@ -16,17 +15,8 @@ def show_errors(request, exc):
 
 
 def poll_log(poll):
-    """The poll's audit events (not who voted), each with its action in words (`label`)."""
-    labels = {
-        "poll.opened": _("poll opened"),
-        "poll.closed": _("poll closed and counted"),
-        "poll.published": _("result published"),
-        "poll.runoff_opened": _("run-off opened"),
-    }
-    events = list(history_for(poll).exclude(action="poll.voted")[:30])
-    for e in events:
-        e.label = labels.get(e.action, e.action)
-    return events
+    """The poll's audit events (not who voted); clusters/_history.html writes them in words."""
+    return list(history_for(poll).exclude(action="poll.voted")[:30])
 
 
 def poll_for(request, pk, perm="awards.view_poll"):

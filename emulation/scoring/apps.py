@@ -13,9 +13,10 @@ class ScoringConfig(AppConfig):
         from clusters.stages import register_exit_guard
         from documents.registry import register_kind
 
-        from . import documents, home, services
+        from . import documents, events, home, services
 
         register_kind(documents.KIND, render=documents.render_ranking, can_view=documents.can_view)
         register_exit_guard(Stage.SCORING, services.scores_locked_guard)
         register_todo_provider(home.scoring_todos)
         register_year_link_provider(home.scoring_links)
+        events.register()

@@ -1,0 +1,60 @@
+"""How the awards events read in a history (registered with clusters.history from ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+from clusters.history import register_event
+
+from .models import Outcome
+
+
+def _outcome(value):
+    return str(Outcome(value).label) if value in Outcome.values else str(value)
+
+
+def _votes(value):
+    """{"Huyện Cát Hải": 7, …} → "Huyện Cát Hải 7; …"."""
+    return (
+        "; ".join(f"{name} {count}" for name, count in value.items())
+        if isinstance(value, dict)
+        else str(value)
+    )
+
+
+def register():
+    fields = {
+        "seats": (_("seats"), None),
+        "opens_at": (_("opens"), None),
+        "closes_at": (_("closes"), None),
+        "electorate": (_("voters"), None),
+        "participations": (_("took part"), None),
+        "ballots": (_("ballots"), None),
+        "abstain": (_("abstentions"), None),
+        "votes": (_("votes"), _votes),
+        "quorum": (_("quorum reached"), None),
+        "proposed": (_("proposed"), None),
+        "tied": (_("tied"), None),
+        "flagged": (_("to be investigated"), None),
+        "number": (_("decision number"), None),
+        "date": (_("date"), None),
+        "outcome": (_("outcome"), _outcome),
+        "precedence": (_("precedence"), None),
+        "active": (_("in use"), None),
+        "title": (_("title"), None),
+        "place": (_("place"), None),
+    }
+    for action, label in [
+        ("poll.opened", _("Poll opened")),
+        ("poll.voted", _("Ballot cast")),
+        ("poll.closed", _("Poll closed and counted")),
+        ("poll.published", _("Result published")),
+        ("poll.runoff_opened", _("Run-off opened")),
+        ("dossier.saved", _("Dossier saved")),
+        ("dossier.submitted", _("Dossier sent to the province")),
+        ("nomination.report_uploaded", _("Achievement report uploaded")),
+        ("nomination.decided", _("Province's decision recorded")),
+        ("award_type.created", _("Award type created")),
+        ("award_type.changed", _("Award type changed")),
+        ("award_rule.saved", _("Award rule saved")),
+        ("award_rules.copied", _("Award rules copied to the next year")),
+    ]:
+        register_event(action, label, fields=fields, pair=action != "nomination.report_uploaded")

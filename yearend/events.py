@@ -1,0 +1,21 @@
+"""How the year-end events read in a history (registered with clusters.history from ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+from clusters.history import register_event
+
+from .models import HandOverMethod
+
+
+def _method(value):
+    return str(HandOverMethod(value).label) if value in HandOverMethod.values else str(value)
+
+
+def register():
+    fields = {
+        "next_year": (_("next year"), str),
+        "date": (_("date of the hand-over"), None),
+        "method": (_("how the head was chosen"), _method),
+    }
+    register_event("handover.recorded", _("Hand-over recorded"), fields=fields)
+    register_event("handover.corrected", _("Hand-over corrected"), fields=fields)
