@@ -214,6 +214,7 @@ def stage_advance(*, cluster_year, actor, from_stage=None):
         province_id=cy.cluster.province_id,
         data={"old": old, "new": cy.stage},
     )
+    stages.entered(cy)
     return cy
 
 

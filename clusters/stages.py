@@ -5,13 +5,27 @@ Apps register their guards from `AppConfig.ready()`:
     register_exit_guard(Stage.SCORING, scores_locked)
 
 A guard is `callable(cluster_year) -> error message or None`. Registering the same guard twice
-keeps one. `clusters.services.stage_advance` runs the guards of the stage being left."""
+keeps one. `clusters.services.stage_advance` runs the guards of the stage being left, then the
+entry hooks of the stage entered (`register_entry_hook(Stage.SCORING, fn)`, `fn(cluster_year)`,
+in the same transaction: e.g. tell every unit that its sheet waits)."""
 
 from django.utils.translation import gettext as _
 
 from .models import MemberRole, Stage
 
 _EXIT_GUARDS: dict[str, list] = {stage.value: [] for stage in Stage}
+_ENTRY_HOOKS: dict[str, list] = {stage.value: [] for stage in Stage}
+
+
+def register_entry_hook(stage, hook):
+    hooks = _ENTRY_HOOKS[Stage(stage).value]
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def entered(cluster_year):
+    for hook in _ENTRY_HOOKS[Stage(cluster_year.stage).value]:
+        hook(cluster_year)
 
 
 def register_exit_guard(stage, guard):

@@ -248,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
     # Each (person, action, deadline, day) is sent once, so running more often only makes
     # reminders arrive sooner.
     "yearend-send-reminders": {"task": "yearend.send_reminders", "schedule": 3600.0},
+    # The daily digest of notifications (and any immediate e-mail that could not be queued).
+    "yearend-send-digests": {"task": "yearend.send_digests", "schedule": 86400.0},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -9,11 +9,14 @@ class YearendConfig(AppConfig):
 
     def ready(self):
         from clusters.home import register_todo_provider, register_year_link_provider
+        from clusters.notify import register_notifier, register_resolver
         from documents.registry import register_kind
 
-        from . import documents, events, home
+        from . import documents, events, home, notifications
 
         register_kind(documents.KIND, render=documents.render_summary, can_view=documents.can_view)
         register_todo_provider(home.todos)
         register_year_link_provider(home.year_links)
         events.register()
+        register_notifier(notifications.notifier)
+        register_resolver(notifications.resolver)

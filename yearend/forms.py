@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Stage, Unit
 
-from .models import HandOverMethod
+from .models import EmailChoice, HandOverMethod
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -96,3 +96,9 @@ class SummaryReportForm(forms.Form):
         if instance_data is not None and instance_data.issued_at:
             for field in self.fields.values():
                 field.disabled = True
+
+
+class NotificationPreferenceForm(forms.Form):
+    email = forms.ChoiceField(
+        label=_("Notifications by e-mail"), choices=EmailChoice.choices, widget=forms.RadioSelect
+    )

@@ -79,19 +79,48 @@ class Notification(models.Model):
     cluster_year = models.ForeignKey(
         "clusters.ClusterYear", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    kind = models.CharField(_("kind"), max_length=40, blank=True, default="")
+    ref = models.CharField(max_length=40, blank=True, default="")
     text = models.CharField(_("message"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
 
     def __str__(self):
         return self.text
+
+
+class EmailChoice(models.TextChoices):
+    IMMEDIATE = "immediate", _("At once, one e-mail per notification")
+    DAILY = "daily", _("Once a day, a digest of the day's notifications")
+    NONE = "none", _("No e-mail (only in the application)")
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to receive notifications by e-mail (no row: at once)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailChoice.choices, default=EmailChoice.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self.user} {self.email}"
 
 
 class ReminderSent(models.Model):

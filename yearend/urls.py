@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import report_views, views, views_notifications
 
 app_name = "yearend"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_history, name="unit_history"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/count/", views_notifications.notification_count, name="notification_count"),
+    path(
+        "notifications/settings/",
+        views_notifications.notification_preferences,
+        name="notification_preferences",
+    ),
 ]

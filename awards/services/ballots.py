@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from .. import ballot_box
+from .. import ballot_box, notices
 from ..models import Elector, Participation, Poll
 from ..receipts import new_receipt_code
 from ..rules import cast_refusal
@@ -63,4 +63,5 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
         province_id=poll.cluster_year.cluster.province_id,
         data={"voter": actor.pk},
     )
+    notices.voted(poll, actor)
     return code

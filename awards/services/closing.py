@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from .. import ballot_box, counting
+from .. import ballot_box, counting, notices
 from ..envelopes import EnvelopeError
 from ..models import BallotChoice, Elector, Nomination, Poll, PollCandidate, PollStatus
 from ._base import require
@@ -132,4 +132,5 @@ def poll_publish(*, poll, actor):
         province_id=poll.cluster_year.cluster.province_id,
         data={"proposed": [c.name for c in proposed]},
     )
+    notices.published(poll, proposed)
     return poll

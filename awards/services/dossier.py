@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 from clusters.uploads import PDF, check_upload
 
+from .. import notices
 from ..models import Decision, Dossier, Nomination, Outcome
 from ._base import require
 from .numbering import cover_issue
@@ -151,4 +152,5 @@ def decision_record(*, nomination, number, date, outcome, actor, granted_award=N
             },
         },
     )
+    notices.decided(nomination, decision)
     return decision

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 from clusters.models import ClusterYear, Role
 
-from .. import ballot_box, selectors
+from .. import ballot_box, notices, selectors
 from ..models import AwardRule, Elector, ElectorateKind, Poll, PollCandidate, PollStatus
 from ..rules import year_is_voting
 from ._base import require
@@ -141,6 +141,7 @@ def poll_open(
         },
     )
     ballot_box.key_for(poll)  # the envelope key exists from the opening
+    notices.poll_opened(poll)
     return poll
 
 

@@ -11,6 +11,7 @@ from documents import register
 from documents.models import Document
 from documents.services import document_request
 
+from .. import notices
 from ..models import Pledge, PledgeApproval, PledgeState, PledgeVersion
 from ..pdf import SYMBOL, register_subject
 from ._common import (
@@ -66,6 +67,7 @@ def pledge_draft(*, cluster_year, title, preamble, articles, place, signing_date
             "previous_version": last.number if last else None,
         },
     )
+    notices.draft_ready(version)
     return version
 
 
@@ -95,6 +97,7 @@ def pledge_review(*, version, unit, approved, comment, actor):
         province_id=pledge.province_id,
         data={"version": version.number, "unit": unit.pk, "comment": comment},
     )
+    notices.draft_reviewed(version, unit)
     return review
 
 
@@ -157,6 +160,7 @@ def pledge_finalise(*, cluster_year, actor):
         data={"version": version.number},
     )
     request_pdfs(version=version, actor=actor)
+    notices.ready_to_sign(pledge)
     return pledge
 
 

@@ -11,7 +11,7 @@ from clusters import audit
 from documents.models import Document, DocumentState
 from documents.services import document_finish
 
-from .. import crypto, pades
+from .. import crypto, notices, pades
 from ..authority import timestamper
 from ..models import Pledge, PledgeSignature, PledgeState, PledgeVersion, SignatureState
 from ..rules import may_sign
@@ -169,6 +169,7 @@ def _after_signature(pledge, version, sig, new_pdf, cert, actor):
             "file_sha256": sig.file_sha256,
         },
     )
+    notices.signed(pledge, sig.unit_id)
     done = set(version.signatures.filter(state=SignatureState.DONE).values_list("unit_id", flat=True))
     if done >= member_units(pledge.cluster_year):
         final = _complete(pledge, version, doc, new_pdf, actor)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
+from .. import notices
 from ..models import Adjustment, AdjustmentKind, ScoreEntry
 from ..values import MAX_ADJUSTMENT_POINTS, parse_decimal, parse_points
 from ._base import _entry_data, _leaf, _lock_sheet, _locked_table, _member_ids, _province, _reason, _require
@@ -31,6 +32,7 @@ def review_adjust(*, sheet, criterion, value, reason, actor):
         data={"criterion": criterion.code, "old": old["reviewed"], "new": points, "self": entry.self_points},
         reason=reason,
     )
+    notices.adjusted(sheet, criterion)
     return entry
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 from emulation.pledges.selectors import registered_target as pledged_target
 
+from .. import notices
 from ..models import Criterion, CriterionKind, ScoreEntry, SheetStatus
 from ..values import parse_decimal, parse_points, parse_yes_no, quantize
 from ._base import ZERO, _entry_data, _leaf, _lock_sheet, _reason, _require
@@ -92,6 +93,7 @@ def sheet_submit(*, sheet, actor):
     audit.record(
         actor=actor, action="sheet.submitted", obj=sheet, province_id=sheet.province_id, data={"rows": scored}
     )
+    notices.submitted(sheet)
     return sheet
 
 
@@ -108,4 +110,5 @@ def sheet_reopen(*, sheet, actor, reason):
     audit.record(
         actor=actor, action="sheet.reopened", obj=sheet, province_id=sheet.province_id, reason=reason
     )
+    notices.returned(sheet, reason)
     return sheet
