@@ -251,7 +251,7 @@ def _seed_histories():
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open("/dev/null", "w"))
     return _seed_histories()
 
 
