@@ -174,6 +174,8 @@ def register_clusters():
         ("user.activated", _l("Account activated"), None),
         ("user.deactivated", _l("Account deactivated"), None),
         ("user.changed", _l("Account changed"), None),
+        ("user.updated", _l("Account changed"), None),
+        ("province.saved", _l("Province saved"), None),
     ]:
         register_event(action, label, value=value, fields=unit_fields if action.startswith("unit.") else None)
 
@@ -194,5 +196,9 @@ def register_clusters():
         ("note", _l("note"), None),
         ("comment", _l("comment"), None),
         ("version", _l("version"), str),
+        ("full_name", _l("full name"), None),
+        ("job_title", _l("job title"), None),
+        ("email", _l("e-mail"), None),
+        ("place", _l("place"), None),
     ]:
         register_field(key, label, fmt)

@@ -25,6 +25,14 @@ def register():
         ("signing_ca.created", _("Province signing authority created")),
         ("unit_certificate.issued", _("Unit's signing certificate issued")),
         ("unit_certificate.imported", _("Unit's signing certificate imported")),
+        ("unit_certificate.pkcs12", _("Unit's signing certificate imported")),
+        ("unit_certificate.external", _("Unit's token certificate registered")),
+        ("unit_certificate.confirmed", _("Unit's certificate confirmed")),
+        ("unit_certificate.revoked", _("Unit's certificate revoked")),
+        ("signing_tsa.created", _("Province time-stamping authority created")),
+        ("trust_root.imported", _("Trusted root certificate imported")),
+        ("trust_root.retired", _("Trusted root certificate retired")),
+        ("pledge.final_check_failed", _("Final check of the signed pledge failed")),
         ("signing_key.reencrypted", _("Signing keys re-encrypted")),
     ]:
         register_event(
@@ -36,5 +44,6 @@ def register():
                 "articles": (_("articles"), None),
                 "external": (_("signed outside the application"), None),
                 "subject": (_("holder"), None),
+                "message": (_("message"), None),
             },
         )

@@ -11,6 +11,11 @@ from clusters.history import event_details, event_label, registered_events, valu
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 APPS = ("clusters", "emulation", "awards", "yearend", "documents")
+F_STRING_VALUES = {
+    "{kind}": ("bonus", "deduction"),
+    "{adjustment.kind}": ("bonus", "deduction"),
+    "{source}": ("issued", "pkcs12", "external"),
+}
 ACTION = re.compile(r"""action=(?:f?"([a-z_{}.]+)"|"([a-z_.]+)" if .* else "([a-z_.]+)")""")
 
 
@@ -22,11 +27,9 @@ def _actions_in_code():
                 found.update(g for g in m.groups() if g)
     expanded = set()
     for action in found:
-        if "{" in action:  # f"{kind}.added": bonus and deduction
-            expanded.update(
-                action.replace(action[action.index("{") : action.index("}") + 1], k)
-                for k in ("bonus", "deduction")
-            )
+        if "{" in action:  # f"{kind}.added", f"unit_certificate.{source}": every value of the field
+            field = action[action.index("{") : action.index("}") + 1]
+            expanded.update(action.replace(field, v) for v in F_STRING_VALUES[field])
         else:
             expanded.add(action)
     return expanded
