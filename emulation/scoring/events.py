@@ -32,7 +32,14 @@ def register():
         ("sheet.submitted", _("Scores submitted"), {"rows": (_("rows scored"), None)}),
         ("sheet.reopened", _("Sheet returned for correction"), {}),
         ("sheet.eligibility", _("Eligibility changed"), {}),
-        ("scores.locked", _("Scores locked"), {"unsubmitted": (_("sheets not submitted"), None)}),
+        (
+            "scores.locked",
+            _("Scores locked"),
+            {
+                "unsubmitted": (_("sheets not submitted"), None),
+                "missing": (_("units that had not submitted"), None),
+            },
+        ),
         ("scores.unlocked", _("Scores unlocked"), {}),
         ("evidence.added", _("Evidence added"), {"size": (_("size (bytes)"), None)}),
         ("evidence.removed", _("Evidence removed"), {}),

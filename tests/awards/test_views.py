@@ -335,6 +335,7 @@ def test_poll_log_names_each_action_in_vietnamese(client, poll_setup):
     client.force_login(cast.secretary)
     body = client.get(reverse("awards:poll", args=[poll.pk])).content.decode()
     log = body.split("Nhật ký cuộc bỏ phiếu")[1]
-    actions = [item.split("·")[-1].strip() for item in re.findall(r"<li>([^<]*)</li>", log)]
-    assert sorted(actions) == sorted(["mở bỏ phiếu", "đóng và kiểm phiếu", "công bố kết quả"])
-    assert "poll." not in log and "đã bỏ phiếu" not in log  # who voted is not in the log
+    actions = re.findall(r'<strong class="fw-semibold">([^<]*)</strong>', log)
+    assert sorted(actions) == sorted(["Mở cuộc bỏ phiếu", "Đóng và kiểm phiếu", "Công bố kết quả"])
+    assert "số người tham gia: 3" in log  # the count is written out, not a dict
+    assert "poll." not in log and "Bỏ phiếu<" not in log  # who voted is not in the log

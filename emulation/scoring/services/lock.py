@@ -4,24 +4,50 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusters import audit
-from clusters.models import Stage
+from clusters.models import Membership, Stage
+from clusters.selectors import vn_sort_key
 
 from ..models import CriteriaTable, ScoreSheet, SheetStatus
-from ._base import _locked_table, _member_ids, _province, _reason, _require
+from ._base import _locked_table, _province, _reason, _require
 
 
 @transaction.atomic
-def scores_lock(*, cluster_year, actor):
+def unsubmitted_units(cluster_year):
+    """The member units (as named that year) whose self-score is not submitted, in order."""
+    submitted = set(
+        ScoreSheet.objects.filter(cluster_year=cluster_year, status=SheetStatus.SUBMITTED).values_list(
+            "unit_id", flat=True
+        )
+    )
+    members = Membership.objects.filter(cluster_year=cluster_year).select_related("unit")
+    missing = [m.unit.name_in_year(cluster_year.year) for m in members if m.unit_id not in submitted]
+    return sorted(missing, key=vn_sort_key)
+
+
+def scores_lock(*, cluster_year, actor, reason=""):
+    """Lock the year's scores. Units that have not submitted are locked as they are, which needs a
+    reason (shown on the confirmation step, recorded in the audit event)."""
     table = _locked_table(cluster_year)
     _require(actor, "scoring.lock", cluster_year)
     if table.locked:
         raise ValidationError(_("The scores are already locked."))
     if cluster_year.stage != Stage.SCORING:
         raise ValidationError(_("Scores can only be locked during the scoring stage."))
-    submitted = ScoreSheet.objects.filter(cluster_year=cluster_year, status=SheetStatus.SUBMITTED).count()
-    drafts = len(_member_ids(cluster_year)) - submitted  # members that never submitted
+    missing = unsubmitted_units(cluster_year)
+    reason = (reason or "").strip()
+    if missing and not reason:
+        raise ValidationError(
+            ngettext(
+                "%(n)s unit has not submitted its self-score (%(names)s): give a reason to lock anyway.",
+                "%(n)s units have not submitted their self-scores (%(names)s): give a reason to lock anyway.",
+                len(missing),
+            )
+            % {"n": len(missing), "names": ", ".join(missing)}
+        )
+    drafts = len(missing)
     table.locked, table.locked_at, table.locked_by = True, timezone.now(), actor
     table.save(update_fields=["locked", "locked_at", "locked_by"])
     audit.record(
@@ -29,7 +55,8 @@ def scores_lock(*, cluster_year, actor):
         action="scores.locked",
         obj=table,
         province_id=_province(cluster_year),
-        data={"old": False, "new": True, "unsubmitted": drafts},
+        data={"old": False, "new": True, "unsubmitted": drafts, "missing": missing},
+        reason=reason if missing else "",
     )
     table.unsubmitted = drafts
     return table

@@ -26,13 +26,16 @@ from ._base import _errors, _xlsx
 def overview(request, pk):
     cy = year_for(request, pk, "scoring.view_overview")
     table = selectors.table_of(cy)
+    rows = selectors.year_overview(cy)
     return render(
         request,
         "scoring/overview.html",
         {
             "year": cy,
             "table": table,
-            "rows": selectors.year_overview(cy),
+            "rows": rows,
+            # what locking now would leave out: shown on the lock form, which then asks for a reason
+            "unsubmitted": [r["name"] for r in rows if not (r["sheet"] and r["sheet"].is_submitted)],
             "can_lock": request.user.has_perm("scoring.lock", cy) and not (table and table.locked),
             "can_unlock": request.user.has_perm("scoring.unlock", cy) and bool(table and table.locked),
             "can_assign": request.user.has_perm("scoring.assign_reviewer", cy),
@@ -66,7 +69,9 @@ def reviewer(request, pk):
 def lock(request, pk):
     cy = year_for(request, pk, "scoring.lock")
     try:
-        table = services.scores_lock(cluster_year=cy, actor=request.user)
+        table = services.scores_lock(
+            cluster_year=cy, actor=request.user, reason=request.POST.get("reason", "")
+        )
         messages.success(request, _("The year's scores are locked."))
         drafts = table.unsubmitted
         if drafts:

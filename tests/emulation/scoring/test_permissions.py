@@ -4,7 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from clusters.models import AuditEvent
 from emulation.scoring import services
+from emulation.scoring.models import CriteriaTable
 
 from .conftest import fresh, sheet
 
@@ -120,7 +122,7 @@ def test_after_lock_only_the_province_admin_edits(client, sc, who, status):
     services.self_score_save(
         sheet=sheet(sc, sc.unit_a), criterion=sc.criteria.c11, value="5", actor=sc.staff_a
     )
-    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary)
+    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary, reason="Hết hạn nộp")
     c = as_user(client, getattr(sc, who))
     review = c.post(
         url("review_save", sc, sc.unit_a, sc.criteria.c11),
@@ -142,7 +144,7 @@ def test_locking(client, sc, who, status):
 
 @pytest.mark.parametrize("who,status", [("admin", 302), ("secretary", 403), ("staff_a", 403), ("other", 404)])
 def test_unlocking(client, sc, who, status):
-    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary)
+    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary, reason="Hết hạn nộp")
     response = as_user(client, getattr(sc, who)).post(
         reverse("scoring:unlock", args=[sc.year.pk]), {"reason": "x"}
     )
@@ -218,10 +220,18 @@ def test_assigned_reviewer_unit_can_cross_check(client, sc):
         services.reviewer_set(cluster_year=fresh(sc.year), unit=sc.other_units[0], actor=sc.admin)
 
 
-def test_locking_warns_about_units_that_did_not_submit(client, sc):
-    response = as_user(client, sc.secretary).post(reverse("scoring:lock", args=[sc.year.pk]), follow=True)
+def test_locking_shows_the_units_that_did_not_submit_before_and_needs_a_reason(client, sc):
+    c = as_user(client, sc.secretary)
+    page = c.get(reverse("scoring:overview", args=[sc.year.pk])).content.decode()
+    assert "Trước khi khóa điểm" in page and "Huyện Vĩnh Bảo" in page and 'name="reason"' in page
+    refused = c.post(reverse("scoring:lock", args=[sc.year.pk]), follow=True).content.decode()
+    assert "nêu lý do" in refused and "Huyện Thủy Nguyên" in refused
+    assert not CriteriaTable.objects.get(cluster_year=sc.year).locked
+    response = c.post(reverse("scoring:lock", args=[sc.year.pk]), {"reason": "Hết hạn nộp"}, follow=True)
     html = response.content.decode()
     assert "Đã khóa điểm của năm." in html and "3 đơn vị chưa nộp kết quả tự chấm" in html
+    event = AuditEvent.objects.filter(action="scores.locked").latest("id")
+    assert event.reason == "Hết hạn nộp" and len(event.data["missing"]) == 3
 
 
 @pytest.mark.parametrize(

@@ -175,7 +175,7 @@ def test_ineligible_needs_a_reason_and_is_recorded(sc):
 
 def test_lock_stops_everyone_but_the_province_admin_who_needs_a_reason(sc):
     s = score_all(sc, sc.unit_a, sc.staff_a, full_values(sc, c12="45"))
-    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary)
+    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary, reason="Hết hạn nộp")
     cy = fresh(sc.year)
     s = sheet_of(cy, sc.unit_a)
     with pytest.raises(PermissionDenied):
@@ -200,7 +200,7 @@ def test_lock_stops_everyone_but_the_province_admin_who_needs_a_reason(sc):
 
 
 def test_only_the_province_admin_unlocks_and_needs_a_reason(sc):
-    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary)
+    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary, reason="Hết hạn nộp")
     with pytest.raises(PermissionDenied):
         services.scores_unlock(cluster_year=fresh(sc.year), actor=sc.secretary, reason="x")
     with pytest.raises(ValidationError):
@@ -226,7 +226,7 @@ def test_year_cannot_leave_scoring_until_scores_are_locked(sc):
     with pytest.raises(ValidationError) as exc:
         cluster_services.stage_advance(cluster_year=fresh(sc.year), actor=sc.admin)
     assert "khóa" in exc.value.messages[0].lower() or "lock" in exc.value.messages[0].lower()
-    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary)
+    services.scores_lock(cluster_year=fresh(sc.year), actor=sc.secretary, reason="Hết hạn nộp")
     assert cluster_services.stage_advance(cluster_year=fresh(sc.year), actor=sc.admin).stage == Stage.VOTING
 
 
