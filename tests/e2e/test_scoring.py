@@ -154,10 +154,15 @@ def test_criteria_and_overview_pages_are_accessible(page, transactional_db):
     ClusterYear.objects.filter(pk=cast.year.pk).update(stage=Stage.SCORING)
     page.goto(f"{page.live_server_url}/scoring/year/{cast.year.pk}/")
     expect(page.locator("table")).to_contain_text("Huyện Thủy Nguyên")
+    # nobody has submitted: the page says so before locking and asks for a reason to go on
+    check = page.get_by_role("region", name="Trước khi khóa điểm")
+    expect(check).to_contain_text("3/3 đơn vị chưa nộp kết quả tự chấm")
+    expect(check.get_by_role("listitem")).to_have_count(3)
     assert_accessible(page, "scoring-overview")
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Khóa điểm của năm").click()
+    page.get_by_label("Lý do vẫn khóa điểm (được ghi vào lịch sử)").fill("Hết hạn nộp theo kế hoạch")
+    page.get_by_role("button", name="Vẫn khóa điểm").click()
     expect(page.get_by_role("alert").first).to_contain_text("Đã khóa điểm của năm")
+    expect(page.locator(".history")).to_contain_text("Hết hạn nộp theo kế hoạch")
 
 
 @pytest.mark.worker

@@ -90,7 +90,7 @@ def check_pdf_against_data(path, cy):
     # pledge signatories
     for unit, leader, _at in data["pledge"]["signatories"]:
         assert unit in whole and leader in whole
-    assert f"được {data['pledge']['signed']}/{data['pledge']['members']} đơn vị ký" in whole
+    assert f"{data['pledge']['signed']}/{data['pledge']['members']} đơn vị đã ký" in whole
     # votes and proposals
     start = next(i for i, ln in enumerate(lines) if "KẾT QUẢ BÌNH XÉT, KHEN THƯỞNG" in ln)
     end = next(i for i, ln in enumerate(lines) if "Quyết định khen thưởng" in ln)
