@@ -14,7 +14,6 @@ from ..models import CriteriaTable, ScoreSheet, SheetStatus
 from ._base import _locked_table, _province, _reason, _require
 
 
-@transaction.atomic
 def unsubmitted_units(cluster_year):
     """The member units (as named that year) whose self-score is not submitted, in order."""
     submitted = set(
@@ -27,6 +26,7 @@ def unsubmitted_units(cluster_year):
     return sorted(missing, key=vn_sort_key)
 
 
+@transaction.atomic
 def scores_lock(*, cluster_year, actor, reason=""):
     """Lock the year's scores. Units that have not submitted are locked as they are, which needs a
     reason (shown on the confirmation step, recorded in the audit event)."""
