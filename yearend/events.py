@@ -19,6 +19,11 @@ def register():
     }
     register_event("handover.recorded", _("Hand-over recorded"), fields=fields)
     register_event("handover.corrected", _("Hand-over corrected"), fields=fields)
+    register_event(
+        "reminder.sent",
+        _("Deadline reminder sent"),
+        fields={"deadline": (_("deadline"), None), "days_before": (_("days before"), None)},
+    )
     register_event("yearend.report_saved", _("Year-end report saved"))
     register_event(
         "yearend.report_issued", _("Year-end report issued"), fields={"number": (_("document number"), None)}
