@@ -46,6 +46,7 @@ def register():
         ("poll.opened", _("Poll opened")),
         ("poll.voted", _("Ballot cast")),
         ("poll.closed", _("Poll closed and counted")),
+        ("poll.closed_on_paper", _("Paper ballot count entered")),
         ("poll.published", _("Result published")),
         ("poll.runoff_opened", _("Run-off opened")),
         ("dossier.saved", _("Dossier saved")),
