@@ -175,6 +175,7 @@ def register_clusters():
         ("user.deactivated", _l("Account deactivated"), None),
         ("user.changed", _l("Account changed"), None),
         ("user.updated", _l("Account changed"), None),
+        ("login.locked_out", _l("Log-in locked after failed attempts"), None),
         ("province.saved", _l("Province saved"), None),
     ]:
         register_event(action, label, value=value, fields=unit_fields if action.startswith("unit.") else None)
