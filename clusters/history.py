@@ -155,28 +155,27 @@ def register_clusters():
     """The events and fields of the clusters app (called from ClustersConfig.ready())."""
     from .models import MemberRole, Role, Stage, UnitKind
 
-    _l = gettext_lazy
-    unit_fields = {"kind": (_l("type"), _choice(UnitKind))}
+    unit_fields = {"kind": (gettext_lazy("type"), _choice(UnitKind))}
     for action, label, value in [
-        ("cluster.created", _l("Cluster created"), None),
-        ("cluster_year.created", _l("Year created"), None),
-        ("membership.copied", _l("Members copied from the previous year"), None),
-        ("membership.added", _l("Member added"), None),
-        ("membership.removed", _l("Member removed"), None),
-        ("membership.role_changed", _l("Member's role changed"), "member_role"),
-        ("stage.advanced", _l("Moved to the next stage"), "stage"),
-        ("stage.reverted", _l("Moved back a stage"), "stage"),
-        ("unit.created", _l("Unit created"), None),
-        ("unit.renamed", _l("Unit renamed or changed type"), None),
-        ("unit.merged", _l("Unit merged"), None),
-        ("user.created", _l("Account created"), None),
-        ("user.roles_changed", _l("Account's roles changed"), "roles"),
-        ("user.activated", _l("Account activated"), None),
-        ("user.deactivated", _l("Account deactivated"), None),
-        ("user.changed", _l("Account changed"), None),
-        ("user.updated", _l("Account changed"), None),
-        ("login.locked_out", _l("Log-in locked after failed attempts"), None),
-        ("province.saved", _l("Province saved"), None),
+        ("cluster.created", gettext_lazy("Cluster created"), None),
+        ("cluster_year.created", gettext_lazy("Year created"), None),
+        ("membership.copied", gettext_lazy("Members copied from the previous year"), None),
+        ("membership.added", gettext_lazy("Member added"), None),
+        ("membership.removed", gettext_lazy("Member removed"), None),
+        ("membership.role_changed", gettext_lazy("Member's role changed"), "member_role"),
+        ("stage.advanced", gettext_lazy("Moved to the next stage"), "stage"),
+        ("stage.reverted", gettext_lazy("Moved back a stage"), "stage"),
+        ("unit.created", gettext_lazy("Unit created"), None),
+        ("unit.renamed", gettext_lazy("Unit renamed or changed type"), None),
+        ("unit.merged", gettext_lazy("Unit merged"), None),
+        ("user.created", gettext_lazy("Account created"), None),
+        ("user.roles_changed", gettext_lazy("Account's roles changed"), "roles"),
+        ("user.activated", gettext_lazy("Account activated"), None),
+        ("user.deactivated", gettext_lazy("Account deactivated"), None),
+        ("user.changed", gettext_lazy("Account changed"), None),
+        ("user.updated", gettext_lazy("Account changed"), None),
+        ("login.locked_out", gettext_lazy("Log-in locked after failed attempts"), None),
+        ("province.saved", gettext_lazy("Province saved"), None),
     ]:
         register_event(action, label, value=value, fields=unit_fields if action.startswith("unit.") else None)
 
@@ -184,22 +183,22 @@ def register_clusters():
         return ", ".join(_choice(Role)(r) for r in value) if isinstance(value, list) else _choice(Role)(value)
 
     for key, label, fmt in [
-        ("name", _l("name"), None),
-        ("short_name", _l("short name"), None),
-        ("year", _l("year"), str),
-        ("from_year", _l("from year"), str),
-        ("stage", _l("stage"), _choice(Stage)),
-        ("member_role", _l("role in the cluster"), _choice(MemberRole)),
-        ("roles", _l("roles"), roles),
-        ("effective", _l("effective from"), None),
-        ("valid_from", _l("effective from"), None),
-        ("reason", _l("reason"), None),
-        ("note", _l("note"), None),
-        ("comment", _l("comment"), None),
-        ("version", _l("version"), str),
-        ("full_name", _l("full name"), None),
-        ("job_title", _l("job title"), None),
-        ("email", _l("e-mail"), None),
-        ("place", _l("place"), None),
+        ("name", gettext_lazy("name"), None),
+        ("short_name", gettext_lazy("short name"), None),
+        ("year", gettext_lazy("year"), str),
+        ("from_year", gettext_lazy("from year"), str),
+        ("stage", gettext_lazy("stage"), _choice(Stage)),
+        ("member_role", gettext_lazy("role in the cluster"), _choice(MemberRole)),
+        ("roles", gettext_lazy("roles"), roles),
+        ("effective", gettext_lazy("effective from"), None),
+        ("valid_from", gettext_lazy("effective from"), None),
+        ("reason", gettext_lazy("reason"), None),
+        ("note", gettext_lazy("note"), None),
+        ("comment", gettext_lazy("comment"), None),
+        ("version", gettext_lazy("version"), str),
+        ("full_name", gettext_lazy("full name"), None),
+        ("job_title", gettext_lazy("job title"), None),
+        ("email", gettext_lazy("e-mail"), None),
+        ("place", gettext_lazy("place"), None),
     ]:
         register_field(key, label, fmt)
