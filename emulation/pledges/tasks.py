@@ -13,7 +13,7 @@ def sign_pledge(self, *, signature_id):
             services.signature_fail(signature_id, "The signing copy was not rendered in time.")
             return {"signature_id": signature_id, "state": "failed"}
         raise self.retry(countdown=2, exc=exc) from exc
-    except Exception as exc:
+    except Exception as exc:  # any signing error marks the signature failed for the person, then re-raises
         services.signature_fail(signature_id, f"Signing failed: {exc}")
         raise
     return {"signature_id": signature_id, "state": sig.state}

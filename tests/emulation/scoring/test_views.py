@@ -127,7 +127,7 @@ def test_review_total_is_labelled_pending_until_the_scores_are_locked(client, sc
     services.sheet_submit(sheet=s, actor=sc.staff_a)
     services.review_adjust(sheet=s, criterion=k.c11, value="7", reason="Thiếu minh chứng", actor=sc.secretary)
     assert pending in client.get(sheet_url(sc, sc.unit_a)).content.decode()  # one row is not a review
-    services.scores_lock(cluster_year=sc.year, actor=sc.secretary)
+    services.scores_lock(cluster_year=sc.year, actor=sc.secretary, reason="Hết hạn nộp")
     assert 'id="review-pending"' not in client.get(sheet_url(sc, sc.unit_a)).content.decode()
 
 
