@@ -67,19 +67,21 @@ def _bomb(path, unfolded_mb=1000):
 
 
 def _peak_rss_reading(path):
-    """Reads the file as the import does, in a fresh process; returns (message, peak RSS in MB)."""
+    """Reads the file as the import does, in a fresh process; returns (message, MB the reading added
+    to the peak RSS of a process that has already loaded Django, the apps and the file's bytes)."""
     script = f"""
 import json, resource, django
 django.setup()
 from django.core.exceptions import ValidationError
 from emulation.scoring import spreadsheets
 data = open({str(path)!r}, "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     rows = spreadsheets.sheet_read(data)
     message = f"{{len(rows)}} rows"
 except ValidationError as exc:
     message = " ".join(exc.messages)
-print(json.dumps([message, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))
+print(json.dumps([message, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024]))
 """
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
