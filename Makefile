@@ -21,10 +21,11 @@ test:
 	@scripts/install-deps.sh test
 	@scripts/test.sh --durations=15 $(ARGS)
 
-# The quick lane while working: everything but the browser, real-worker, bench and drill tests.
+# The quick lane while working: everything but the browser, real-worker, bench and drill tests,
+# on every core (pytest-xdist: one test database per process).
 test-fast:
 	@scripts/install-deps.sh test
-	@scripts/test.sh -m "not browser and not worker and not bench and not drill" --durations=15 $(ARGS)
+	@scripts/test.sh -m "not browser and not worker and not bench and not drill" -n auto --durations=15 $(ARGS)
 
 lint:
 	$(UV) run ruff check .
