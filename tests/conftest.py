@@ -109,6 +109,16 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip(svc.MISSING_REASON["postgres"])
+    # A worker left behind by an interrupted run on the same broker database would take this
+    # run's tasks against its own (old) test database: the worker tests then hang or fail.
+    others = app.control.ping(timeout=1.0) or []
+    if others:
+        names = ", ".join(next(iter(r)) for r in others)
+        pytest.exit(
+            f"another Celery worker already listens on {settings.REDIS_URL} ({names}): stop it, "
+            "or give this run its own REDIS_DB",
+            returncode=3,
+        )
     app.control.purge()
     env = {
         **os.environ,
