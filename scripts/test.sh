@@ -28,4 +28,5 @@ if [ -z "${REDIS_URL:-}" ]; then
   fi
 fi
 export MEDIA_ROOT="${MEDIA_ROOT:-$PWD/test-output/media}"
-exec $UV run pytest "$@"
+# `python -m pytest` puts the project folder on sys.path before plugins load (-p tests.secrets_env).
+exec $UV run python -m pytest "$@"
