@@ -14,7 +14,7 @@ Lower apps import only this module, never the app that stores the notifications.
 
 from dataclasses import dataclass
 
-from .models import User
+from .models import Role, User
 
 _NOTIFIERS = []
 _RESOLVERS = []
@@ -60,4 +60,13 @@ def people(unit_ids, *roles):
     """The active users of the units who hold one of the roles (unit staff, unit leader, …)."""
     return list(
         User.objects.filter(unit_id__in=list(unit_ids), roles__role__in=roles, is_active=True).distinct()
+    )
+
+
+def province_admins(province_id):
+    """The active province admins of the province (the trust and set-up decisions wait on them)."""
+    return list(
+        User.objects.filter(
+            province_id=province_id, roles__role=Role.PROVINCE_ADMIN, is_active=True
+        ).distinct()
     )

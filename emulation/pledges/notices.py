@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clusters.models import Role
-from clusters.notify import notify, people, resolve
+from clusters.notify import notify, people, province_admins, resolve
 
 from .services._common import member_units
 
@@ -49,3 +49,20 @@ def ready_to_sign(pledge):
 
 def signed(pledge, unit_id):
     resolve(kind="pledge.sign", ref=pledge.cluster_year_id, users=people([unit_id], Role.UNIT_LEADER))
+
+
+def certificate_to_confirm(uc):
+    """A unit registered its token's certificate: the province admins are asked to confirm it
+    (one open request per unit; a newer certificate replaces it)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            province_admins(uc.unit.province_id),
+            kind="certificate.confirm",
+            ref=uc.unit_id,
+            text=_("Confirm the token certificate registered by %(unit)s") % {"unit": uc.unit.name},
+            url=reverse("pledges:trust"),
+        )
+
+
+def certificate_confirmed(uc):
+    resolve(kind="certificate.confirm", ref=uc.unit_id)

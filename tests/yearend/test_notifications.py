@@ -176,3 +176,26 @@ def test_unread_count_partial_and_preferences_page(client, cast):
 def test_unread_count_needs_a_login(client):
     r = client.get(reverse("yearend:notification_count"))
     assert r.status_code == 302
+
+
+def test_a_registered_token_certificate_asks_the_province_admin_until_confirmed(cast):
+    """The unit's token certificate counts only once the province confirms it: the province
+    admin is told (in Vietnamese, with a link to the trust screen), and confirming clears it."""
+    from emulation.pledges import crypto
+    from emulation.pledges.models import UnitCertificate
+    from tests.emulation.pledges import pki
+
+    gov_cert, gov_key = crypto.make_ca("Ban Cơ yếu Chính phủ - CA")
+    token_cert, _key = pki.issued_by(gov_cert, gov_key, cast.unit_b, person=cast.leader_b.full_name)
+    uc = pledge_services.external_certificate_register(
+        unit=cast.unit_b, year=cast.year.year, data=crypto.cert_pem(token_cert).encode(), actor=cast.leader_b
+    )
+    assert unread(cast.admin, "certificate.confirm") == 1
+    n = Notification.objects.get(user=cast.admin, kind="certificate.confirm")
+    assert "Xác nhận" in n.text and cast.unit_b.name in n.text
+    assert n.url == reverse("pledges:trust")
+    assert unread(cast.leader_b, "certificate.confirm") == 0
+    pledge_services.external_certificate_confirm(
+        certificate=UnitCertificate.objects.get(pk=uc.pk), actor=cast.admin
+    )
+    assert unread(cast.admin, "certificate.confirm") == 0

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from .. import crypto
+from .. import crypto, notices
 from ..authority import crl_url
 from ..models import CertificateSource, ProvinceAuthority, UnitCertificate
 from ._common import require
@@ -187,9 +187,9 @@ def external_certificate_register(*, unit, year, data, actor):
         raise ValidationError(_("The file is not an X.509 certificate (PEM or DER).")) from exc
     _check_validity(cert)
     _replace_active(unit, actor=actor, reason="key_replaced")
-    return _register(
-        unit=unit, year=year, cert=cert, key=None, source=CertificateSource.EXTERNAL, actor=actor
-    )
+    uc = _register(unit=unit, year=year, cert=cert, key=None, source=CertificateSource.EXTERNAL, actor=actor)
+    notices.certificate_to_confirm(uc)
+    return uc
 
 
 def _check_validity(cert):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from .. import crypto
+from .. import crypto, notices
 from ..models import CertificateSource, TrustRoot, UnitCertificate
 from ._common import nfc, require
 from .keys import revoke
@@ -85,6 +85,7 @@ def external_certificate_confirm(*, certificate, actor):
         province_id=uc.unit.province_id,
         data={"unit": uc.unit_id, "year": uc.year, "sha256": uc.sha256},
     )
+    notices.certificate_confirmed(uc)
     return uc
 
 
@@ -92,4 +93,7 @@ def external_certificate_confirm(*, certificate, actor):
 def certificate_revoke(*, certificate, actor, reason="revoked_by_admin"):
     uc = UnitCertificate.objects.select_for_update().select_related("unit__province").get(pk=certificate.pk)
     require(actor, "pledges.manage_trust", uc.unit.province)
-    return revoke(uc, reason=reason, actor=actor)
+    revoked = revoke(uc, reason=reason, actor=actor)
+    if uc.confirmed_at is None:
+        notices.certificate_confirmed(uc)  # nothing left to confirm
+    return revoked
