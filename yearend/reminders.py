@@ -21,6 +21,7 @@ from emulation.pledges.models import Pledge, PledgeSignature, Registration, Sign
 from emulation.scoring.models import ScoreSheet, SheetStatus
 
 from . import services
+from .models import EmailChoice, NotificationPreference
 
 log = logging.getLogger(__name__)
 
@@ -191,13 +192,25 @@ def send_reminders(today=None):
     """Send what is due and not yet sent. Returns the number of reminders sent."""
     today = today or timezone.localdate()
     sent = 0
+    dues = due_reminders(today)
+    # the person's e-mail choice holds for reminders too: a digest reader gets it in the digest
+    # (the notification is left un-e-mailed), someone who chose no e-mail gets none
+    choices = dict(
+        NotificationPreference.objects.filter(user_id__in={d.user.pk for d in dues}).values_list(
+            "user_id", "email"
+        )
+    )
     with translation.override(settings.LANGUAGE_CODE):
-        for due in due_reminders(today):
+        for due in dues:
+            now = (
+                bool(due.user.email)
+                and choices.get(due.user.pk, EmailChoice.IMMEDIATE) == EmailChoice.IMMEDIATE
+            )
             try:
                 with transaction.atomic():
                     text = _message(due)
-                    services.reminder_record(due=due, text=text, emailed=bool(due.user.email))
-                    if due.user.email:
+                    services.reminder_record(due=due, text=text, emailed=now)
+                    if now:
                         _email(due, text)  # a failure undoes the record: retried on the next run
             except IntegrityError:
                 continue  # already sent (by an earlier or a concurrent run)

@@ -194,7 +194,12 @@ def reminder_record(*, due, text, emailed):
         emailed=emailed,
     )
     Notification.objects.create(
-        user=due.user, cluster_year=due.cluster_year, text=text[:300], url=due.url, deadline=due.deadline
+        user=due.user,
+        cluster_year=due.cluster_year,
+        text=text[:300],
+        url=due.url,
+        deadline=due.deadline,
+        emailed_at=timezone.now() if emailed else None,  # else the daily digest would send it again
     )
     audit.record(
         actor=None,

@@ -213,3 +213,29 @@ def test_notification_list_query_count_is_constant(client, cast, django_assert_n
     with django_assert_num_queries(5):
         html = client.get(url).content.decode()
     assert html.count("Việc ") == n
+
+
+@pytest.mark.django_db
+def test_reminder_emails_follow_the_persons_choice_and_the_digest_never_repeats_them(cast):
+    from yearend import emails
+    from yearend.models import EmailChoice, NotificationPreference
+
+    with_emails(cast)
+    set_year(cast.year, Stage.REGISTRATION, registration_deadline=DEADLINE)
+    NotificationPreference.objects.create(user=cast.secretary, email=EmailChoice.DAILY)
+    with freeze_time("2030-03-12 09:00", tz_offset=7):
+        assert reminders.send_reminders() == 3  # staff_a, staff_b, the secretary: all notified in the app
+    assert sorted(m.to[0] for m in mail.outbox) == ["staff_a@example.vn", "staff_b@example.vn"]
+    assert not ReminderSent.objects.get(user=cast.secretary).emailed
+
+    mail.outbox.clear()
+    assert emails.send_digests() == 1  # the digest reader gets it there; the others not a second time
+    assert [m.to for m in mail.outbox] == [["secretary@example.vn"]]
+    assert "Đăng ký chỉ tiêu" in mail.outbox[0].body
+
+    NotificationPreference.objects.filter(user=cast.secretary).update(email=EmailChoice.NONE)
+    mail.outbox.clear()
+    with freeze_time("2030-03-15 09:00", tz_offset=7):
+        assert reminders.send_reminders() == 3
+    assert emails.send_digests() == 0
+    assert "secretary@example.vn" not in [m.to[0] for m in mail.outbox]
