@@ -14,6 +14,18 @@ from ..models import BallotChoice, Elector, Nomination, Poll, PollCandidate, Pol
 from ._base import require
 
 
+def store_count(poll, candidates, votes, result, now, electorate, participations, ballots, abstain):
+    """Write a counted result (online or on paper) on the candidates and the poll, now closed.
+    The caller saves the poll (after any flag of its own)."""
+    for c in candidates:
+        c.votes, c.share, c.met_threshold = votes[c.pk], result.shares[c.pk], result.met[c.pk]
+        c.proposed, c.tied = c.pk in result.proposed, c.pk in result.tied
+    PollCandidate.objects.bulk_update(candidates, ["votes", "share", "met_threshold", "proposed", "tied"])
+    poll.status, poll.closed_at = PollStatus.CLOSED, now
+    poll.electorate_size, poll.participation_count, poll.ballot_count = electorate, participations, ballots
+    poll.abstain_count, poll.quorum_met, poll.runoff_seats = abstain, result.quorum, result.runoff_seats
+
+
 @transaction.atomic
 def poll_close(*, poll, actor):
     """Close the poll, count, and check that ballots == participations (else flag it)."""
@@ -61,13 +73,7 @@ def poll_close(*, poll, actor):
         participations=participations,
         ballots=ballots,
     )
-    for c in candidates:
-        c.votes, c.share, c.met_threshold = votes[c.pk], result.shares[c.pk], result.met[c.pk]
-        c.proposed, c.tied = c.pk in result.proposed, c.pk in result.tied
-    PollCandidate.objects.bulk_update(candidates, ["votes", "share", "met_threshold", "proposed", "tied"])
-    poll.status, poll.closed_at = PollStatus.CLOSED, now
-    poll.electorate_size, poll.participation_count, poll.ballot_count = electorate, participations, ballots
-    poll.abstain_count, poll.quorum_met, poll.runoff_seats = abstain, result.quorum, result.runoff_seats
+    store_count(poll, candidates, votes, result, now, electorate, participations, ballots, abstain)
     if ballots != participations or (sealed and sealed != ballots):
         poll.flagged = True
         poll.flag_reason = _(

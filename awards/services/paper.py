@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from clusters import audit
 
 from .. import counting
-from ..models import PaperCount, Poll, PollCandidate, PollStatus
+from ..models import PaperCount, Poll, PollStatus
 from ._base import require
+from .closing import store_count
 
 
 @transaction.atomic
@@ -50,23 +51,18 @@ def poll_close_paper(*, poll, actor, issued, received, invalid, votes):
     if errors:
         raise ValidationError(errors)
     electorate = poll.electors.count() or issued
+    votes = {c.pk: votes.get(c.pk, 0) for c in candidates}
     tally = counting.tally(
         poll.rule,
-        votes={c.pk: votes.get(c.pk, 0) for c in candidates},
+        votes=votes,
         seats=poll.quota,
         electorate=electorate,
         participations=received,
         ballots=valid,
     )
-    for c in candidates:
-        c.votes, c.share, c.met_threshold = votes.get(c.pk, 0), tally.shares[c.pk], tally.met[c.pk]
-        c.proposed, c.tied = c.pk in tally.proposed, c.pk in tally.tied
-    PollCandidate.objects.bulk_update(candidates, ["votes", "share", "met_threshold", "proposed", "tied"])
     now = timezone.now()
-    poll.status, poll.closed_at = PollStatus.CLOSED, now
+    store_count(poll, candidates, votes, tally, now, electorate, received, valid, 0)
     poll.closes_at = max(poll.opens_at + datetime.timedelta(seconds=1), min(poll.closes_at, now))
-    poll.electorate_size, poll.participation_count, poll.ballot_count = electorate, received, valid
-    poll.abstain_count, poll.quorum_met, poll.runoff_seats = 0, tally.quorum, tally.runoff_seats
     poll.save()
     PaperCount.objects.create(
         poll=poll, ballots_issued=issued, ballots_received=received, ballots_invalid=invalid, entered_by=actor
