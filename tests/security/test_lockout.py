@@ -36,3 +36,12 @@ def test_wrong_passwords_lock_that_name_from_that_address_only_and_are_audited(c
 
 def test_the_lockout_has_a_cool_down(settings):
     assert 0 < settings.AXES_COOLOFF_TIME <= 1
+
+
+def test_attempts_while_locked_out_do_not_fill_the_audit_trail(client, cast, settings):
+    _fail(client, cast.staff_a.username, "10.0.0.1", settings.AXES_FAILURE_LIMIT + 6)
+    events = AuditEvent.objects.filter(action="login.locked_out", object_id=str(cast.staff_a.pk))
+    assert events.count() == 1
+    # A lockout of the same name from another address is its own event.
+    _fail(client, cast.staff_a.username, "10.0.0.9", settings.AXES_FAILURE_LIMIT + 2)
+    assert events.count() == 2
