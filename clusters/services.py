@@ -384,8 +384,10 @@ def user_update(*, user, actor, unit, full_name, job_title="", email=""):
     user = User.objects.select_for_update().get(pk=user.pk)
     old = {f: getattr(user, f) for f in fields}
     user.unit, user.full_name, user.job_title, user.email = unit, full_name, job_title, email
-    user.save(update_fields=["unit", "full_name", "job_title", "email"])
     changed = [f for f in fields if old[f] != getattr(user, f)]
+    if not changed:  # saved unchanged: nothing to write, no empty event in the trail
+        return user
+    user.save(update_fields=["unit", "full_name", "job_title", "email"])
     audit.record(
         actor=actor,
         action="user.updated",

@@ -225,3 +225,12 @@ def test_only_the_province_admin_edits_accounts(client, world, who):
     assert response.status_code == (404 if who == "other" else 403)
     world.staff_b.refresh_from_db()
     assert world.staff_b.is_active and world.staff_b.unit_id == world.unit_b.pk
+
+
+def test_saving_an_account_unchanged_writes_no_event(client, world):
+    client.login(username=world.admin.username, password=PASSWORD)
+    url = reverse("clusters:user_edit", args=[world.staff_a.pk])
+    a = world.staff_a
+    data = {"full_name": a.full_name, "job_title": a.job_title, "email": a.email, "unit": a.unit_id}
+    assert client.post(url, data).status_code == 302
+    assert not AuditEvent.objects.filter(action="user.updated").exists()
