@@ -172,7 +172,6 @@ def register_clusters():
         ("user.roles_changed", gettext_lazy("Account's roles changed"), "roles"),
         ("user.activated", gettext_lazy("Account activated"), None),
         ("user.deactivated", gettext_lazy("Account deactivated"), None),
-        ("user.changed", gettext_lazy("Account changed"), None),
         ("user.updated", gettext_lazy("Account changed"), None),
         ("login.locked_out", gettext_lazy("Log-in locked after failed attempts"), None),
         ("province.saved", gettext_lazy("Province saved"), None),
