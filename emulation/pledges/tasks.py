@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.utils.translation import gettext as _
 
 from . import services
 
@@ -10,11 +11,14 @@ def sign_pledge(self, *, signature_id):
         sig = services.signature_apply(signature_id)
     except services.NotReady as exc:
         if self.request.retries >= self.max_retries:
-            services.signature_fail(signature_id, "The signing copy was not rendered in time.")
+            services.signature_fail(signature_id, _("The signing copy was not rendered in time; sign again."))
             return {"signature_id": signature_id, "state": "failed"}
         raise self.retry(countdown=2, exc=exc) from exc
-    except Exception as exc:  # any signing error marks the signature failed for the person, then re-raises
-        services.signature_fail(signature_id, f"Signing failed: {exc}")
+    except Exception:  # any signing error marks the signature failed for the person, then re-raises
+        # the details go to the worker's log; the person reads what to do, in their language
+        services.signature_fail(
+            signature_id, _("The signature could not be added; sign again or ask the province administrator.")
+        )
         raise
     return {"signature_id": signature_id, "state": sig.state}
 

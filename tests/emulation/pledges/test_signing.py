@@ -270,3 +270,35 @@ def test_pledge_page_query_count_is_constant(client, django_assert_num_queries, 
     client.force_login(secretary)
     with django_assert_num_queries(15):
         assert client.get(reverse("pledges:pledge", args=[cy.pk])).status_code == 200
+
+
+def test_a_signing_task_that_gives_up_tells_the_leader_in_vietnamese(cast):
+    """The copy never rendered: after its last retry the task marks the signature failed with a
+    Vietnamese message the leader reads on the pledge page (not an English one)."""
+    from emulation.pledges.tasks import sign_pledge
+
+    version = finalised(cast.year, cast.secretary)  # its copies are not rendered
+    sig = services.signature_request(version=version, user=cast.leader_a)
+    sign_pledge.apply(kwargs={"signature_id": sig.pk}, retries=sign_pledge.max_retries)
+    sig.refresh_from_db()
+    assert sig.state == SignatureState.FAILED
+    assert "ký lại" in sig.message and "rendered" not in sig.message
+
+
+def test_a_signing_error_is_shown_without_its_internals(cast, monkeypatch):
+    """An unexpected error while signing: the leader reads a Vietnamese message saying what to
+    do; the exception's text (paths, keys, library internals) stays in the worker's log."""
+    from emulation.pledges.tasks import sign_pledge
+
+    version = finalised(cast.year, cast.secretary)
+    sig = services.signature_request(version=version, user=cast.leader_a)
+
+    def broken(signature_id):
+        raise RuntimeError("/var/keys/secret.pem: bad decrypt")
+
+    monkeypatch.setattr(services, "signature_apply", broken)
+    with pytest.raises(RuntimeError):  # re-raised for the worker's log and the task's state
+        sign_pledge.apply(kwargs={"signature_id": sig.pk}, throw=True)
+    sig.refresh_from_db()
+    assert sig.state == SignatureState.FAILED
+    assert "quản trị của tỉnh" in sig.message and "secret" not in sig.message
