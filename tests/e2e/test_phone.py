@@ -134,3 +134,25 @@ def test_navbar_fits_one_line_at_1366px_and_the_language_box_reads_in_full(brows
     )
     assert fits[1] <= fits[2], f"the language box cuts “{fits[0]}”: needs {fits[1]}px, has {fits[2]}px"
     context.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_navbar_buttons_stay_on_screen_on_a_laptop_for_the_province_admin(browser, live_server, width):
+    from tests.factories import make_cast
+
+    cast = make_cast()
+    context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Tên đăng nhập").fill(cast.admin.username)
+    page.get_by_label("Mật khẩu").fill("pw-Test-2024!")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state("networkidle")
+    assert _overflow(page) <= 0, f"the page scrolls sideways at {width}px"
+    rights = page.eval_on_selector_all(
+        "#nav-main .nav-link, #nav-main .btn, #nav-main select",
+        "els => els.map(e => [e.textContent.trim(), Math.round(e.getBoundingClientRect().right)])",
+    )
+    off = [(text, right) for text, right in rights if right > width]
+    assert not off, f"navbar items past the right edge at {width}px: {off}"
+    context.close()
