@@ -27,7 +27,12 @@ def _province(request):
 
 def _describe(pem):
     cert = crypto.load_cert(pem)
-    return {"subject": crypto.subject_text(cert), "until": cert.not_valid_after_utc}
+    return {
+        "subject": crypto.subject_text(cert),
+        # the holder's name for a heading, not the raw "CN=…,O=…,C=VN" line
+        "name": crypto.common_name(cert) or crypto.subject_text(cert),
+        "until": cert.not_valid_after_utc,
+    }
 
 
 @login_required

@@ -44,6 +44,14 @@ def test_only_the_province_admin_sees_the_trust_screen(client, cast, username, s
     assert client.get(reverse("pledges:trust")).status_code == status
 
 
+def test_trust_screen_names_the_province_authority_without_the_raw_distinguished_name(client, cast):
+    services.authority_create(province=cast.province)
+    client.login(username="admin", password=PASSWORD)
+    page = client.get(reverse("pledges:trust")).content.decode()
+    assert "CA ký giao ước" in page
+    assert "CN=" not in page and ",C=VN" not in page
+
+
 def test_admin_imports_lists_and_retires_a_root_audited(client, cast):
     services.authority_create(province=cast.province)
     cert, pem = _root_pem("Root CA Chính phủ")
