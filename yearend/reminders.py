@@ -113,7 +113,14 @@ def _scores(cy, members):
 
 
 def _ballots(cy, members):
-    polls = {p.pk: p for p in Poll.objects.filter(cluster_year=cy, status=PollStatus.OPEN)}
+    """Electors who have not voted in a poll open now; its deadline is the poll's closing day."""
+    now = timezone.now()
+    polls = {
+        p.pk: p
+        for p in Poll.objects.filter(
+            cluster_year=cy, status=PollStatus.OPEN, opens_at__lte=now, closes_at__gt=now
+        )
+    }
     if not polls:
         return []
     voted = set(Participation.objects.filter(poll_id__in=polls).values_list("poll_id", "user_id"))
@@ -129,6 +136,7 @@ def _ballots(cy, members):
                 e.user,
                 _("Cast your ballot: %(poll)s") % {"poll": poll.title},
                 reverse("awards:vote", args=[poll.pk]),
+                timezone.localdate(poll.closes_at),
             )
         )
     return out
@@ -139,6 +147,9 @@ CHECKS = {
     Stage.SCORING: (_scores,),
     Stage.VOTING: (_ballots,),
 }
+# Checks whose items carry their own deadline (a poll closes on its own day, not the stage's):
+# they run every time, the others only on a reminder day of the stage's deadline.
+OWN_DEADLINES = {_ballots}
 
 
 def due_reminders(today=None):
@@ -151,16 +162,18 @@ def due_reminders(today=None):
         .prefetch_related("memberships")
     )
     for cy in years:
-        deadline = cy.deadline_for_stage()
-        if deadline is None:
-            continue
-        days_before = (deadline - today).days
-        if days_before not in REMINDER_DAYS:
+        stage_deadline = cy.deadline_for_stage()
+        stage_due = stage_deadline is not None and (stage_deadline - today).days in REMINDER_DAYS
+        checks = [c for c in CHECKS[cy.stage] if stage_due or c in OWN_DEADLINES]
+        if not checks:
             continue
         members = [m.unit_id for m in cy.memberships.all()]
-        for check in CHECKS[cy.stage]:
-            for kind, ref, user, text, url in check(cy, members):
-                out.append(Due(user, cy, kind, ref, deadline, days_before, text, url))
+        for check in checks:
+            for kind, ref, user, text, url, *own in check(cy, members):
+                deadline = own[0] if own else stage_deadline
+                days_before = (deadline - today).days
+                if days_before in REMINDER_DAYS:
+                    out.append(Due(user, cy, kind, ref, deadline, days_before, text, url))
     return out
 
 

@@ -171,7 +171,7 @@ def test_ballot_reminders_go_to_electors_who_have_not_voted(cast):
     award_services = pytest.importorskip("awards.services")
     from awards.models import Participation
 
-    set_year(cast.year, Stage.VOTING, voting_deadline=DEADLINE)
+    set_year(cast.year, Stage.VOTING, voting_deadline=DEADLINE + datetime.timedelta(days=30))
     flag = award_services.award_type_save(
         province=cast.province, actor=cast.admin, code="co", name="Cờ thi đua", precedence=1
     )
@@ -192,8 +192,20 @@ def test_ballot_reminders_go_to_electors_who_have_not_voted(cast):
     )
     award_services.ballot_cast(poll=poll, actor=cast.leader_a, candidate_ids=[], abstain=True)
     assert Participation.objects.filter(poll=poll).count() == 1
-    with freeze_time("2030-03-12 08:00", tz_offset=7):
+    # the poll closes on 15/03 at 17:00, long before the stage's deadline: it sets the day
+    type(poll).objects.filter(pk=poll.pk).update(
+        opens_at=datetime.datetime(2030, 3, 1, tzinfo=datetime.UTC),
+        closes_at=datetime.datetime(2030, 3, 15, 10, tzinfo=datetime.UTC),
+    )
+    with freeze_time("2030-03-11 08:00", tz_offset=7):
+        assert reminders.send_reminders() == 0
+    with freeze_time("2030-03-12 08:00", tz_offset=7):  # three days before the poll closes
         assert reminders.send_reminders() == 2
+        assert reminders.send_reminders() == 0
+    assert (
+        "Hạn chót là 15/03/2030, còn 3 ngày." in Notification.objects.exclude(kind="poll.vote").first().text
+    )
+    with freeze_time("2030-03-15 18:00", tz_offset=7):  # the window is over (not yet counted): no reminder
         assert reminders.send_reminders() == 0
     # the reminders, not the notices of the opening (clusters.notify, kind poll.vote)
     notes = Notification.objects.filter(url=reverse("awards:vote", args=[poll.pk])).exclude(kind="poll.vote")
