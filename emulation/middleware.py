@@ -4,6 +4,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from clusters.uploads import limit_mb
+
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """Vietnamese unless the person chose another language (language cookie); the browser's
@@ -30,8 +32,6 @@ class UploadLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_UPLOAD_BYTES + 1024 * 1024:
-            message = _("The file is larger than %(mb)s MB.") % {
-                "mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)
-            }
+            message = _("The file is larger than %(mb)s MB.") % {"mb": limit_mb()}
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
