@@ -1,10 +1,11 @@
-"""Accounts of the province: list, create, edit (unit, name, deactivate) and roles."""
+"""Accounts of the province: list, create, edit (unit, name), roles, deactivate and reactivate."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import services
 from .access import province_object, require
@@ -72,3 +73,18 @@ def user_roles(request, pk):
     return render(
         request, "clusters/form.html", {"form": form, "title": _("Roles of %(name)s") % {"name": target}}
     )
+
+
+@login_required
+@require_POST
+def user_active(request, pk):
+    target = province_object(request, User, pk=pk)
+    require(request.user, "clusters.manage_province", target)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(user=target, active=active, actor=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Account reactivated.") if active else _("Account deactivated."))
+    return redirect("clusters:user_list")

@@ -24,6 +24,6 @@ urlpatterns = [
     path("accounts/new/", account_views.user_create, name="user_create"),
     path("accounts/<int:pk>/edit/", account_views.user_edit, name="user_edit"),
     path("accounts/<int:pk>/roles/", account_views.user_roles, name="user_roles"),
-    path("accounts/<int:pk>/active/", views_audit.user_active, name="user_active"),
+    path("accounts/<int:pk>/active/", account_views.user_active, name="user_active"),
     path("audit/chain/", views_audit.audit_chain, name="audit_chain"),
 ]

@@ -1,18 +1,13 @@
-"""The province admin's pages about the audit trail and accounts (kept out of views.py)."""
+"""The province admin's check of the audit trail (kept out of views.py)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from . import services
-from .access import province_object, require
+from .access import require
 from .audit import verify_chain
 from .forms import ChainExpectForm
-from .models import AuditEvent, User
+from .models import AuditEvent
 
 
 @login_required
@@ -31,19 +26,3 @@ def audit_chain(request):
         broken = AuditEvent.objects.select_related("actor").get(pk=check.broken_id)
     context = {"check": check, "broken": broken, "form": form, "expect": expect}
     return render(request, "clusters/audit_chain.html", context)
-
-
-@login_required
-@require_POST
-def user_active(request, pk):
-    target = province_object(request, User, pk=pk)
-    require(request.user, "clusters.manage_province", target)
-    active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(user=target, active=active, actor=request.user)
-    except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
-    else:
-        messages.success(request, _("Account reactivated.") if active else _("Account deactivated."))
-    return redirect("clusters:user_list")
