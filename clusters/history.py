@@ -90,7 +90,10 @@ def value_text(value):
         except ValueError:
             return text
     if ISO_DATE.match(text):
-        return datetime.date.fromisoformat(text).strftime("%d/%m/%Y")
+        try:
+            return datetime.date.fromisoformat(text).strftime("%d/%m/%Y")
+        except ValueError:  # typed text shaped like a date ("2024-02-30") stays as typed
+            return text
     return text
 
 

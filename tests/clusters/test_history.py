@@ -87,3 +87,10 @@ def test_values_dates_numbers_and_lists(vi):
     assert value_text("96.0100000000000") == "96,01"
     assert value_text("1250.000") == "1.250"
     assert value_text([True, None]) == "Có, —"
+
+
+def test_typed_text_shaped_like_an_impossible_date_is_shown_as_typed(vi):
+    # A note or reason is free text: "2024-02-30" must not break the history of the page.
+    assert value_text("2024-02-30") == "2024-02-30"
+    event = SimpleNamespace(action="stage.reverted", data={"note": "2024-13-01"})
+    assert any("2024-13-01" in line for line in event_details(event))
