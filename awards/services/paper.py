@@ -31,6 +31,11 @@ def poll_close_paper(*, poll, actor, issued, received, invalid, votes):
     if poll.participations.exists():
         raise ValidationError(_("Ballots were cast online in this poll: it is counted online, not on paper."))
     errors = []
+    electors = poll.electors.count()
+    if electors and issued > electors:
+        errors.append(
+            _("More ballots issued (%(i)s) than voters on the list (%(e)s).") % {"i": issued, "e": electors}
+        )
     if received > issued:
         errors.append(_("More ballots received (%(r)s) than issued (%(i)s).") % {"r": received, "i": issued})
     if invalid > received:
@@ -50,7 +55,7 @@ def poll_close_paper(*, poll, actor, issued, received, invalid, votes):
         errors.append(_("More votes than the valid ballots can carry (each ballot chooses up to the quota)."))
     if errors:
         raise ValidationError(errors)
-    electorate = poll.electors.count() or issued
+    electorate = electors or issued
     votes = {c.pk: votes.get(c.pk, 0) for c in candidates}
     tally = counting.tally(
         poll.rule,

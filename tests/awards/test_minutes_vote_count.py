@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from awards import services
 from awards.documents import render_minutes
@@ -124,6 +125,27 @@ def test_an_impossible_paper_count_is_refused_and_the_poll_stays_open():
         services.poll_close_paper(
             poll=poll, actor=secretary, issued=8, received=8, invalid=2, votes={ids[u["An Lão"].pk]: 7}
         )
+    poll.refresh_from_db()
+    assert poll.status == PollStatus.OPEN and not PaperCount.objects.exists()
+
+
+def test_more_paper_ballots_than_voters_on_the_list_are_refused():
+    _cy, u, leaders, secretary, poll = _paper_poll()
+    ids = {c.unit_id: c.pk for c in poll.candidates.all()}
+    n = len(leaders)  # one ballot per voter on the list: a ninth ballot can only be stuffed
+    with translation.override("vi"), pytest.raises(ValidationError) as exc:
+        services.poll_close_paper(
+            poll=poll,
+            actor=secretary,
+            issued=n + 1,
+            received=n + 1,
+            invalid=0,
+            votes={ids[u["An Lão"].pk]: n + 1},
+        )
+    assert (
+        f"Số phiếu phát ra ({n + 1}) nhiều hơn số người có tên trong danh sách bỏ phiếu ({n})."
+        in exc.value.messages
+    )
     poll.refresh_from_db()
     assert poll.status == PollStatus.OPEN and not PaperCount.objects.exists()
 
