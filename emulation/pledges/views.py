@@ -1,14 +1,15 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clusters.access import require, year_for
 from clusters.selectors import year_memberships
+from clusters.uploads import PDF, check_upload, limit_mb
 from documents.models import Document
 
 from . import selectors, services
@@ -25,7 +26,7 @@ from .forms import (
 from .models import CopyCheck, Pledge, PledgeState, PledgeVersion, Registration, SignatureState
 from .rules import may_sign
 
-MAX_UPLOAD = settings.MAX_UPLOAD_BYTES  # MAX_UPLOAD_MB, as every other upload
+NOT_PDF = gettext_lazy("“%(name)s” is not a PDF file.")
 
 
 def _errors(request, exc):
@@ -279,12 +280,11 @@ def pledge_upload(request, pk):
     if pledge.final_version_id is None:
         raise Http404
     form = UploadSignedForm(request.POST, request.FILES)
-    if not form.is_valid() or form.cleaned_data["file"].size > MAX_UPLOAD:
-        messages.error(
-            request, _("Choose a PDF file (at most %(mb)s MB).") % {"mb": MAX_UPLOAD // (1024 * 1024)}
-        )
+    if not form.is_valid():
+        messages.error(request, _("Choose a PDF file (at most %(mb)s MB).") % {"mb": limit_mb()})
         return redirect("pledges:pledge", pk=cy.pk)
     try:
+        check_upload(form.cleaned_data["file"], PDF, type_message=NOT_PDF)
         services.signature_upload(
             version=pledge.final_version,
             unit=request.user.unit,

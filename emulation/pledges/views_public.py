@@ -4,6 +4,7 @@ province time-stamping authority. No login; the copy check runs in a task and is
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,14 +12,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters.models import Province
+from clusters.uploads import PDF, check_upload, limit_mb
 
 from . import crypto, pades, services
 from .authority import authority_of, crl_der
 from .forms import VerifyUploadForm
 from .models import CopyCheck, PledgeVersion, SignatureState
 from .verification import stored_state
+from .views import NOT_PDF
 
-MAX_UPLOAD = settings.MAX_UPLOAD_BYTES  # MAX_UPLOAD_MB, as every other upload
 RATE = getattr(settings, "PLEDGE_VERIFY_RATE", (10, 600))  # checks per client per window (seconds)
 
 
@@ -57,12 +59,16 @@ def verify(request, code):
             return HttpResponse(
                 _("Too many checks from your address; try again in a few minutes."), status=429
             )
-        if form.is_valid() and form.cleaned_data["file"].size <= MAX_UPLOAD:
-            check = services.copy_check_request(version=version, data=form.cleaned_data["file"].read())
-            return redirect("pledges:verify_check", code=code, token=check.token)
-        messages.error(
-            request, _("Choose a PDF file (at most %(mb)s MB).") % {"mb": MAX_UPLOAD // (1024 * 1024)}
-        )
+        if not form.is_valid():
+            messages.error(request, _("Choose a PDF file (at most %(mb)s MB).") % {"mb": limit_mb()})
+        else:
+            try:
+                check_upload(form.cleaned_data["file"], PDF, type_message=NOT_PDF)
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                check = services.copy_check_request(version=version, data=form.cleaned_data["file"].read())
+                return redirect("pledges:verify_check", code=code, token=check.token)
     signatures = list(version.signatures.filter(state=SignatureState.DONE).select_related("unit"))
     year = pledge.cluster_year.year
     for s in signatures:

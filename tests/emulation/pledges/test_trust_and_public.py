@@ -147,3 +147,33 @@ def test_public_checks_are_rate_limited(client, signed, settings):
     ]
     assert statuses[:10] == [302] * 10 and statuses[10:] == [429, 429]
     assert CopyCheck.objects.count() == 10
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_on_the_public_page_before_anything_is_stored(client, signed):
+    """The one upload check (clusters.uploads): a non-PDF or an empty file gets a clear
+    Vietnamese message at once; no copy check is stored or queued."""
+    _cast, version = signed
+    url = reverse("pledges:verify", args=[version.code])
+    for upload, needle in [
+        (
+            SimpleUploadedFile("ban.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
+            "không thực sự là tệp PDF",
+        ),
+        (SimpleUploadedFile("ban.exe", b"%PDF-1.7 disguised", "application/pdf"), "không phải là tệp PDF"),
+        (SimpleUploadedFile("ban.pdf", b"", "application/pdf"), "Hãy chọn một tệp PDF"),
+    ]:
+        page = client.post(url, {"file": upload}, follow=True).content.decode()
+        assert needle in page, needle
+    assert not CopyCheck.objects.exists()
+
+
+def test_a_leaders_upload_that_is_not_a_pdf_is_refused_at_once(client, signed):
+    cast, version = signed
+    client.login(username=cast.leader_b.username, password=PASSWORD)
+    page = client.post(
+        reverse("pledges:upload", args=[cast.year.pk]),
+        {"file": SimpleUploadedFile("ky.pdf", b"PK\x03\x04 a zip", "application/pdf")},
+        follow=True,
+    ).content.decode()
+    assert "không thực sự là tệp PDF" in page
+    assert not CopyCheck.objects.exists()
