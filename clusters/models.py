@@ -60,6 +60,9 @@ class Unit(models.Model):
         verbose_name=_("merged into"),
     )
     merged_on = models.DateField(_("merged on"), null=True, blank=True)
+    parent = models.ForeignKey(  # a commune's district (before 2025), as the set-up sheet gives it
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("district")
+    )
 
     class Meta:
         verbose_name = _("unit")
