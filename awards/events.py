@@ -37,6 +37,8 @@ def register():
         "number": (_("decision number"), None),
         "date": (_("date"), None),
         "outcome": (_("outcome"), _outcome),
+        "signer": (_("signed by"), None),
+        "granted_award": (_("award granted instead"), None),
         "precedence": (_("precedence"), None),
         "active": (_("in use"), None),
         "title": (_("title"), None),

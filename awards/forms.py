@@ -135,17 +135,54 @@ class ReportUploadForm(forms.Form):
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Decision number"), max_length=60)
     date = forms.DateField(
-        label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Decision date"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y"
+        ),
+        help_text=_("dd/mm/yyyy"),
     )
+    signer = forms.CharField(label=_("Signed by"), max_length=120, required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     granted_award = forms.ModelChoiceField(
-        label=_("Award granted instead"), queryset=AwardType.objects.none(), required=False
+        label=_("Award granted instead"),
+        queryset=AwardType.objects.none(),
+        required=False,
+        help_text=_("Only when the province granted a lower award."),
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args, province, **kw):
+    def __init__(self, *args, province, award_types=None, **kw):
         super().__init__(*args, **kw)
-        self.fields["granted_award"].queryset = AwardType.objects.filter(province=province)
+        field = self.fields["granted_award"]
+        field.queryset = AwardType.objects.filter(province=province).order_by("precedence")
+        if award_types is not None:  # already read by the page: no query to list them
+            field.choices = [("", "---------"), *((t.pk, t.name) for t in award_types)]
+
+
+class IdsField(forms.Field):
+    """Checked rows of a table: a list of ids (which province they belong to is the view's
+    and the service's business)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return sorted({int(v) for v in (value or [])})
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(_("Choose the nominations in the table.")) from exc
+
+    def validate(self, value):
+        if not value:
+            raise forms.ValidationError(_("Choose at least one nomination."))
+
+
+class BulkDecisionForm(DecisionForm):
+    """One decision for every nomination ticked in the table."""
+
+    nominations = IdsField(label=_("Nominations"))
+
+    field_order = ["nominations", "number", "date", "signer", "outcome", "granted_award", "note"]
 
 
 class PaperCountForm(forms.Form):

@@ -63,7 +63,7 @@ def decided(nomination, decision):
                 "number": decision.number,
                 "award": nomination.award_type.name,
                 "unit": nomination.unit_name,
-                "outcome": decision.get_outcome_display(),
+                "outcome": decision.outcome_text,
             },
             url=reverse("awards:year", args=[cy.pk]),
             cluster_year=cy,

@@ -212,7 +212,7 @@ def decisions(cluster_year):
             "number": d.number,
             "date": d.date,
             "outcome": d.outcome,
-            "outcome_label": d.get_outcome_display(),
+            "outcome_label": d.outcome_text,
             "granted_award": d.granted_award.name if d.granted_award else None,
         }
         for d in rows
@@ -223,7 +223,7 @@ def awards_by_year(cluster):
     """For the cluster page: per year, the nominations and decisions."""
     return list(
         Nomination.objects.filter(cluster_year__cluster=cluster)
-        .select_related("cluster_year", "award_type", "decision")
+        .select_related("cluster_year", "award_type", "decision__granted_award")
         .order_by("-cluster_year__year", "award_type__precedence", "unit_name")
     )
 

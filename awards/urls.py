@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dossier, paper, polls, voting, year
+from .views import decisions, dossier, paper, polls, voting, year
 
 app_name = "awards"
 urlpatterns = [
@@ -25,4 +25,5 @@ urlpatterns = [
     path("nominations/<int:pk>/report/", dossier.report_upload, name="report_upload"),
     path("nominations/<int:pk>/report.pdf", dossier.report_download, name="report_download"),
     path("nominations/<int:pk>/decision/", dossier.decision, name="decision"),
+    path("decisions/", decisions.decisions_bulk, name="decisions_bulk"),
 ]

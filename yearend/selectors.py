@@ -206,7 +206,7 @@ def unit_history(unit):
         awards[n.cluster_year_id].append(
             {
                 "award": n.award_type.name,
-                "decided": decision.get_outcome_display() if decision else None,
+                "decided": decision.outcome_text if decision else None,
                 "number": decision.number if decision else "",
             }
         )

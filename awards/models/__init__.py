@@ -3,7 +3,7 @@ nominations and the province's decisions (app label `awards`; one module per par
 
 from .ballot_box import BallotEnvelope, CountedReceipt, PollKey
 from .minutes import PaperCount
-from .nominations import Decision, Dossier, Nomination, Outcome
+from .nominations import Decision, Dossier, Nomination, Outcome, outcome_text
 from .polls import (
     Ballot,
     BallotChoice,
@@ -38,4 +38,5 @@ __all__ = [
     "QuotaKind",
     "Rounding",
     "ThresholdBase",
+    "outcome_text",
 ]

@@ -63,6 +63,7 @@ class Decision(models.Model):
         related_name="+",
         verbose_name=_("award granted instead"),
     )
+    signer = models.CharField(_("signed by"), max_length=120, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -74,6 +75,18 @@ class Decision(models.Model):
 
     def __str__(self):
         return str(self.pk)
+
+    @property
+    def outcome_text(self):
+        """The outcome as it is shown everywhere: a reduced award names the award granted."""
+        return outcome_text(self.outcome, self.granted_award.name if self.granted_award_id else "")
+
+
+def outcome_text(outcome, granted_name=""):
+    label = Outcome(outcome).label if outcome in Outcome.values else outcome
+    if outcome == Outcome.REDUCED and granted_name:
+        return _("%(outcome)s: %(award)s") % {"outcome": label, "award": granted_name}
+    return str(label)
 
 
 class Dossier(models.Model):

@@ -4,7 +4,8 @@
     polls     opening a poll and its run-off (cluster secretary)
     ballots   casting a ballot (voters)
     closing   closing and counting a poll, publishing its result
-    dossier   the dossier, achievement reports, the province's decisions
+    dossier   the dossier and the achievement reports
+    decisions the province's decisions: one, many at once, from a spreadsheet
 
 Each function takes the acting user (`actor`) and checks the django-rules permission itself
 (PermissionDenied), so that views, the demo loader and other apps cannot bypass it; bad input is
@@ -16,7 +17,8 @@ views and the services alike. Reads (candidates, seats, default voters, receipts
 from ..receipts import normalise_receipt, receipt_hash
 from .ballots import VoteRefused, ballot_cast
 from .closing import poll_close, poll_publish
-from .dossier import DOSSIER_FIELDS, achievement_report_upload, decision_record, dossier_save, dossier_submit
+from .decisions import decision_record, decisions_apply, decisions_import, import_plan
+from .dossier import DOSSIER_FIELDS, achievement_report_upload, dossier_save, dossier_submit
 from .paper import poll_close_paper
 from .polls import poll_open, runoff_open
 from .rules import RULE_FIELDS, award_type_save, rule_save, rules_copy_forward
@@ -29,8 +31,11 @@ __all__ = [
     "award_type_save",
     "ballot_cast",
     "decision_record",
+    "decisions_apply",
+    "decisions_import",
     "dossier_save",
     "dossier_submit",
+    "import_plan",
     "normalise_receipt",
     "poll_close",
     "poll_close_paper",

@@ -1,4 +1,5 @@
-"""The dossier sent to the province, the nominees' achievement reports, the province's decisions."""
+"""The dossier sent to the province and the nominees' achievement reports (the province's
+decisions on them: `decisions`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,8 +9,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 from clusters.uploads import PDF, check_upload
 
-from .. import notices
-from ..models import Decision, Dossier, Nomination, Outcome
+from ..models import Dossier, Nomination
 from ._base import require
 from .numbering import cover_issue
 
@@ -99,58 +99,3 @@ def achievement_report_upload(*, nomination, upload, actor):
         data={"old": old, "new": nomination.achievement_report.name},
     )
     return nomination
-
-
-@transaction.atomic
-def decision_record(*, nomination, number, date, outcome, actor, granted_award=None, note=""):
-    nomination = (
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related("award_type", "cluster_year__cluster")
-        .get(pk=nomination.pk)
-    )
-    require(actor, "awards.record_decision", nomination.cluster_year)
-    if not (number or "").strip():
-        raise ValidationError(_("Enter the decision number."))
-    if outcome not in Outcome.values:
-        raise ValidationError(_("Choose the outcome."))
-    if outcome == Outcome.REDUCED:
-        if granted_award is None:
-            raise ValidationError(_("Choose the lower award that was granted instead."))
-        if granted_award.province_id != nomination.award_type.province_id or (
-            granted_award.precedence <= nomination.award_type.precedence
-        ):
-            raise ValidationError(_("The award granted instead must be a lower award of the same province."))
-    else:
-        granted_award = None
-    existing = Decision.objects.filter(nomination=nomination).first()
-    old = None
-    if existing:
-        old = {"number": existing.number, "date": existing.date, "outcome": existing.outcome}
-    decision, _created = Decision.objects.update_or_create(
-        nomination=nomination,
-        defaults={
-            "number": number.strip(),
-            "date": date,
-            "outcome": outcome,
-            "granted_award": granted_award,
-            "note": note,
-            "recorded_by": actor,
-        },
-    )
-    audit.record(
-        actor=actor,
-        action="nomination.decided",
-        obj=nomination,
-        province_id=nomination.award_type.province_id,
-        data={
-            "old": old,
-            "new": {
-                "number": decision.number,
-                "date": date,
-                "outcome": outcome,
-                "granted_award": granted_award.pk if granted_award else None,
-            },
-        },
-    )
-    notices.decided(nomination, decision)
-    return decision

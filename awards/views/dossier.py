@@ -140,6 +140,7 @@ def decision(request, pk):
             "date": existing.date,
             "outcome": existing.outcome,
             "granted_award": existing.granted_award_id,
+            "signer": existing.signer,
             "note": existing.note,
         }
     form = DecisionForm(request.POST or None, province=request.user.province, initial=initial)

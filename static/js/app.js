@@ -43,3 +43,15 @@ function labelTableCells(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { labelTableCells(document); });
 document.addEventListener("htmx:afterSettle", function () { labelTableCells(document); });
+
+// A "choose all" box in a table head ticks every enabled box named by its data-check-all.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var name = box.getAttribute && box.getAttribute("data-check-all");
+  if (!name || !box.form) {
+    return;
+  }
+  box.form.querySelectorAll('input[type=checkbox][name="' + name + '"]:not(:disabled)').forEach(function (b) {
+    b.checked = box.checked;
+  });
+});

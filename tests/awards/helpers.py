@@ -75,3 +75,43 @@ def leaders(province, units, prefix="ct"):
 def vote(poll, user, *units, abstain=False):
     ids = [c.pk for c in poll.candidates.all() if c.unit_id in {u.pk for u in units}]
     return services.ballot_cast(poll=poll, actor=user, candidate_ids=ids, abstain=abstain)
+
+
+def submit_dossier(cy, secretary, place="Hội trường"):
+    """The cluster sends its dossier to the province (a decision needs it)."""
+    services.dossier_save(
+        cluster_year=cy, actor=secretary, meeting_date=datetime.date(cy.year, 12, 20), meeting_place=place
+    )
+    return services.dossier_submit(cluster_year=cy, actor=secretary)
+
+
+def nominated_clusters(cast, *, clusters=3, higher=8, lower=12, submit=True):
+    """`clusters` more cluster years of the cast's province, each voting `higher` units for
+    "co-thanh-pho" and `lower` other units for "bk-toan-dien" (all proposed), each dossier
+    submitted unless `submit` is False. Returns (types, [cluster years])."""
+    from tests.factories import ClusterFactory, make_year
+
+    types = award_types(cast.province)
+    years = []
+    for k in range(clusters):
+        cluster = ClusterFactory(province=cast.province, name=f"Cụm thi đua số {k + 1}")
+        cy, units = make_year(
+            cluster=cluster, n_members=higher + lower, year=cast.year.year, stage=Stage.VOTING
+        )
+        secretary = make_user(
+            f"thuky_{cy.pk}", province=cast.province, unit=units[0], roles=[Role.CLUSTER_SECRETARY]
+        )
+        voter = make_user(f"bau_{cy.pk}", province=cast.province, unit=units[0], roles=[Role.UNIT_LEADER])
+        for code, chosen in (("co-thanh-pho", units[:higher]), ("bk-toan-dien", units[higher:])):
+            if not chosen:
+                continue
+            rule(cy, types[code], quota_count=len(chosen))
+            poll = open_poll(cy, types[code], candidates=chosen, voters=[voter], actor=secretary)
+            vote(poll, voter, *chosen)
+            services.poll_close(poll=poll, actor=secretary)
+            services.poll_publish(poll=poll, actor=secretary)
+        if submit:
+            submit_dossier(cy, secretary)
+        cy.secretary = secretary
+        years.append(cy)
+    return types, years

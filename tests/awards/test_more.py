@@ -15,7 +15,7 @@ from awards.models import AwardType, Nomination, Poll
 from clusters.home import todos_for
 from clusters.models import Stage
 from clusters.services import stage_advance
-from tests.awards.helpers import award_types, open_poll, rule, to_voting, vote
+from tests.awards.helpers import award_types, open_poll, rule, submit_dossier, to_voting, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +175,7 @@ def _published_year(cast, n):
         vote(poll, cast.leader_a, units[i % 3])
         services.poll_close(poll=poll, actor=cast.secretary)
         services.poll_publish(poll=poll, actor=cast.secretary)
+    submit_dossier(cy, cast.secretary)
     for nom in Nomination.objects.all():
         services.decision_record(
             nomination=nom,

@@ -13,7 +13,7 @@ from awards import services
 from awards.models import AwardRule, Ballot, Dossier, Nomination, Participation, PollStatus
 from awards.rules import Refusal, cast_refusal
 from clusters.models import Stage
-from tests.awards.helpers import award_types, open_poll, rule, to_voting, vote
+from tests.awards.helpers import award_types, open_poll, rule, submit_dossier, to_voting, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,15 @@ def test_dossier_and_decision_services_check_their_rules(year):
             outcome="approved",
             actor=cast.secretary,
         )
+    with pytest.raises(ValidationError, match="hồ sơ"):  # the dossier is not submitted yet
+        services.decision_record(
+            nomination=nomination,
+            number="12/QĐ-UBND",
+            date=timezone.localdate(),
+            outcome="approved",
+            actor=cast.admin,
+        )
+    submit_dossier(cy, cast.secretary)
     services.decision_record(
         nomination=nomination,
         number="12/QĐ-UBND",

@@ -245,6 +245,7 @@ def test_dossier_and_decision_recording(client, poll_setup):
     nomination.refresh_from_db()
     assert nomination.achievement_report
     client.force_login(cast.secretary)
+    assert client.post(reverse("awards:dossier_submit", args=[cy.pk])).status_code == 302
     assert client.get(reverse("awards:decision", args=[nomination.pk])).status_code == 403
     client.force_login(cast.admin)
     r = client.post(
@@ -254,7 +255,7 @@ def test_dossier_and_decision_recording(client, poll_setup):
     assert r.status_code == 200 and not hasattr(Nomination.objects.get(), "decision_cache")
     r = client.post(
         reverse("awards:decision", args=[nomination.pk]),
-        {"number": "123/QĐ-UBND", "date": "2027-01-15", "outcome": "approved"},
+        {"number": "123/QĐ-UBND", "date": "15/01/2027", "outcome": "approved", "signer": "Nguyễn Văn Tùng"},
     )
     assert r.status_code == 302
     from awards.selectors import decisions

@@ -51,6 +51,9 @@ def load_demo_2023():
 
     nomination = Nomination.objects.filter(cluster_year=cy).order_by("award_type__precedence").first()
     admin = User.objects.get(username="tinh.haiphong")
+    from awards.demo import _secretary
+
+    awards_services.dossier_submit(cluster_year=cy, actor=_secretary(cy.cluster.province, cy, admin))
     awards_services.decision_record(
         nomination=nomination,
         number="123/QĐ-UBND",
