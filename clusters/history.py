@@ -171,6 +171,9 @@ def register_clusters():
         ("unit.created", gettext_lazy("Unit created"), None),
         ("unit.renamed", gettext_lazy("Unit renamed or changed type"), None),
         ("unit.merged", gettext_lazy("Unit merged"), None),
+        ("unit.updated", gettext_lazy("Unit corrected (set-up spreadsheet)"), None),
+        ("cluster.updated", gettext_lazy("Cluster corrected (set-up spreadsheet)"), None),
+        ("bulk_setup.applied", gettext_lazy("Province set up from a spreadsheet"), None),
         ("user.created", gettext_lazy("Account created"), None),
         ("user.roles_changed", gettext_lazy("Account's roles changed"), "roles"),
         ("user.activated", gettext_lazy("Account activated"), None),
@@ -187,6 +190,7 @@ def register_clusters():
     for key, label, fmt in [
         ("name", gettext_lazy("name"), None),
         ("short_name", gettext_lazy("short name"), None),
+        ("leader_name", gettext_lazy("leader's name"), None),
         ("year", gettext_lazy("year"), str),
         ("from_year", gettext_lazy("from year"), str),
         ("stage", gettext_lazy("stage"), _choice(Stage)),

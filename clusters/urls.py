@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import account_views, views, views_audit
+from .bulk import views as bulk_views
 
 app_name = "clusters"
 urlpatterns = [
@@ -25,5 +26,10 @@ urlpatterns = [
     path("accounts/<int:pk>/edit/", account_views.user_edit, name="user_edit"),
     path("accounts/<int:pk>/roles/", account_views.user_roles, name="user_roles"),
     path("accounts/<int:pk>/active/", account_views.user_active, name="user_active"),
+    path("setup/", bulk_views.setup, name="bulk_setup"),
+    path("setup/template.xlsx", bulk_views.template_download, name="bulk_template"),
+    path("setup/export.xlsx", bulk_views.export_download, name="bulk_export"),
+    path("setup/preview/", bulk_views.preview, name="bulk_preview"),
+    path("setup/apply/", bulk_views.apply_upload, name="bulk_apply"),
     path("audit/chain/", views_audit.audit_chain, name="audit_chain"),
 ]
