@@ -20,7 +20,6 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
@@ -34,7 +33,7 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from . import stampfont
+from . import lean, stampfont
 
 # An OID of the 2.25 arc (UUID-derived, RFC 4122 §3): the in-app TSA's time-stamp policy.
 TSA_POLICY = "2.25.209411046547152226106127264463905541812"
@@ -84,13 +83,15 @@ class _LoadedKeySigner(signers.SimpleSigner):
 
 
 def _signer(key, cert, chain):
-    return _LoadedKeySigner(
+    signer = _LoadedKeySigner(
         key,
         signing_cert=asn1_cert(cert),
         signing_key=_asn1_key(key),
         cert_registry=SimpleCertificateStore.from_certs([asn1_cert(c) for c in chain]),
         embed_roots=False,  # the validator has the roots; the DSS gets them at the end
     )
+    signer.signed_attr_prov_spec = lean.ShortAttributes(signer.signing_cert)
+    return signer
 
 
 class ProvinceTimeStamper(TimeStamper):
@@ -99,21 +100,20 @@ class ProvinceTimeStamper(TimeStamper):
 
     def __init__(self, *, key, cert, chain=()):
         super().__init__(include_nonce=True)
-        # The TSA certificate and its chain go to the DSS after the last signature (and the
-        # validator gets them from the application before that): tokens stay small.
+        # The token carries the TSA's certificate (pyHanko's validator finds a token's signer
+        # only there); its chain goes to the DSS after the last signature.
         self._signer = _signer(key, cert, chain)
-        self._tsa_name = asn1_cert(cert).subject
-        self.cert_size = len(cert.public_bytes(serialization.Encoding.DER))
+        self.fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
     async def async_request_tsa_response(self, req):
         info = {
             "version": "v1",
             "policy": TSA_POLICY,
             "message_imprint": req["message_imprint"],
-            "serial_number": secrets.randbits(64),
-            "gen_time": datetime.datetime.now(datetime.UTC),
+            # 63 bits with the top one set: always 8 bytes, so the token's size is known
+            "serial_number": secrets.randbits(62) | 1 << 62,
+            "gen_time": datetime.datetime.now(datetime.UTC).replace(microsecond=0),
             "accuracy": {"seconds": 1},
-            "tsa": asn1_x509.GeneralName(name="directory_name", value=self._tsa_name),
         }
         if req["nonce"].native is not None:
             info["nonce"] = req["nonce"]
@@ -133,13 +133,13 @@ def http_timestamper(url):
     return HTTPTimeStamper(url, timeout=10)
 
 
-def _reserve(cert, chain, timestamper):
-    """Room for the CMS (hex: twice its DER size). pyHanko's own estimate leaves ~5 KB unused per
-    signature; with the province TSA the token's size is known, so the room can be tight."""
+def _reserve(signer, timestamper):
+    """Room for the CMS: with the province TSA, a dry run of this signer and TSA gives its size
+    to a few bytes (pyHanko's own estimate leaves half as much again unused, hex-encoded, in
+    every signature); an outside TSA gets pyHanko's estimate."""
     if not isinstance(timestamper, ProvinceTimeStamper):
-        return None  # an outside TSA: let pyHanko estimate
-    der = sum(len(c.public_bytes(serialization.Encoding.DER)) for c in (cert, *chain)) + timestamper.cert_size
-    return 2 * (der + 1800)  # + signed attributes, the token's TSTInfo and signer info, two signatures
+        return None
+    return lean.reserve(signer, timestamper, timestamper.fingerprint)
 
 
 @off_loop
@@ -163,8 +163,7 @@ def sign(
     With `stamp_lines` and a signing copy that carries the shared stamp font, the stamp is
     drawn with that font (nothing embedded); otherwise `stamp` (PDF bytes, or a function
     returning them) is imported as the appearance."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    font = stampfont.shared_font(writer.root) if stamp_lines else None
+    signer = _signer(key, cert, chain)
     meta = signers.PdfSignatureMetadata(
         field_name=field,
         md_algorithm="sha256",
@@ -173,23 +172,32 @@ def sign(
         location=location,
         name=signer_name,
     )
-    out = io.BytesIO()
-    reserved = _reserve(cert, chain, timestamper)
+    reserved = _reserve(signer, timestamper)
+    writer = lean.LeanWriter(io.BytesIO(pdf))
+    font = stampfont.shared_font(writer.root) if stamp_lines else None
     if font is not None:
         style = StaticStampStyle(
             background=stampfont.stamp_content(font, stamp_lines, *box), border_width=0, background_opacity=1
         )
-        signers.PdfSigner(
-            meta, signer=_signer(key, cert, chain), timestamper=timestamper, stamp_style=style
-        ).sign_pdf(writer, bytes_reserved=reserved, output=out)
-        return out.getvalue()
+        return _sign_with(pdf, writer, meta, signer, timestamper, style, reserved)
     with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
         tmp.write(stamp() if callable(stamp) else stamp)
         tmp.flush()
         style = StaticStampStyle.from_pdf_file(tmp.name, border_width=0)
-        signers.PdfSigner(
-            meta, signer=_signer(key, cert, chain), timestamper=timestamper, stamp_style=style
-        ).sign_pdf(writer, bytes_reserved=reserved, output=out)
+        return _sign_with(pdf, writer, meta, signer, timestamper, style, reserved)
+
+
+def _sign_with(pdf, writer, meta, signer, timestamper, style, reserved):
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style)
+    try:
+        out = io.BytesIO()
+        pdf_signer.sign_pdf(writer, bytes_reserved=reserved, output=out)
+    except SigningError:
+        if reserved is None:
+            raise
+        # the measured room was short (a token larger than the dry run's): pyHanko's estimate
+        out = io.BytesIO()
+        pdf_signer.sign_pdf(lean.LeanWriter(io.BytesIO(pdf)), output=out)
     return out.getvalue()
 
 
@@ -208,22 +216,21 @@ def validation_context(*, roots, crls, certs=(), moment=None):
 
 @off_loop
 def add_long_term_data(pdf, *, roots, crls, certs, timestamper):
-    """After the last signature: the DSS with every certificate and CRL, then a document
-    timestamp over all of it (B-LT, then B-LTA); returns the new bytes."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    """After the last signature: the DSS with the roots, `certs` (the TSA's, and chain
+    certificates the signatures do not carry) and every CRL, then a document timestamp over all
+    of it (B-LT, then B-LTA); returns the new bytes. Each signer's own certificate is in its
+    CMS already and is not copied into the DSS."""
+    writer = lean.LeanWriter(io.BytesIO(pdf))
     DocumentSecurityStore.supply_dss_in_writer(
         writer,
         None,
         certs=[asn1_cert(c) for c in (*roots, *certs)],
         crls=[asn1_crl.CertificateList.load(c) for c in crls],
     )
+    reserved = lean.token_reserve(timestamper) if isinstance(timestamper, ProvinceTimeStamper) else None
     out = io.BytesIO()
-    signers.PdfTimeStamper(timestamper).timestamp_pdf(
-        writer,
-        "sha256",
-        validation_context=validation_context(roots=roots, crls=crls, certs=certs),
-        output=out,
-    )
+    # no validation context: the DSS above already holds what the document timestamp needs
+    signers.PdfTimeStamper(timestamper).timestamp_pdf(writer, "sha256", bytes_reserved=reserved, output=out)
     return out.getvalue()
 
 
@@ -326,12 +333,12 @@ def validate(pdf, *, roots, crls, progress=None, last_only=False):
     called after each one."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        embedded = list(reader.embedded_signatures)
+        embedded = lean.last_signature(reader) if last_only else None
+        if embedded is None:
+            embedded = list(reader.embedded_signatures)[-1 if last_only else 0 :]
         total_revisions = reader.xrefs.total_revisions
     except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise ValueError(str(exc)) from exc
-    if last_only:
-        embedded = embedded[-1:]
     results = []
     for n, sig in enumerate(embedded, 1):
         try:

@@ -127,12 +127,11 @@ def _complete(pledge, version, doc, data, actor):
         return None
     province_id = pledge.province_id
     ca = ensure_tsa(authority_of(province_id))
-    signer_certs = [crypto.load_cert(crypto.der_to_pem(v.certificate_der)) for v in report.signatures]
     final = pades.add_long_term_data(
         data,
         roots=trust_roots(province_id),
         crls=province_crls(province_id),
-        certs=signer_certs + tsa_certificates(province_id),
+        certs=tsa_certificates(province_id),  # signers' certificates are in their CMS
         timestamper=timestamper(ca),
     )
     doc = _store_signed(version, final)

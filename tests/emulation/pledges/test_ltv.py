@@ -14,7 +14,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from emulation.pledges import crypto, pades, services
-from emulation.pledges.authority import trust_roots
+from emulation.pledges.authority import trust_roots, tsa_certificates
 from emulation.pledges.models import Pledge
 from tests import pdfcheck
 from tests.emulation.pledges.helpers import finalised, render_in_process, sign_in_process
@@ -49,10 +49,12 @@ def test_every_signature_has_a_timestamp_token_and_the_dss_holds_the_crl(officia
     crls, certs = _dss_crls(data)
     ca = crypto.load_cert(cast.province.signing_ca.certificate_pem)
     assert crls and all(crypto.x509.load_der_x509_crl(c).issuer == ca.subject for c in crls)
-    assert {
-        crypto.common_name(crypto.der_to_pem(c.dump()) and crypto.load_cert(crypto.der_to_pem(c.dump())))
-        for c in certs
-    } >= {
+    # the DSS carries what no signature carries: the CA and the TSA; each signer's certificate
+    # is in its own CMS (not copied again)
+    (tsa,) = tsa_certificates(cast.province.pk)
+    dss_names = {crypto.common_name(crypto.load_cert(crypto.der_to_pem(c.dump()))) for c in certs}
+    assert dss_names == {crypto.common_name(ca), crypto.common_name(tsa)}
+    assert {sig.signer_cert.subject.native["common_name"] for sig in sigs} == {
         cast.leader_a.full_name,
         cast.leader_b.full_name,
         cast.leader_head.full_name,

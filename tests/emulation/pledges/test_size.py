@@ -1,6 +1,7 @@
 """A 23-member pledge signed by every unit: the official file stays small (one shared stamp
-font, tight room for the CMS) and each signature, timestamp included, is timed. Figures go to
-test-output/pdf/pledge-23-figures.json."""
+font, tight room for the CMS, incremental updates that write only the signature) and each
+signature, timestamp included, is timed (wall clock and CPU of this process, which on a shared
+machine is the steadier figure). Figures go to test-output/pdf/pledge-23-figures.json."""
 
 import json
 import time
@@ -35,12 +36,13 @@ def test_a_23_signature_pledge_stays_small():
     ]
     for leader in leaders:  # certificates first: key generation is not what is measured
         services.unit_certificate(leader.unit, year=cy.year, person_name=leader.full_name)
-    times, sizes = [], []
+    times, cpu, sizes = [], [], []
     for leader in leaders:
         sig = services.signature_request(version=version, user=leader)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         sig = services.signature_apply(sig.pk)  # the task's body
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         assert sig.state == SignatureState.DONE, sig.message
         sizes.append(len(services.current_pdf(version)))
     assert Pledge.objects.get(pk=version.pledge_id).official_document_id is not None
@@ -52,14 +54,24 @@ def test_a_23_signature_pledge_stays_small():
         "unsigned_kb": round(unsigned / 1024, 1),
         "after_22_signatures_kb": round(sizes[-2] / 1024, 1),
         "official_kb": round(len(final) / 1024, 1),
-        "per_signature_s_median": round(sorted(times[:-1])[len(times[:-1]) // 2], 3),
-        "per_signature_s_max_excluding_last": round(max(times[:-1]), 3),
+        "per_signature_s_median": _quantile(times[:-1], 0.5),
+        "per_signature_s_p95": _quantile(times[:-1], 0.95),
+        "per_signature_cpu_s_median": _quantile(cpu[:-1], 0.5),
+        "per_signature_cpu_s_p95": _quantile(cpu[:-1], 0.95),
         "last_signature_s_with_full_check_and_ltv": round(times[-1], 3),
+        "last_signature_cpu_s": round(cpu[-1], 3),
     }
     (pdfcheck.OUTPUT / "pledge-23-figures.json").write_text(json.dumps(figures, indent=2))
     print(figures)
-    # 516 KB before (fonts re-embedded by every stamp). Each signature now costs its CMS (the
-    # signer's certificate and an RFC 3161 token with the TSA's certificate: ~2.9 KB DER, written
-    # as hex as PDF requires) plus ~2 KB of incremental update; the stamps add no font bytes.
-    assert len(final) <= 330 * 1024, figures
-    assert (sizes[-2] - unsigned) / 22 <= 11 * 1024, figures
+    # 516 KB at first (fonts re-embedded by every stamp), 321 KB with the shared font. Each
+    # signature now costs its CMS (the signer's certificate and an RFC 3161 token carrying the
+    # TSA's certificate: ~2.4 KB DER, written as hex as PDF requires) plus ~1 KB of update (the
+    # signature dictionary, the widget, its appearance, the xref stream); nothing else is
+    # rewritten, and the DSS holds only the CA, the TSA and the CRL.
+    assert len(final) <= 205 * 1024, figures
+    assert (sizes[-2] - unsigned) / 22 <= int(6.5 * 1024), figures
+
+
+def _quantile(values, q):
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)

@@ -1,0 +1,121 @@
+"""What keeps each signature's incremental update small (a 23-signature pledge carries 23 of
+them, every CMS written twice over as hex):
+
+- `LeanWriter` leaves the catalog, the XMP packet and the Info dictionary alone (pyHanko
+  rewrites all three in every revision, ~2.7 KB a signature) and compresses the streams it adds;
+- `ShortAttributes` puts an ESS signing-certificate-v2 without issuerSerial in the CMS (ETSI EN
+  319 122-1 5.2.2.3: it should not be included; the certificate's hash identifies it);
+- `reserve` measures the CMS with a dry run (once per time-stamping unit and process) and leaves
+  a few bytes of room, instead of pyHanko's 50 % margin.
+
+And `last_signature` finds the newest signature of a file without parsing every other one's
+CMS (pyHanko's `embedded_signatures` reads all of them, hex by hex).
+
+No Django here."""
+
+import asyncio
+import hashlib
+
+from asn1crypto import core, tsp
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import attributes
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, SignedAttributeProviderSpec
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+MARGIN = 24  # bytes of DER: two ECDSA signatures may each come out 2 bytes longer, and more
+
+
+class LeanWriter(IncrementalPdfFileWriter):
+    """An incremental update that writes only what the signature changes."""
+
+    def _update_meta(self):
+        # pyHanko would set the modification date in /Info and the XMP packet (and so rewrite
+        # the catalog) on every revision; the signature dictionary carries its own time.
+        return
+
+    def _prep_dom_for_writing(self):
+        super()._prep_dom_for_writing()
+        for obj in self.objects.values():
+            if isinstance(obj, generic.StreamObject) and "/Filter" not in obj:
+                kind = obj.get("/Type")
+                if kind not in ("/Metadata", "/XRef"):
+                    obj.compress()
+
+
+class _SigningCertificate(attributes.SigningCertificateV2Provider):
+    async def build_attr_value(self, dry_run=False):
+        digest = hashlib.sha256(self.signing_cert.dump()).digest()
+        return tsp.SigningCertificateV2({"certs": [tsp.ESSCertIDv2({"cert_hash": digest})]})
+
+
+class ShortAttributes(SignedAttributeProviderSpec):
+    """The signed attributes of a PAdES signature or of a time-stamp token: besides the content
+    type and the message digest (always added by pyHanko), only the signing certificate's hash.
+    No signing-time: PAdES forbids it, and a token's time is its TSTInfo's genTime."""
+
+    def __init__(self, signing_cert):
+        self.signing_cert = signing_cert
+
+    def signed_attr_providers(self, data_digest, digest_algorithm):
+        yield _SigningCertificate(self.signing_cert)
+
+
+async def _measure(signer, timestamper, md_algorithm="sha256"):
+    """DER size of a CMS this signer and timestamper make (a dry run on an empty digest)."""
+    from cryptography.hazmat.primitives import hashes
+
+    digest = hashes.Hash(getattr(hashes, md_algorithm.upper())()).finalize()
+    cms_obj = await signer.async_sign(
+        digest,
+        md_algorithm,
+        dry_run=True,
+        use_pades=True,
+        timestamper=timestamper,
+        signed_attr_settings=PdfCMSSignedAttributes(),
+    )
+    return len(cms_obj.dump())
+
+
+def _own_part(signer):
+    """The bytes of a CMS that depend on the signer: its certificates and its identifier."""
+    cert = signer.signing_cert
+    chain = [c for c in (signer.cert_registry or ()) if c.self_signed == "no" and c.dump() != cert.dump()]
+    return (
+        sum(len(c.dump()) for c in (cert, *chain))
+        + len(cert.issuer.dump())
+        + len(core.Integer(cert.serial_number).dump())
+    )
+
+
+_REST = {}  # time-stamping unit -> the rest of a CMS (token, attributes, signature, framing)
+
+
+def reserve(signer, timestamper, tsa_key):
+    """Room for this signer's CMS in /Contents (hex: two characters a byte). The dry run is made
+    once per time-stamping unit; a CMS differs from another of the same unit only by the
+    signer's certificates and identifier, whose sizes are known."""
+    own = _own_part(signer)
+    if tsa_key not in _REST:
+        _REST[tsa_key] = asyncio.run(_measure(signer, timestamper)) - own
+    return 2 * (_REST[tsa_key] + own + MARGIN)
+
+
+def token_reserve(timestamper):
+    """Room for a document timestamp (the token is the whole CMS)."""
+    return 2 * (len(asyncio.run(timestamper.async_dummy_response("sha256")).dump()) + MARGIN)
+
+
+def last_signature(reader):
+    """[the signature that the newest revision added], or None when a signature dictionary is
+    not an indirect object (then the caller reads them all)."""
+    latest = None
+    for fq_name, sig_obj, sig_field in enumerate_sig_fields(reader, filled_status=True):
+        ref = getattr(sig_obj, "reference", None)
+        if ref is None:
+            return None
+        revision = reader.xrefs.get_last_change(ref)
+        if latest is None or revision > latest[0]:
+            latest = (revision, fq_name, sig_field)
+    return [] if latest is None else [EmbeddedPdfSignature(reader, latest[2], latest[1])]
