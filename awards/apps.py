@@ -14,8 +14,18 @@ class AwardsConfig(AppConfig):
 
         from . import documents, events, home, selectors
 
-        register_kind(documents.MINUTES, render=documents.render_minutes, can_view=documents.can_view)
-        register_kind(documents.COVER, render=documents.render_cover_letter, can_view=documents.can_view)
+        register_kind(
+            documents.MINUTES,
+            render=documents.render_minutes,
+            can_view=documents.can_view,
+            can_request=documents.can_request,
+        )
+        register_kind(
+            documents.COVER,
+            render=documents.render_cover_letter,
+            can_view=documents.can_view,
+            can_request=documents.can_request,
+        )
         register_todo_provider(home.todos)
         register_year_link_provider(home.year_links)
         events.register()

@@ -50,9 +50,16 @@ def request(cluster_year, which, *, actor):
     )
 
 
+def _year(document):
+    return ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
+
+
 def can_view(user, document):
-    cy = ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
-    return user.has_perm("awards.view_awards", cy)
+    return user.has_perm("awards.view_awards", _year(document))
+
+
+def can_request(user, document):
+    return user.has_perm("awards.render_documents", _year(document))
 
 
 def fraction_text(num, den):

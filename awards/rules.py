@@ -135,4 +135,5 @@ rules.add_perm(
 rules.add_perm("awards.cast_ballot", may_cast)
 rules.add_perm("awards.manage_dossier", is_year_secretary)
 rules.add_perm("awards.record_decision", is_admin_of)
+rules.add_perm("awards.render_documents", is_year_secretary | is_admin_of)
 rules.add_perm("awards.upload_report", is_year_secretary | is_staff_of_nominated_unit)

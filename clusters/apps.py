@@ -13,6 +13,11 @@ class ClustersConfig(AppConfig):
         from .models import Stage
         from .stages import members_and_head_set, register_exit_guard
 
-        register_kind(documents.KIND, render=documents.render_member_list, can_view=documents.can_view)
+        register_kind(
+            documents.KIND,
+            render=documents.render_member_list,
+            can_view=documents.can_view,
+            can_request=documents.can_request,
+        )
         register_exit_guard(Stage.SETUP, members_and_head_set)
         history.register_clusters()

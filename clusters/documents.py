@@ -14,9 +14,16 @@ def document_key(cluster_year):
     return f"member-list-{cluster_year.pk}"
 
 
+def _year(document):
+    return ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
+
+
 def can_view(user, document):
-    cy = ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
-    return user.has_perm("clusters.view_cluster_year", cy)
+    return user.has_perm("clusters.view_cluster_year", _year(document))
+
+
+def can_request(user, document):
+    return user.has_perm("clusters.render_member_list", _year(document))
 
 
 def render_member_list(document, progress):

@@ -180,6 +180,7 @@ def register_clusters():
         ("user.deactivated", gettext_lazy("Account deactivated"), None),
         ("user.updated", gettext_lazy("Account changed"), None),
         ("login.locked_out", gettext_lazy("Log-in locked after failed attempts"), None),
+        ("reauth.locked_out", gettext_lazy("Password re-entry locked after failed attempts"), None),
         ("province.saved", gettext_lazy("Province saved"), None),
     ]:
         register_event(action, label, value=value, fields=unit_fields if action.startswith("unit.") else None)

@@ -93,6 +93,8 @@ can_open_next_year = is_province_admin | (is_secretary_of_year & year_not_closed
 
 rules.add_perm("clusters.view_cluster_year", can_view_year)
 rules.add_perm("clusters.manage_cluster_year", is_province_admin)
+# Who may ask for a new render of the year's member list (viewers download the last one).
+rules.add_perm("clusters.render_member_list", is_province_admin | is_secretary_of_year)
 rules.add_perm("clusters.advance_stage", is_province_admin | is_secretary_of_year)
 rules.add_perm("clusters.revert_stage", is_province_admin)
 rules.add_perm(

@@ -153,7 +153,7 @@ def year_detail(request, pk):
 @require_POST
 def member_list_pdf(request, pk):
     """Queue the member list PDF (rendered by Celery); the page then polls its status."""
-    cy = year_for(request, pk, "clusters.view_cluster_year")
+    cy = year_for(request, pk, "clusters.render_member_list")
     return queue_year_pdf(
         request,
         cy,

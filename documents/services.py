@@ -42,12 +42,12 @@ def document_request(*, key, kind, province_id, title, actor, params=None):
     """Ask for a document to be (re)rendered. Idempotent: a render already queued or running is
     not queued twice; the same key always writes the same record and file.
 
-    The acting user must be allowed to read the document (its kind's `can_view`), else
+    The acting user must be one who produces the document (its kind's `can_request`), else
     PermissionDenied."""
     if not registry.is_registered(kind):
         raise KeyError(kind)
     asked = Document(kind=kind, province_id=province_id, title=title, params=params or {})
-    if actor is None or not registry.get(kind).can_view(actor, asked):
+    if actor is None or not registry.get(kind).can_request(actor, asked):
         raise PermissionDenied
     doc, _created = Document.objects.select_for_update().get_or_create(
         key=key, defaults={"kind": kind, "province_id": province_id, "title": title, "params": params or {}}

@@ -20,7 +20,7 @@ def _document_for(request, pk):
 
 def queue_year_pdf(request, cluster_year, *, kind, key, title, message, redirect_to):
     """A year page's "make the PDF" button: ask for the year's document as the acting user
-    (documents.services.document_request refuses who may not read it: 403) and answer it."""
+    (documents.services.document_request refuses who does not produce it: 403) and answer it."""
     document = document_request(
         key=key,
         kind=kind,

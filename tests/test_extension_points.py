@@ -90,14 +90,21 @@ def test_an_exit_guard_for_an_unknown_stage_is_refused():
 
 def test_a_document_kind_registered_again_with_the_same_functions_is_kept_once():
     kind = registry.get("member_list")
-    registry.register_kind("member_list", render=kind.render, can_view=kind.can_view)
+    registry.register_kind(
+        "member_list", render=kind.render, can_view=kind.can_view, can_request=kind.can_request
+    )
     assert registry.get("member_list") is kind
 
 
 def test_a_document_kind_name_taken_by_other_functions_is_a_configuration_error():
     kind = registry.get("member_list")
     with pytest.raises(ImproperlyConfigured):
-        registry.register_kind("member_list", render=lambda document, progress: None, can_view=kind.can_view)
+        registry.register_kind(
+            "member_list",
+            render=lambda document, progress: None,
+            can_view=kind.can_view,
+            can_request=kind.can_request,
+        )
     assert registry.get("member_list") is kind
 
 

@@ -14,7 +14,12 @@ class YearendConfig(AppConfig):
 
         from . import documents, events, home, notifications
 
-        register_kind(documents.KIND, render=documents.render_summary, can_view=documents.can_view)
+        register_kind(
+            documents.KIND,
+            render=documents.render_summary,
+            can_view=documents.can_view,
+            can_request=documents.can_request,
+        )
         register_todo_provider(home.todos)
         register_year_link_provider(home.year_links)
         events.register()

@@ -19,9 +19,16 @@ def document_key(cluster_year):
     return f"yearend-summary-{cluster_year.pk}"
 
 
+def _year(document):
+    return ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
+
+
 def can_view(user, document):
-    cy = ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
-    return user.has_perm("yearend.view_summary", cy)
+    return user.has_perm("yearend.view_summary", _year(document))
+
+
+def can_request(user, document):
+    return user.has_perm("yearend.render_summary", _year(document))
 
 
 def context_for(cy, today=None):

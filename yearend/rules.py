@@ -20,6 +20,7 @@ def is_own_unit(user, unit):
 
 
 rules.add_perm("yearend.view_summary", can_view_year)
+rules.add_perm("yearend.render_summary", is_province_admin | is_secretary_of_year)
 # Starting the next year is opening it (clusters.open_next_year) with the hand-over recorded.
 rules.add_perm("yearend.start_next_year", can_open_next_year)
 rules.add_perm("yearend.correct_handover", is_province_admin)

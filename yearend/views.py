@@ -119,7 +119,7 @@ def handover_correct(request, pk):
 @require_POST
 def summary_pdf(request, pk):
     """Queue the summary report (rendered by Celery); the page polls its status."""
-    cy = year_for(request, pk, "yearend.view_summary")
+    cy = year_for(request, pk, "yearend.render_summary")
     return queue_year_pdf(
         request,
         cy,

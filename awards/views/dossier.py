@@ -65,7 +65,7 @@ def dossier(request, pk):
 @login_required
 @require_POST
 def dossier_document(request, pk, kind):
-    cy = year_for(request, pk, "awards.manage_dossier")
+    cy = year_for(request, pk, "awards.render_documents")
     if kind not in ("minutes", "cover"):
         raise Http404
     if not Dossier.objects.filter(cluster_year=cy, meeting_date__isnull=False).exists():

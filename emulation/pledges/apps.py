@@ -15,8 +15,18 @@ class PledgesConfig(AppConfig):
 
         from . import documents, events, home, services
 
-        register_kind(services.KIND, render=documents.render_pledge, can_view=documents.can_view)
-        register_kind(services.SIGNED_KIND, render=documents.render_signed, can_view=documents.can_view)
+        register_kind(
+            services.KIND,
+            render=documents.render_pledge,
+            can_view=documents.can_view,
+            can_request=documents.can_request,
+        )
+        register_kind(
+            services.SIGNED_KIND,
+            render=documents.render_signed,
+            can_view=documents.can_view,
+            can_request=documents.can_request,
+        )
         register_exit_guard(Stage.REGISTRATION, services.STAGE_GUARD)
         register_todo_provider(home.todos)
         register_year_link_provider(home.links)

@@ -3,11 +3,19 @@
 from .models import PledgeVersion
 
 
-def can_view(user, document):
+def _year(document):
     version = PledgeVersion.objects.select_related("pledge__cluster_year__cluster").get(
         pk=document.params["version_id"]
     )
-    return user.has_perm("pledges.view_pledge", version.pledge.cluster_year)
+    return version.pledge.cluster_year
+
+
+def can_view(user, document):
+    return user.has_perm("pledges.view_pledge", _year(document))
+
+
+def can_request(user, document):
+    return user.has_perm("pledges.render_pledge", _year(document))
 
 
 def render_pledge(document, progress):

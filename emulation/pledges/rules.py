@@ -42,6 +42,7 @@ rules.add_perm("pledges.view_registrations", is_secretary_of_year | is_province_
 rules.add_perm("pledges.edit_registration", is_member_of_year & has_unit_role_staff & registration_open)
 rules.add_perm("pledges.view_pledge", can_view_year)
 rules.add_perm("pledges.draft_pledge", is_secretary_of_year)
+rules.add_perm("pledges.render_pledge", is_secretary_of_year | is_province_admin)
 rules.add_perm("pledges.review_pledge", is_member_of_year & (has_unit_role_staff | has_unit_role_leader))
 rules.add_perm("pledges.sign_pledge", may_sign_in_year)
 rules.add_perm("pledges.upload_signed", may_sign_in_year)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clusters.access import require, year_for
+from clusters.reauth import verify_password
 from clusters.selectors import year_memberships
 from clusters.uploads import PDF, check_upload, limit_mb
 from documents.models import Document
@@ -243,7 +244,7 @@ def pledge_finalise(request, pk):
 @require_POST
 def pledge_pdf(request, pk):
     """Queue both copies again (idempotent: the same records and files are replaced)."""
-    cy = year_for(request, pk, "pledges.view_pledge")
+    cy = year_for(request, pk, "pledges.render_pledge")
     pledge = get_object_or_404(Pledge, cluster_year=cy)
     version = pledge.final_version or services.latest_version(pledge)
     if version is None:
@@ -260,7 +261,12 @@ def pledge_sign(request, pk):
     pledge = get_object_or_404(Pledge, cluster_year=cy)
     version = get_object_or_404(PledgeVersion, pledge=pledge, pk=request.POST.get("version"))
     form = SignForm(request.POST)
-    if not form.is_valid() or not request.user.check_password(form.cleaned_data["password"]):
+    try:
+        correct = form.is_valid() and verify_password(request, form.cleaned_data["password"])
+    except ValidationError as exc:  # too many wrong passwords from here
+        _errors(request, exc)
+        return redirect("pledges:pledge", pk=cy.pk)
+    if not correct:
         messages.error(request, _("The password is not correct; nothing was signed."))
         return redirect("pledges:pledge", pk=cy.pk)
     try:

@@ -15,7 +15,12 @@ class ScoringConfig(AppConfig):
 
         from . import documents, events, home, notices, services
 
-        register_kind(documents.KIND, render=documents.render_ranking, can_view=documents.can_view)
+        register_kind(
+            documents.KIND,
+            render=documents.render_ranking,
+            can_view=documents.can_view,
+            can_request=documents.can_request,
+        )
         register_exit_guard(Stage.SCORING, services.scores_locked_guard)
         register_todo_provider(home.scoring_todos)
         register_year_link_provider(home.scoring_links)

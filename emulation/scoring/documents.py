@@ -15,9 +15,16 @@ def document_key(cluster_year):
     return f"scoring-ranking-{cluster_year.pk}"
 
 
+def _year(document):
+    return ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
+
+
 def can_view(user, document):
-    cy = ClusterYear.objects.select_related("cluster").get(pk=document.params["cluster_year_id"])
-    return user.has_perm("scoring.view_ranking", cy)
+    return user.has_perm("scoring.view_ranking", _year(document))
+
+
+def can_request(user, document):
+    return user.has_perm("scoring.render_ranking", _year(document))
 
 
 def render_ranking(document, progress):

@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, make_cast
 @pytest.mark.poppler
 def test_member_list_is_rendered_by_the_worker_with_decree30_layout(client, celery_worker):
     cast = make_cast()
-    client.login(username=cast.staff_a.username, password=PASSWORD)
+    client.login(username=cast.secretary.username, password=PASSWORD)
     response = client.post(reverse("clusters:member_list_pdf", args=[cast.year.pk]))
     assert response.status_code == 302
     doc = Document.objects.get(kind="member_list")

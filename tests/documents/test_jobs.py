@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, make_cast
 @pytest.mark.worker
 def test_status_partial_and_download_are_refused_to_another_province(client, celery_worker):
     cast = make_cast()
-    client.login(username=cast.staff_a.username, password=PASSWORD)
+    client.login(username=cast.secretary.username, password=PASSWORD)
     client.post(reverse("clusters:member_list_pdf", args=[cast.year.pk]))
     doc = Document.objects.get(kind="member_list")
     client.logout()

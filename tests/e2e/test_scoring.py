@@ -176,7 +176,7 @@ def test_ranking_page_shows_progress_then_the_download_link(page, celery_worker)
     clusters_demo.load()
     demo.load()
     cy = ClusterYear.objects.get(cluster__province__code="hai-phong", cluster__code="khoi-huyen", year=2023)
-    login(page, "hoidong.haiphong", password="ThiDua@2024")
+    login(page, "tinh.haiphong", password="ThiDua@2024")  # the producer: province admin
     page.goto(f"{page.live_server_url}/scoring/year/{cy.pk}/ranking/")
     page.get_by_role("button", name="Xếp hạng dạng PDF").click()
     link = page.locator("#ranking-pdf-status a.btn-success")

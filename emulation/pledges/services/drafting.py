@@ -105,7 +105,7 @@ def request_pdfs(*, version, actor, copies=("signing", "ceremony")):
     """Queue the copies (idempotent per version and copy). The signing copy is frozen once a
     signature exists, since every signature is an update of that exact file."""
     cy = version.pledge.cluster_year
-    require(actor, "pledges.view_pledge", cy)
+    require(actor, "pledges.render_pledge", cy)
     docs = {}
     for copy in copies:
         key = document_key(version, copy)

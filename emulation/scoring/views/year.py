@@ -175,7 +175,7 @@ def ranking_export(request, pk):
 @login_required
 @require_POST
 def ranking_pdf(request, pk):
-    cy = year_for(request, pk, "scoring.view_ranking")
+    cy = year_for(request, pk, "scoring.render_ranking")
     return queue_year_pdf(
         request,
         cy,

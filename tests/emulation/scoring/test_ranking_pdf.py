@@ -18,8 +18,12 @@ def test_ranking_pdf_is_rendered_by_the_worker_and_downloadable(client, celery_w
     clusters_demo.load()
     demo.load()
     cy = ClusterYear.objects.get(cluster__province__code="hai-phong", cluster__code="khoi-huyen", year=2023)
-    client.force_login(User.objects.get(username="hoidong.haiphong"))
     url = reverse("scoring:ranking_pdf", args=[cy.pk])
+    client.force_login(
+        User.objects.get(username="hoidong.haiphong")
+    )  # reads the ranking, does not produce it
+    assert client.post(url, HTTP_HX_REQUEST="true").status_code == 403
+    client.force_login(User.objects.get(username="tinh.haiphong"))
     response = client.post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and 'role="status"' in response.content.decode()
     doc = wait_for(lambda: Document.objects.filter(kind="scoring_ranking", state=DocumentState.DONE).first())
