@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clusters.models import ClusterYear, User
 
+from . import subtotals
 from .models import (
     Adjustment,
     AdjustmentKind,
@@ -164,6 +165,7 @@ def _scores_2023(cy, table):
                 reason=reason,
                 created_by=secretary,
             )
+    subtotals.refresh_year(cy)  # the demo's scores are written around the services
     if not table.locked:
         table.locked, table.locked_at = True, timezone.now()
         table.save(update_fields=["locked", "locked_at"])

@@ -255,3 +255,31 @@ class Adjustment(models.Model):
 
 
 ZERO = Decimal("0")
+
+
+class Subtotal(models.Model):
+    """A sheet's points under one major criterion (signed: deductions negative), kept by the
+    scoring services in the same transaction as each score change (emulation/scoring/subtotals.py);
+    the row with no major holds the sheet's totals, bonus and deduction. Rebuilt by
+    `manage.py scoring_subtotals`; the ranking reads these instead of every score entry."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="subtotals")
+    major = models.ForeignKey(Criterion, null=True, on_delete=models.CASCADE, related_name="+")
+    points = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    self_points = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    scored = models.PositiveIntegerField(default=0)
+    bonus = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    deduction = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "major"], condition=Q(major__isnull=False), name="one_subtotal_per_major"
+            ),
+            models.UniqueConstraint(
+                fields=["sheet"], condition=Q(major__isnull=True), name="one_sheet_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sheet_id}/{self.major_id}: {self.points}"

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
+from .. import subtotals
 from ..models import CriteriaTable, Criterion, CriterionKind, ScoreEntry, TieBreak
 from ..rules import criteria_frozen
 from ..values import MAX_CRITERION_POINTS, parse_decimal
@@ -129,6 +130,8 @@ def criterion_update(*, criterion, actor, reason="", **fields):
     for key, value in values.items():
         setattr(criterion, key, value)
     criterion.save()
+    if old["kind"] != criterion.kind:  # a row turned into a deduction (or back): its sign changes
+        subtotals.refresh_year(cy)
     audit.record(
         actor=actor,
         action="criterion.changed",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
+from .. import subtotals
 from ..models import Criterion, ScoreEntry
 from ._base import _entry_data, _lock_sheet, _require
 from .sheets import _points_for
@@ -66,4 +67,6 @@ def self_scores_import(*, sheet, rows, actor):
                 province_id=sheet.province_id,
                 data={"criterion": criterion.code, "old": old, "new": _entry_data(entry), "source": "xlsx"},
             )
+    if changed:
+        subtotals.refresh_sheet(sheet)
     return changed

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from .. import notices
+from .. import notices, subtotals
 from ..models import Adjustment, AdjustmentKind, ScoreEntry
 from ..values import MAX_ADJUSTMENT_POINTS, parse_decimal, parse_points
 from ._base import _entry_data, _leaf, _lock_sheet, _locked_table, _member_ids, _province, _reason, _require
@@ -24,6 +24,7 @@ def review_adjust(*, sheet, criterion, value, reason, actor):
     old = _entry_data(entry)
     entry.reviewed_points, entry.review_reason = points, reason
     entry.save(update_fields=["reviewed_points", "review_reason", "updated_at"])
+    subtotals.refresh_sheet(sheet)
     audit.record(
         actor=actor,
         action="score.reviewed",
@@ -47,6 +48,7 @@ def adjustment_add(*, sheet, kind, points, reason, actor):
     if value <= 0:
         raise ValidationError(_("Enter points above zero."), code="min")
     adj = Adjustment.objects.create(sheet=sheet, kind=kind, points=value, reason=reason, created_by=actor)
+    subtotals.refresh_sheet(sheet)
     audit.record(
         actor=actor,
         action=f"{kind}.added",
@@ -78,6 +80,7 @@ def adjustment_remove(*, adjustment, reason, actor):
         reason=reason,
     )
     adjustment.delete()
+    subtotals.refresh_sheet(sheet)
 
 
 @transaction.atomic

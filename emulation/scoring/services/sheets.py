@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 from emulation.pledges.selectors import registered_target as pledged_target
 
-from .. import notices
+from .. import notices, subtotals
 from ..models import Criterion, CriterionKind, ScoreEntry, SheetStatus
 from ..values import parse_decimal, parse_points, parse_yes_no, quantize
 from ._base import ZERO, _entry_data, _leaf, _lock_sheet, _reason, _require
@@ -65,6 +65,7 @@ def self_score_save(*, sheet, criterion, value, actor, note="", target=None):
     entry.save()
     new = _entry_data(entry)
     if old != new:
+        subtotals.refresh_sheet(sheet)
         audit.record(
             actor=actor,
             action="score.self_saved",

@@ -132,10 +132,12 @@ def _tie_note(table):
 
 def _ranking_data(cy):
     table = selectors.table_of(cy)
-    rows = selectors.ranking_for_year(cy)
     majors = list(
         Criterion.objects.filter(table__cluster_year=cy, parent__isnull=True).order_by("position", "id")
     )
+    rows = selectors.ranking_for_year(cy, majors=[(m.pk, m.code) for m in majors])
+    for r in rows:  # the cells in column order: no dictionary lookup per cell in the template
+        r.cells = [r.by_major.get(m.code) for m in majors]
     return table, rows, majors
 
 

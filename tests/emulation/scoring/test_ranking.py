@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import Membership
-from emulation.scoring import services
+from emulation.scoring import services, subtotals
 from emulation.scoring.models import Adjustment, ScoreEntry, ScoreSheet, TieBreak
 from emulation.scoring.selectors import RankingRow, assign_ranks, ranking_for_year
 from tests.factories import UnitFactory
@@ -162,6 +162,7 @@ def _grow(sc, n_units):
             [ScoreEntry(sheet=s, criterion=c, self_points=Decimal(i % 5)) for c in leaves]
         )
         Adjustment.objects.create(sheet=s, kind="bonus", points=Decimal("1"), reason="x")
+    subtotals.refresh_year(cy)  # written around the services: rebuild what they would keep
 
 
 @pytest.mark.parametrize("n_units", [3, 25])
@@ -185,7 +186,7 @@ def test_ranking_page_query_count_is_constant(client, sc, django_assert_num_quer
     client.force_login(sc.council)
     url = reverse("scoring:ranking", args=[sc.year.pk])
     client.get(url)  # warm the session
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("bar bar-w-") == 3 + n_units

@@ -1,0 +1,171 @@
+"""The year's ranking, read from the subtotals the scoring services keep (subtotals.py): one row
+per sheet and major criterion instead of every score entry. Five queries whatever the size (six
+with a tie-break on a sub-criterion)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from clusters.models import Membership, Unit, UnitVersion
+from clusters.selectors import vn_sort_key
+
+from . import subtotals
+from .models import Criterion, CriterionKind, ScoreEntry, ScoreSheet, SheetStatus, TieBreak
+
+ZERO = Decimal("0.00")
+_DEC = DecimalField(max_digits=12, decimal_places=2)
+
+
+@dataclass
+class RankingRow:
+    """One member unit's line of the year's ranking: the public result of `ranking_for_year`, read
+    by the awards (candidates) and year-end (report, unit history) apps."""
+
+    unit: Unit
+    unit_name: str
+    total: Decimal
+    rank: int
+    eligible: bool
+    ineligible_reason: str
+    bonus: Decimal
+    deduction: Decimal
+    by_major: dict
+    reviewed: Decimal = ZERO
+    self_total: Decimal = ZERO
+    status: str = ""
+    tie_value: Decimal | None = None
+    tied: bool = False
+    tie_broken: bool = False  # another unit has the same total; the tie-break rule set them apart
+    bar: int = 0
+
+
+def ranking_for_year(cluster_year, *, majors=None) -> list[RankingRow]:
+    """Units ranked by total (reviewed score + bonus − deduction); ties share a rank unless the
+    year's tie-break rule separates them. [] when nobody has scored yet.
+
+    `majors`: the year's major criteria [(pk, code)] in order, when the caller already has them."""
+    from .selectors import table_of  # selectors re-exports this module
+
+    sums = subtotals.stored(cluster_year)
+    if not any(s["scored"] or s["bonus"] or s["deduction"] for s in sums.values()):
+        return []
+    table = table_of(cluster_year)
+    if majors is None:
+        majors = list(
+            Criterion.objects.filter(table__cluster_year=cluster_year, parent__isnull=True)
+            .order_by("position", "id")
+            .values_list("pk", "code")
+        )
+    sheets = {
+        unit_id: (status, ineligible, reason)
+        for unit_id, status, ineligible, reason in ScoreSheet.objects.filter(
+            cluster_year=cluster_year
+        ).values_list("unit_id", "status", "ineligible", "ineligible_reason")
+    }
+    rule = table.tie_break if table else TieBreak.NONE
+    tie_criterion = table.tie_break_criterion if table else None
+    tie_values = {}
+    if rule in (TieBreak.CRITERION, TieBreak.CRITERION_THEN_BONUS) and tie_criterion is not None:
+        if tie_criterion.parent_id is None:
+            tie_values = {u: s["majors"].get(tie_criterion.pk, ZERO) for u, s in sums.items()}
+        else:
+            tie_values = _subtree_sums(cluster_year, tie_criterion)
+    members = list(Membership.objects.filter(cluster_year=cluster_year).select_related("unit"))
+    old_names = _names_that_year(cluster_year)
+    status_labels = {value: str(label) for value, label in SheetStatus.choices}
+    empty = subtotals._empty()
+    rows = []
+    for m in members:
+        line = sums.get(m.unit_id, empty)
+        status, ineligible, reason = sheets.get(m.unit_id, ("", False, ""))
+        by_major = {code: line["majors"].get(pk, ZERO) for pk, code in majors}
+        reviewed = sum(by_major.values(), ZERO)
+        rows.append(
+            RankingRow(
+                unit=m.unit,
+                unit_name=old_names.get(m.unit_id, m.unit.name),
+                total=reviewed + line["bonus"] - line["deduction"],
+                rank=0,
+                eligible=not ineligible,
+                ineligible_reason=reason,
+                bonus=line["bonus"],
+                deduction=line["deduction"],
+                by_major=by_major,
+                reviewed=reviewed,
+                self_total=line["self"],
+                status=status_labels.get(status, ""),
+                tie_value=tie_values.get(m.unit_id, ZERO) if tie_values or tie_criterion else None,
+            )
+        )
+    assign_ranks(rows, rule)
+    top = max((r.total for r in rows), default=ZERO)
+    for r in rows:
+        r.bar = max(0, min(100, int(r.total * 100 / top))) if top > 0 else 0
+    return rows
+
+
+def _names_that_year(cluster_year):
+    """Names as they were that year: one query for the renamed units only."""
+    year_end = datetime.date(cluster_year.year, 12, 31)
+    old_names = {}
+    for unit_id, name in (
+        UnitVersion.objects.filter(unit__memberships__cluster_year=cluster_year, valid_until__gt=year_end)
+        .order_by("-valid_until")
+        .values_list("unit_id", "name")
+    ):
+        old_names[unit_id] = name  # ordered latest first: the earliest still-valid version wins
+    return old_names
+
+
+def _subtree_sums(cluster_year, criterion):
+    """Reviewed points under a sub-criterion per unit (a tie-break below the majors)."""
+    final = Coalesce(F("reviewed_points"), F("self_points"))
+    deduction = When(criterion__kind=CriterionKind.DEDUCTION, then=-final)
+    signed = Case(deduction, default=final, output_field=_DEC)
+    leaves = Criterion.objects.filter(
+        Q(pk=criterion.pk)
+        | Q(parent_id=criterion.pk)
+        | Q(parent__parent_id=criterion.pk)
+        | Q(parent__parent__parent_id=criterion.pk),
+        is_leaf=True,
+    )
+    return dict(
+        ScoreEntry.objects.filter(sheet__cluster_year=cluster_year, criterion__in=leaves)
+        .values("sheet__unit_id")
+        .annotate(v=Coalesce(Sum(signed), Value(ZERO), output_field=_DEC))
+        .values_list("sheet__unit_id", "v")
+    )
+
+
+def tie_key(row, rule):
+    key = [row.total]
+    if rule in (TieBreak.CRITERION, TieBreak.CRITERION_THEN_BONUS):
+        key.append(row.tie_value if row.tie_value is not None else ZERO)
+    if rule in (TieBreak.CRITERION_THEN_BONUS, TieBreak.BONUS):
+        key.append(row.bonus)
+    return tuple(key)
+
+
+def assign_ranks(rows, rule):
+    """Sort by total then the tie-break keys (all descending); equal keys share a rank (1, 2, 2, 4)."""
+    rows.sort(key=lambda r: vn_sort_key(r.unit_name))
+    rows.sort(key=lambda r: tie_key(r, rule), reverse=True)
+    previous, rank = None, 0
+    for position, r in enumerate(rows, 1):
+        key = tie_key(r, rule)
+        if key != previous:
+            rank, previous = position, key
+        r.rank = rank
+    counts = defaultdict(int)
+    ranks_by_total = defaultdict(set)
+    for r in rows:
+        counts[r.rank] += 1
+        ranks_by_total[r.total].add(r.rank)
+    for r in rows:
+        r.tied = counts[r.rank] > 1
+        r.tie_broken = len(ranks_by_total[r.total]) > 1
+    return rows
