@@ -12,7 +12,7 @@ class AwardsConfig(AppConfig):
         from clusters.stages import register_exit_guard
         from documents.registry import register_kind
 
-        from . import documents, events, home, selectors
+        from . import documents, events, home, report, selectors
 
         register_kind(
             documents.MINUTES,
@@ -25,6 +25,9 @@ class AwardsConfig(AppConfig):
             render=documents.render_cover_letter,
             can_view=documents.can_view,
             can_request=documents.can_request,
+        )
+        register_kind(
+            report.KIND, render=report.render_report, can_view=report.can_view, can_request=report.can_view
         )
         register_todo_provider(home.todos)
         register_year_link_provider(home.year_links)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decisions, dossier, paper, polls, voting, year
+from .views import decisions, dossier, paper, polls, province_report, voting, year
 
 app_name = "awards"
 urlpatterns = [
@@ -26,4 +26,7 @@ urlpatterns = [
     path("nominations/<int:pk>/report.pdf", dossier.report_download, name="report_download"),
     path("nominations/<int:pk>/decision/", dossier.decision, name="decision"),
     path("decisions/", decisions.decisions_bulk, name="decisions_bulk"),
+    path("decisions/report/", province_report.report_page, name="province_report"),
+    path("decisions/report.xlsx", province_report.report_xlsx, name="province_report_xlsx"),
+    path("decisions/report.pdf", province_report.report_pdf, name="province_report_pdf"),
 ]
