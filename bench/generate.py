@@ -41,6 +41,7 @@ def generate(
     burst_voters=300,
     pdf_sizes=(10, 23),
     audit=True,
+    national=None,
     seed=2024,
     quiet=False,
 ):
@@ -68,10 +69,12 @@ def generate(
         "agg_units": agg_units,
         "burst_voters": burst_voters,
         "pdf_sizes": list(pdf_sizes),
+        "national": national,
     }
     with transaction.atomic():
         _build(w, sizes, audit=audit)
         manifest = {"sizes": sizes, **_manifest(w, years)}
+        manifest["national"] = getattr(w, "national", None)
     w.timer.step("commit")
     return _settle_and_count(w, manifest, quiet)
 
@@ -89,7 +92,12 @@ def _build(w, s, *, audit):
     awards.burst_poll(w)
     measured.aggregation_cluster(w, agg_units=s["agg_units"], criteria=s["criteria"])
     measured.pdf_clusters(w, pdf_sizes=s["pdf_sizes"])
+    if s.get("national"):  # the rest of the country around the measured province, by COPY
+        from bench.dataset import national
+
+        w.national = national.country(w, criteria=s["criteria"], **s["national"])
     # Scores were bulk-written around the services: build the subtotals they would have kept.
+
     from emulation.scoring import subtotals
 
     subtotals.rebuild()
@@ -187,6 +195,14 @@ def add_size_options(parser):
     parser.add_argument("--pdf-sizes", default="10,23")
     parser.add_argument("--no-audit", action="store_true", help="no audit events for the scores")
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="add the rest of the country by COPY: 34 provinces, 1,000 clusters, 8,000 units in all",
+    )
+    parser.add_argument("--national-provinces", type=int, default=34)
+    parser.add_argument("--national-clusters", type=int, default=1000)
+    parser.add_argument("--national-units", type=int, default=8000)
 
 
 def sizes_from(args):
@@ -202,6 +218,13 @@ def sizes_from(args):
         "burst_voters": args.burst_voters,
         "pdf_sizes": tuple(int(x) for x in args.pdf_sizes.split(",")),
         "audit": not args.no_audit,
+        "national": {
+            "provinces": args.national_provinces,
+            "clusters": args.national_clusters,
+            "units": args.national_units,
+        }
+        if args.national
+        else None,
     }
 
 

@@ -120,16 +120,18 @@ class Stack:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
 
-    def start_web(self):
+    def start_web(self, name="web", port=None):
+        """A gunicorn instance; a second one (name, port) is another host behind a balancer."""
+        port = port or self.web_port
         self._start(
-            "web",
+            name,
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
                 "emulation.wsgi:application",
                 "--bind",
-                f"127.0.0.1:{self.web_port}",
+                f"127.0.0.1:{port}",
                 "--workers",
                 str(self.web_workers),
                 "--timeout",
@@ -138,7 +140,8 @@ class Stack:
                 "-",
             ],
         )
-        wait_port(self.web_port)
+        wait_port(port)
+        return f"http://127.0.0.1:{port}"
 
     def start_worker(self):
         self.worker_count += 1

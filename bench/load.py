@@ -3,11 +3,13 @@ only, bounded in count and in time. No Django here: it only reads a spec and wri
 
     python -m bench.load pages SPEC.json OUT.json
     python -m bench.load burst SPEC.json OUT.json
+    python -m bench.load arrivals SPEC.json OUT.json
 
 Spec (written by bench/run.py):
     {"base": "http://127.0.0.1:PORT", "time_limit": seconds,
      "pages": [{"name", "path", "session", "csrf", "samples", "warmup"}],          # pages
-     "burst": {"path", "data", "voters": [{"session", "csrf", "clicks"}]}}          # burst
+     "burst": {"path", "data", "voters": [{"session", "csrf", "clicks"}]},           # burst
+     "arrivals": {"path", "data", "voters": [...], "offsets": [seconds after start]}} # arrivals
 
 Each sample: HTTP status, client milliseconds (round trip), server milliseconds and query count
 (from the X-Bench header of the timing middleware)."""
@@ -79,12 +81,7 @@ def run_burst(spec):
             barrier.wait(timeout=60)
         except threading.BrokenBarrierError:
             pass
-        sample, text = _request(base, burst["path"], voter["session"], voter["csrf"], burst["data"])
-        marker = 'id="receipt-code">'
-        if marker in text:
-            sample["receipt"] = text.split(marker, 1)[1].split("<", 1)[0].strip()
-        sample["voter"], sample["click"] = voter["name"], click
-        results[index] = sample
+        results[index] = _cast(base, burst["path"], burst["data"], voter, click)
 
     threads = [threading.Thread(target=cast, args=(i,), daemon=True) for i in range(len(requests))]
     started = time.perf_counter()
@@ -96,13 +93,70 @@ def run_burst(spec):
     return {"casts": [r for r in results if r is not None], "sent": len(requests), "wall_seconds": wall}
 
 
+def _cast(base, path, data, voter, click):
+    sample, text = _request(base, path, voter["session"], voter["csrf"], data)
+    marker = 'id="receipt-code">'
+    if marker in text:
+        sample["receipt"] = text.split(marker, 1)[1].split("<", 1)[0].strip()
+    sample["voter"], sample["click"] = voter["name"], click
+    return sample
+
+
+def run_arrivals(spec):
+    """Each voter casts once at its own time after the start (Poisson arrivals, drawn by the
+    caller): a thread per voter sleeps until its offset, then sends its POST."""
+    base, a = spec["base"], spec["arrivals"]
+    results = [None] * len(a["voters"])
+    started = time.perf_counter()
+
+    def cast(index):
+        delay = a["offsets"][index] - (time.perf_counter() - started)
+        if delay > 0:
+            time.sleep(delay)
+        results[index] = _cast(base, a["path"], a["data"], a["voters"][index], 0)
+
+    threads = [threading.Thread(target=cast, args=(i,), daemon=True) for i in range(len(a["voters"]))]
+    for t in threads:
+        t.start()
+    deadline = started + spec.get("time_limit", 180)
+    for t in threads:
+        t.join(timeout=max(0.1, deadline - time.perf_counter()))
+    wall = time.perf_counter() - started
+    return {"casts": [r for r in results if r is not None], "sent": len(threads), "wall_seconds": wall}
+
+
+def run_throughput(spec):
+    """`clients` threads request one page in a closed loop for `seconds`, spread over the
+    instances in `bases` (client i talks to instance i mod n, like a balancer): requests per second."""
+    bases, page = spec["bases"], spec["page"]
+    stop_at = time.perf_counter() + spec["seconds"]
+    done = [[] for _ in range(spec["clients"])]
+
+    def client(i):
+        base = bases[i % len(bases)]
+        while time.perf_counter() < stop_at:
+            sample, _text = _request(base, page["path"], page["session"], page["csrf"])
+            done[i].append((sample["status"], sample["client_ms"]))
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(spec["clients"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=spec["seconds"] + 60)
+    wall = time.perf_counter() - started
+    samples = [x for d in done for x in d]
+    return {"samples": samples, "wall_seconds": wall}
+
+
 def main(argv):
     mode, spec_path, out_path = argv[1:4]
     with open(spec_path, encoding="utf-8") as f:
         spec = json.load(f)
-    if not spec["base"].startswith("http://127.0.0.1:"):
+    if not all(b.startswith("http://127.0.0.1:") for b in [spec["base"], *spec.get("bases", [])]):
         raise SystemExit("the load generator only talks to loopback")
-    result = run_pages(spec) if mode == "pages" else run_burst(spec)
+    runs = {"pages": run_pages, "burst": run_burst, "arrivals": run_arrivals, "throughput": run_throughput}
+    result = runs[mode](spec)
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(result, f)
     return 0

@@ -1,5 +1,5 @@
-"""Pages and the vote burst, requested from a separate load process (python -m bench.load) against
-gunicorn on loopback."""
+"""Pages, requested from a separate load process (python -m bench.load) against
+gunicorn on loopback (the votes: bench/votes.py)."""
 
 import json
 import subprocess
@@ -110,89 +110,3 @@ def measure_pages(manifest, stack, samples, time_limit):
         and r["ratio_to_baseline"] <= TARGETS["ranking_ratio_to_baseline"]
     )
     return figures, raw.get("timed_out", False)
-
-
-def measure_burst(manifest, stack, double_every, time_limit):
-    """All voters of one poll cast at the same instant; every `double_every`-th voter clicks twice."""
-    from awards.models import BallotEnvelope, Participation
-    from awards.receipts import recorded_tag
-
-    b = manifest["burst"]
-    voters = []
-    for i, name in enumerate(b["voters"]):
-        v = session_for(name)
-        v["clicks"] = 2 if double_every and i % double_every == 0 else 1
-        voters.append(v)
-    spec = {
-        "base": stack.url,
-        "time_limit": time_limit,
-        "burst": {
-            "path": f"/awards/polls/{b['poll']}/vote/",
-            "data": {"step": "cast", "candidate": b["candidates"][:2]},
-            "voters": voters,
-        },
-    }
-    raw = run_load("burst", spec, stack, "burst")
-    casts = raw["casts"]
-    receipts = [c["receipt"] for c in casts if c.get("receipt")]
-    receipts_by_voter = {}
-    for c in casts:
-        if c.get("receipt"):
-            receipts_by_voter.setdefault(c["voter"], []).append(c["receipt"])
-    double_voters = {v["name"] for v in voters if v["clicks"] == 2}
-
-    # the other click of a double-click is answered "already voted": 409 when it raced the first
-    # one into the service, or the "you have voted" page (200, no receipt) when it came after it
-    def refused(c):
-        return c["voter"] in double_voters and not c.get("receipt") and c["status"] in (200, 409)
-
-    refused_dupes = [c for c in casts if refused(c)]
-    errors = [c for c in casts if not c.get("receipt") and not refused(c)]
-    sealed = BallotEnvelope.objects.filter(poll_id=b["poll"])  # the poll stays open: ballots are sealed
-    counted = sealed.count()
-    participations = Participation.objects.filter(poll_id=b["poll"]).count()
-    stored = set(sealed.values_list("tag", flat=True))
-    lost = sum(1 for r in receipts if recorded_tag(r) not in stored)
-    doubled = sum(len(rs) - 1 for rs in receipts_by_voter.values()) + max(0, counted - len(voters))
-    choices = counted
-    cast_ms = [c["client_ms"] for c in casts if c.get("receipt")]
-    fig = {
-        "voters": len(voters),
-        "requests": raw["sent"],
-        "double_clicks": len(double_voters),
-        "receipts": len(receipts),
-        "counted": counted,
-        "participations": participations,
-        "choices": choices,
-        "lost": lost + max(0, len(voters) - len(receipts_by_voter) - len({e["voter"] for e in errors})),
-        "doubled": doubled,
-        "errors": len(errors),
-        "error_statuses": sorted({e["status"] for e in errors}),
-        "refused_second_clicks": len(refused_dupes),
-        "wall_seconds": round(raw["wall_seconds"], 2),
-        "cast_client_ms": summary(cast_ms),
-        "cast_server_ms": summary([c.get("server_ms") for c in casts if c.get("receipt")]),
-        "cast_cpu_ms": summary([c.get("cpu_ms") for c in casts if c.get("receipt")]),
-        "cast_queries": summary([c.get("queries") for c in casts if c.get("receipt")], 0),
-        "web_workers": stack.web_workers,
-        "target": {"lost": 0, "doubled": 0, "errors": 0, "p95_ms": TARGETS["burst_p95_ms"]},
-    }
-    fig["samples"] = fig["cast_client_ms"]["samples"]
-    fig["meets_target"] = bool(
-        fig["lost"] == 0
-        and fig["doubled"] == 0
-        and fig["errors"] == 0
-        and fig["counted"] == len(voters)
-        and fig["cast_client_ms"]["p95"] is not None
-        and fig["cast_client_ms"]["p95"] <= TARGETS["burst_p95_ms"]
-    )
-    return fig
-
-
-def reset_burst(manifest):
-    """Take back the ballots of the last burst (the poll is still open), to run it again."""
-    from awards.models import BallotEnvelope, Participation
-
-    poll = manifest["burst"]["poll"]
-    BallotEnvelope.objects.filter(poll_id=poll).delete()
-    Participation.objects.filter(poll_id=poll).delete()

@@ -59,6 +59,23 @@ def test_quick_bench_writes_every_figure(tmp_path):
     assert (burst["lost"], burst["doubled"], burst["errors"]) == (0, 0, 0)
     assert burst["cast_client_ms"]["p95"] is not None
 
+    arrivals = results["vote_arrivals"]  # the same voters again, at Poisson arrival times
+    assert arrivals["samples"] > 0 and arrivals["cast_client_ms"]["p95"] is not None
+    assert arrivals["counted"] == arrivals["voters"] == arrivals["participations"]
+    assert (arrivals["lost"], arrivals["doubled"], arrivals["errors"]) == (0, 0, 0)
+
+    scale = results["scale"]  # 1 and 2 gunicorn instances, 1 and 2 workers, one database
+    assert set(scale["web"]) == {
+        "ballot_1_instance",
+        "ranking_1_instance",
+        "ballot_2_instances",
+        "ranking_2_instances",
+    }
+    for name, fig in scale["web"].items():
+        assert fig["samples"] > 0 and fig["errors"] == 0, name
+    for name, fig in scale["pdf"].items():
+        assert fig["failed"] == 0 and fig["samples"] == fig["documents"], name
+
     pledges = [f for name, f in results["pdf"].items() if name.startswith("pledge_")]
     assert len(pledges) == 2
     for fig in pledges:
@@ -74,6 +91,7 @@ def test_quick_bench_writes_every_figure(tmp_path):
     agg = results["aggregation"]
     assert agg["samples"] > 0 and agg["median"] is not None
     assert agg["units"] == results["sizes"]["agg_units"]
+    assert agg["subtotals_agree_with_recount"] is True
 
     assert results["targets"], "the targets are listed"
     assert "== Targets" in proc.stdout

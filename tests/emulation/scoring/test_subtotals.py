@@ -40,7 +40,9 @@ def test_every_score_change_keeps_the_subtotals_equal_to_a_recount(sc):
     services.self_score_save(sheet=s, criterion=k.c11, value="9", actor=sc.staff_a)
     assert agree(sc)[sc.unit_a.pk]["majors"][k.m1.pk] == D("49")
 
-    services.review_adjust(sheet=s, criterion=k.c12, value="35", reason="Thiếu minh chứng", actor=sc.secretary)
+    services.review_adjust(
+        sheet=s, criterion=k.c12, value="35", reason="Thiếu minh chứng", actor=sc.secretary
+    )
     services.review_adjust(sheet=s, criterion=k.c31, value="4", reason="Chậm hai lần", actor=sc.secretary)
     line = agree(sc)[sc.unit_a.pk]
     assert line["majors"][k.m1.pk] == D("44") and line["majors"][k.m3.pk] == D("-4")
