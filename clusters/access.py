@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Cluster, ClusterYear, Unit, User
+from .rules import merged_province_ids_of
 
 
 def require(user, perm, obj=None):
@@ -36,7 +37,13 @@ def province_object(request, model, *, via=None, **lookup):
     via = via or _PROVINCE_PATH.get(qs.model)
     if via is None:
         raise TypeError(f"say how {qs.model.__name__} reaches its province (via=...)")
-    return get_object_or_404(qs.filter(**{f"{via}_id": user.province_id}), **lookup)
+    try:
+        return get_object_or_404(qs.filter(**{f"{via}_id": user.province_id}), **lookup)
+    except Http404:
+        merged = merged_province_ids_of(user)  # a province merged into the user's: its records too
+        if not merged:
+            raise
+        return get_object_or_404(qs.filter(**{f"{via}_id__in": merged}), **lookup)
 
 
 def year_for(request, pk, perm):

@@ -20,6 +20,8 @@ from .models import (
     Province,
     Role,
     Unit,
+    UnitEvent,
+    UnitEventLink,
     UnitVersion,
     User,
     UserRole,
@@ -92,11 +94,26 @@ class UnitVersionInline(ReadOnlyInline):
 
 @admin.register(Unit)
 class UnitAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "province", "kind", "merged_into", "merged_on"]
+    list_display = ["code", "name", "province", "kind", "started_on", "ended_on", "merged_into"]
     list_filter = ["province", "kind"]
     list_select_related = ["province", "merged_into"]
     search_fields = ["name", "code"]
     inlines = [UnitVersionInline]
+
+
+class UnitEventLinkInline(ReadOnlyInline):
+    model = UnitEventLink
+
+
+@admin.register(UnitEvent)
+class UnitEventAdmin(ReadOnlyAdmin):
+    """Unit changes are recorded in the app's screens (clusters.unit_events), never here."""
+
+    list_display = ["effective", "kind", "province", "from_province", "decision_number", "decision_date"]
+    list_filter = ["kind", "province"]
+    list_select_related = ["province", "from_province"]
+    search_fields = ["decision_number", "links__unit__name"]
+    inlines = [UnitEventLinkInline]
 
 
 @admin.register(Cluster)

@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cluster, ClusterKind, MemberRole, Role, Unit, UnitKind
@@ -23,24 +26,6 @@ class UnitForm(forms.Form):
     leader_name = forms.CharField(label=_("Leader's name"), max_length=120, required=False)
 
 
-class UnitRenameForm(forms.Form):
-    name = forms.CharField(label=_("New name"), max_length=160)
-    short_name = forms.CharField(label=_("New short name"), max_length=80, required=False)
-    kind = forms.ChoiceField(label=_("Type from that date"), choices=UnitKind.choices)
-    effective = forms.DateField(label=_("Effective from (dd/mm/yyyy)"))
-
-
-class UnitMergeForm(forms.Form):
-    into = forms.ModelChoiceField(label=_("Merged into"), queryset=Unit.objects.none())
-    effective = forms.DateField(label=_("Effective from (dd/mm/yyyy)"))
-
-    def __init__(self, *args, unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = Unit.objects.filter(
-            province_id=unit.province_id, merged_into=None
-        ).exclude(pk=unit.pk)
-
-
 class MembershipAddForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
@@ -48,9 +33,14 @@ class MembershipAddForm(forms.Form):
     def __init__(self, *args, cluster_year, **kwargs):
         super().__init__(*args, **kwargs)
         taken = cluster_year.memberships.values("unit_id")
-        self.fields["unit"].queryset = Unit.objects.filter(
-            province_id=cluster_year.cluster.province_id, merged_into=None
-        ).exclude(pk__in=taken)
+        first, last = datetime.date(cluster_year.year, 1, 1), datetime.date(cluster_year.year, 12, 31)
+        # units that exist at some time in the year (one abolished before it, or formed after, do not)
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(province_id=cluster_year.cluster.province_id)
+            .filter(Q(ended_on=None) | Q(ended_on__gt=first))
+            .filter(Q(started_on=None) | Q(started_on__lte=last))
+            .exclude(pk__in=taken)
+        )
 
 
 class MembershipRoleForm(forms.Form):
@@ -73,7 +63,7 @@ class UserCreateForm(forms.Form):
 
     def __init__(self, *args, province, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(province=province, merged_into=None)
+        self.fields["unit"].queryset = Unit.objects.filter(province=province, ended_on=None)
 
 
 class UserEditForm(forms.Form):
@@ -84,7 +74,7 @@ class UserEditForm(forms.Form):
 
     def __init__(self, *args, province, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(province=province, merged_into=None)
+        self.fields["unit"].queryset = Unit.objects.filter(province=province, ended_on=None)
 
 
 class UserRolesForm(forms.Form):

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .event_models import UnitEvent, UnitEventKind, UnitEventLink  # noqa: F401  (dated changes of units)
+
 
 class Province(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
@@ -63,6 +65,8 @@ class Unit(models.Model):
     parent = models.ForeignKey(  # a commune's district (before 2025), as the set-up sheet gives it
         "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("district")
     )
+    started_on = models.DateField(_("in existence from"), null=True, blank=True)
+    ended_on = models.DateField(_("ceased to exist on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("unit")
@@ -76,9 +80,7 @@ class Unit(models.Model):
         return self.name
 
     def state_in_year(self, year):
-        """(name, short_name, kind) as the unit was at the end of `year`.
-
-        Uses prefetched `versions` when present, so callers can stay at a constant query count."""
+        """(name, short_name, kind) at the end of `year` (prefetched `versions`: constant queries)."""
         end = datetime.date(year, 12, 31)
         later = [v for v in self.versions.all() if v.valid_until > end]
         if later:

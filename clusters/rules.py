@@ -5,6 +5,7 @@ Objects carry their province: a user never gets a permission on another province
 import rules
 
 from .models import Cluster, ClusterYear, MemberRole, Province, Role, Stage
+from .timeline import merged_province_ids
 
 
 def province_id_of(obj):
@@ -27,7 +28,21 @@ def unit_roles_in_year(cluster_year):
 
 
 def _same_province(user, obj):
-    return user.is_authenticated and user.province_id is not None and user.province_id == province_id_of(obj)
+    """The user's province, or one merged into it (clusters.timeline: its records are now the
+    receiving province's; looked up only when the plain comparison fails)."""
+    if not user.is_authenticated or user.province_id is None:
+        return False
+    province_id = province_id_of(obj)
+    if province_id is None or province_id == user.province_id:
+        return province_id is not None
+    return province_id in merged_province_ids_of(user)
+
+
+def merged_province_ids_of(user):
+    """Provinces merged into the user's, cached on the user object (one query per request)."""
+    if getattr(user, "_merged_province_ids", None) is None:
+        user._merged_province_ids = merged_province_ids(user.province_id)
+    return user._merged_province_ids
 
 
 @rules.predicate

@@ -2,8 +2,9 @@
 
 import unicodedata
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
+from .event_models import UnitEvent, UnitEventKind
 from .models import Cluster, ClusterYear, MemberRole, Membership, Role, Unit, UnitKind, UnitVersion
 
 UNIT_WITH_VERSIONS = Prefetch("unit", queryset=Unit.objects.prefetch_related("versions"))
@@ -13,6 +14,11 @@ def clusters_for(user):
     """Clusters a user may list: all of the province for its admin and council members,
     otherwise those the user's unit has been a member of."""
     qs = Cluster.objects.filter(province_id=user.province_id)
+    if user.has_role(Role.PROVINCE_ADMIN):  # and the clusters of provinces merged into it
+        merged = UnitEvent.objects.filter(kind=UnitEventKind.PROVINCE_MERGE, province_id=user.province_id)
+        qs = Cluster.objects.filter(
+            Q(province_id=user.province_id) | Q(province_id__in=merged.values("from_province_id"))
+        )
     if user.has_role(Role.PROVINCE_ADMIN) or user.has_role(Role.COUNCIL_MEMBER):
         return qs.order_by("name")
     return qs.filter(years__memberships__unit_id=user.unit_id).distinct().order_by("name")

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from . import audit, stages
+from . import audit, stages, timeline
 from .models import (
     STAGE_ORDER,
     Cluster,
@@ -20,7 +20,6 @@ from .models import (
     Role,
     Stage,
     Unit,
-    UnitVersion,
     User,
     UserRole,
 )
@@ -55,6 +54,16 @@ def cluster_year_create(*, cluster, year, actor, copy_from=None):
 def _year_create(*, cluster, year, actor, copy_from=None):
     if ClusterYear.objects.filter(cluster=cluster, year=year).exists():
         raise ValidationError(_("Year %(year)s already exists for this cluster.") % {"year": year})
+    merge = timeline.province_merge_by(cluster.province_id, datetime.date(year, 1, 1))
+    if merge is not None:
+        raise ValidationError(
+            _("%(old)s was merged into %(new)s on %(date)s: open the year in a cluster of %(new)s.")
+            % {
+                "old": merge.from_province.name,
+                "new": merge.province.name,
+                "date": f"{merge.effective:%d/%m/%Y}",
+            }
+        )
     cy = ClusterYear.objects.create(cluster=cluster, year=year)
     audit.record(
         actor=actor,
@@ -70,8 +79,9 @@ def _year_create(*, cluster, year, actor, copy_from=None):
 
 @transaction.atomic
 def memberships_copy(*, source, target, actor):
-    """Copy members (not head/deputy roles) of `source` year into `target`; merged units are
-    replaced by the unit they were merged into by 1 January of the target year."""
+    """Copy members (not head/deputy roles) of `source` year into `target` with the unit changes
+    in force on 1 January of the target year: a merged, split or abolished unit is replaced by
+    its successors (none when abolished); a unit moved to another province is left out."""
     _require(actor, "clusters.manage_cluster_year", target)
     return _memberships_copy(source=source, target=target, actor=actor)
 
@@ -80,12 +90,15 @@ def _memberships_copy(*, source, target, actor):
     start = datetime.date(target.year, 1, 1)
     existing = set(target.memberships.values_list("unit_id", flat=True))
     added = []
-    for m in source.memberships.select_related("unit__merged_into__merged_into"):
-        unit = m.unit.successor_on(start)
-        if unit.pk in existing:
-            continue
-        existing.add(unit.pk)
-        added.append(Membership(cluster_year=target, unit=unit, role=MemberRole.MEMBER))
+    units = [m.unit for m in source.memberships.select_related("unit").order_by("unit__name")]
+    carried_on = timeline.successors_on(units, start)  # changes in force on 1 January applied
+    province_id = target.cluster.province_id
+    for unit in units:
+        for successor in carried_on[unit.pk]:
+            if successor.pk in existing or successor.province_id != province_id:
+                continue  # already there, or moved to another province
+            existing.add(successor.pk)
+            added.append(Membership(cluster_year=target, unit=successor, role=MemberRole.MEMBER))
     Membership.objects.bulk_create(added)
     audit.record(
         actor=actor,
@@ -254,51 +267,6 @@ def unit_create(*, province, code, kind, name, short_name="", leader_name="", ac
         province=province, code=code, kind=kind, name=name, short_name=short_name, leader_name=leader_name
     )
     audit.record(actor=actor, action="unit.created", obj=unit, data={"name": name, "kind": kind})
-    return unit
-
-
-@transaction.atomic
-def unit_rename(*, unit, name, short_name, kind, effective, actor):
-    """Rename a unit and/or change its type from `effective`; earlier years keep the old state."""
-    _require(actor, "clusters.manage_province", unit)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if unit.versions.filter(valid_until__gte=effective).exists():
-        raise ValidationError(_("A later change of this unit is already recorded."))
-    UnitVersion.objects.create(
-        unit=unit, name=unit.name, short_name=unit.short_name, kind=unit.kind, valid_until=effective
-    )
-    old = {"name": unit.name, "short_name": unit.short_name, "kind": unit.kind}
-    unit.name, unit.short_name, unit.kind = name, short_name, kind
-    unit.save(update_fields=["name", "short_name", "kind"])
-    audit.record(
-        actor=actor,
-        action="unit.renamed",
-        obj=unit,
-        data={
-            "old": old,
-            "new": {"name": name, "short_name": short_name, "kind": kind},
-            "effective": effective,
-        },
-    )
-    return unit
-
-
-@transaction.atomic
-def unit_merge(*, unit, into, effective, actor):
-    """Merge `unit` into `into` from `effective`; later years copy its membership to `into`."""
-    _require(actor, "clusters.manage_province", unit)
-    if unit.pk == into.pk:
-        raise ValidationError(_("A unit cannot be merged into itself."))
-    if unit.province_id != into.province_id:
-        raise ValidationError(_("Both units must belong to the same province."))
-    if into.merged_into_id:
-        raise ValidationError(_("The target unit has itself been merged."))
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if unit.merged_into_id:
-        raise ValidationError(_("This unit has already been merged."))
-    unit.merged_into, unit.merged_on = into, effective
-    unit.save(update_fields=["merged_into", "merged_on"])
-    audit.record(actor=actor, action="unit.merged", obj=unit, data={"into": into.pk, "effective": effective})
     return unit
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, views, views_audit
+from . import account_views, views, views_audit, views_units
 from .bulk import views as bulk_views
 
 app_name = "clusters"
@@ -18,9 +18,12 @@ urlpatterns = [
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.unit_create, name="unit_create"),
-    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
-    path("units/<int:pk>/rename/", views.unit_rename, name="unit_rename"),
-    path("units/<int:pk>/merge/", views.unit_merge, name="unit_merge"),
+    path("units/merge/", views_units.units_merge, name="units_merge"),
+    path("units/<int:pk>/", views_units.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/rename/", views_units.unit_rename, name="unit_rename"),
+    path("units/<int:pk>/split/", views_units.unit_split, name="unit_split"),
+    path("units/<int:pk>/abolish/", views_units.unit_abolish, name="unit_abolish"),
+    path("provinces/changes/", views_units.province_changes, name="province_changes"),
     path("accounts/", account_views.user_list, name="user_list"),
     path("accounts/new/", account_views.user_create, name="user_create"),
     path("accounts/<int:pk>/edit/", account_views.user_edit, name="user_edit"),

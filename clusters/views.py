@@ -11,9 +11,8 @@ from django.views.decorators.http import require_POST
 from documents.models import Document
 from documents.views import queue_year_pdf
 
-from . import selectors, services
+from . import selectors, services, timeline
 from .access import province_object, require, year_for
-from .audit import history_for
 from .documents import KIND as MEMBER_LIST
 from .documents import document_key as member_list_key
 from .forms import (
@@ -23,11 +22,10 @@ from .forms import (
     MembershipRoleForm,
     StageRevertForm,
     UnitForm,
-    UnitMergeForm,
-    UnitRenameForm,
 )
 from .home import links_for, todos_for
 from .models import Cluster, ClusterYear, Membership, Role, Stage, Unit
+from .unit_event_forms import OnDateForm
 
 
 def _error(request, exc):
@@ -128,12 +126,18 @@ def year_detail(request, pk):
     cy = year_for(request, pk, "clusters.view_cluster_year")
     user = request.user
     can_manage = user.has_perm("clusters.manage_cluster_year", cy)
+    on_form = OnDateForm(request.GET)
+    on_date = on_form.date(cy.year) or timeline.default_date(cy.year)
+    memberships = timeline.year_members(cy)
     return render(
         request,
         "clusters/year_detail.html",
         {
             "year": cy,
-            "members": selectors.year_memberships(cy),
+            "members": timeline.members_on(cy, on_date, memberships),
+            "on_date": on_date,
+            "on_form": on_form if on_form.errors else OnDateForm(initial={"on": on_date}),
+            "key_dates": timeline.key_dates(cy, memberships),
             "stages": Stage.choices,
             "stage_index": cy.stage_index(),
             "can_manage": can_manage,
@@ -277,63 +281,3 @@ def unit_create(request):
         except ValidationError as exc:
             _error(request, exc)
     return render(request, "clusters/form.html", {"form": form, "title": _("New unit")})
-
-
-@login_required
-def unit_detail(request, pk):
-    unit = province_object(request, Unit, pk=pk)
-    require(request.user, "clusters.manage_province", unit)
-    return render(
-        request,
-        "clusters/unit_detail.html",
-        {
-            "unit": unit,
-            "versions": unit.versions.all(),
-            "memberships": unit.memberships.select_related("cluster_year__cluster").order_by(
-                "-cluster_year__year"
-            ),
-            "rename_form": UnitRenameForm(
-                initial={"name": unit.name, "short_name": unit.short_name, "kind": unit.kind}
-            ),
-            "merge_form": UnitMergeForm(unit=unit) if not unit.merged_into_id else None,
-            "history": history_for(unit)[:20],
-        },
-    )
-
-
-@login_required
-@require_POST
-def unit_rename(request, pk):
-    unit = province_object(request, Unit, pk=pk)
-    require(request.user, "clusters.manage_province", unit)
-    form = UnitRenameForm(request.POST)
-    if form.is_valid():
-        try:
-            services.unit_rename(unit=unit, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The change is recorded; earlier years keep the old name."))
-        except ValidationError as exc:
-            _error(request, exc)
-    else:
-        messages.error(
-            request,
-            _("Please correct the rename form: %(errors)s")
-            % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
-        )
-    return redirect("clusters:unit_detail", pk=unit.pk)
-
-
-@login_required
-@require_POST
-def unit_merge(request, pk):
-    unit = province_object(request, Unit, pk=pk)
-    require(request.user, "clusters.manage_province", unit)
-    form = UnitMergeForm(request.POST, unit=unit)
-    if form.is_valid():
-        try:
-            services.unit_merge(unit=unit, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The merge is recorded."))
-        except ValidationError as exc:
-            _error(request, exc)
-    else:
-        messages.error(request, _("Choose the unit it was merged into and the date."))
-    return redirect("clusters:unit_detail", pk=unit.pk)

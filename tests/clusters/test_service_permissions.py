@@ -8,13 +8,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from clusters import services
+from clusters import services, unit_events
 from clusters.models import AuditEvent, ClusterKind, MemberRole, Stage, UnitKind
 from documents.models import Document
 from documents.services import document_request
 from tests.factories import PASSWORD, UnitFactory
 
 pytestmark = pytest.mark.django_db
+
+BASIS = {"decision_number": "1669/NQ-UBTVQH15", "decision_date": datetime.date(2025, 6, 16)}
 
 
 def _calls(cast):
@@ -40,16 +42,44 @@ def _calls(cast):
         "unit_create": lambda actor: services.unit_create(
             province=cast.province, code="moi", kind=UnitKind.COMMUNE, name="Xã mới", actor=actor
         ),
-        "unit_rename": lambda actor: services.unit_rename(
+        "unit_rename": lambda actor: unit_events.unit_rename(
             unit=unit,
             name="Thành phố Thủy Nguyên",
             short_name="",
             kind=UnitKind.PROVINCIAL_CITY,
             effective=datetime.date(cy.year + 1, 1, 1),
             actor=actor,
+            **BASIS,
         ),
-        "unit_merge": lambda actor: services.unit_merge(
-            unit=unit, into=cast.unit_a, effective=datetime.date(cy.year + 1, 1, 1), actor=actor
+        "units_merge": lambda actor: unit_events.units_merge(
+            units=[unit], into=cast.unit_a, effective=datetime.date(cy.year + 1, 1, 1), actor=actor, **BASIS
+        ),
+        "unit_split": lambda actor: unit_events.unit_split(
+            unit=UnitFactory(province=cast.province),
+            successors=[cast.unit_a, {"code": "xa-moi", "name": "Xã Mới", "kind": UnitKind.COMMUNE}],
+            effective=datetime.date(cy.year + 1, 1, 1),
+            actor=actor,
+            **BASIS,
+        ),
+        "unit_abolish": lambda actor: unit_events.unit_abolish(
+            unit=UnitFactory(province=cast.province),
+            effective=datetime.date(cy.year + 1, 1, 1),
+            actor=actor,
+            **BASIS,
+        ),
+        "unit_transfer": lambda actor: unit_events.unit_transfer(
+            unit=unit,
+            to_province=cast.other_province,
+            effective=datetime.date(cy.year + 1, 1, 1),
+            actor=actor,
+            **BASIS,
+        ),
+        "province_merge": lambda actor: unit_events.province_merge(
+            province=cast.province,
+            into=cast.other_province,
+            effective=datetime.date(cy.year + 1, 1, 1),
+            actor=actor,
+            **BASIS,
         ),
         "user_create": lambda actor: services.user_create(
             province=cast.province,
@@ -96,13 +126,14 @@ def test_the_secretary_may_only_advance_the_stage_and_open_the_next_year(cast):
 
 
 def test_the_province_admin_passes_every_clusters_rule_but_the_provinces(cast):
+    """Provinces, and moves between provinces (transfer, province merge), are the superuser's."""
     calls = _calls(cast)
     calls["stage_revert"] = None  # the year is in set-up: nothing to revert
     calls["membership_remove"] = None  # removed below, after the role change
     for name, call in calls.items():
         if call is None:
             continue
-        if name == "province_save":
+        if name in ("province_save", "unit_transfer", "province_merge"):  # two provinces: superusers
             with pytest.raises(PermissionDenied):
                 call(cast.admin)
             continue

@@ -5,12 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from clusters import services
+from clusters import services, unit_events
 from clusters.models import AuditEvent, ClusterYear, MemberRole, Membership, Stage, UnitKind
 from clusters.selectors import vn_sort_key, year_memberships
 from tests.factories import PASSWORD, ClusterFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
+
+BASIS = {"decision_number": "1669/NQ-UBTVQH15", "decision_date": datetime.date(2025, 6, 16)}
 
 
 def test_two_heads_in_one_year_are_refused_by_the_database(cast):
@@ -58,7 +60,9 @@ def test_rename_keeps_the_old_name_for_earlier_years(client, cast):
     y2025 = ClusterYear.objects.create(cluster=cast.cluster, year=2025)
     for cy in (y2023, y2025):
         Membership.objects.create(cluster_year=cy, unit=unit)
-    services.unit_rename(
+    unit_events.unit_rename(
+        decision_number="1669/NQ-UBTVQH15",
+        decision_date=datetime.date(2024, 12, 1),
         unit=unit,
         name="Thành phố Thủy Nguyên",
         short_name="Thủy Nguyên",
@@ -74,8 +78,10 @@ def test_rename_keeps_the_old_name_for_earlier_years(client, cast):
 
 
 def test_merge_moves_membership_to_the_successor_in_the_next_year(cast):
-    services.unit_merge(
-        unit=cast.unit_b,
+    unit_events.units_merge(
+        decision_number="1669/NQ-UBTVQH15",
+        decision_date=datetime.date(2024, 12, 1),
+        units=[cast.unit_b],
         into=cast.unit_a,
         effective=datetime.date(cast.year.year + 1, 1, 1),
         actor=cast.admin,
@@ -90,12 +96,20 @@ def test_merge_moves_membership_to_the_successor_in_the_next_year(cast):
 
 def test_merge_into_itself_or_across_provinces_is_refused(cast):
     with pytest.raises(ValidationError):
-        services.unit_merge(
-            unit=cast.unit_a, into=cast.unit_a, effective=datetime.date(2025, 7, 1), actor=cast.admin
+        unit_events.units_merge(
+            units=[cast.unit_a],
+            into=cast.unit_a,
+            effective=datetime.date(2025, 7, 1),
+            actor=cast.admin,
+            **BASIS,
         )
     with pytest.raises(ValidationError):
-        services.unit_merge(
-            unit=cast.unit_a, into=cast.other_units[0], effective=datetime.date(2025, 7, 1), actor=cast.admin
+        unit_events.units_merge(
+            units=[cast.unit_a],
+            into=cast.other_units[0],
+            effective=datetime.date(2025, 7, 1),
+            actor=cast.admin,
+            **BASIS,
         )
 
 

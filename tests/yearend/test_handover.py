@@ -11,6 +11,7 @@ from django.utils import timezone
 from awards import services as award_services
 from awards.rule_defaults import default_rule
 from clusters import services as cluster_services
+from clusters import unit_events
 from clusters.models import AuditEvent, ClusterYear, MemberRole, Membership, Stage
 from emulation.scoring import services as scoring
 from emulation.scoring.models import Criterion
@@ -38,8 +39,10 @@ def test_start_next_year_applies_a_merge_and_a_rename(client, cast):
     nxt_start = datetime.date(cy.year + 1, 1, 1)
     # Thủy Nguyên (unit_b) is merged into a new city from next year; Vĩnh Bảo changes its type.
     city = UnitFactory(province=cast.province, name="Thành phố Thủy Nguyên", short_name="Thủy Nguyên")
-    cluster_services.unit_merge(unit=cast.unit_b, into=city, effective=nxt_start, actor=cast.admin)
-    cluster_services.unit_rename(
+    basis = {"decision_number": "01/NQ-HĐND", "decision_date": nxt_start}
+    unit_events.units_merge(units=[cast.unit_b], into=city, effective=nxt_start, actor=cast.admin, **basis)
+    unit_events.unit_rename(
+        **basis,
         unit=cast.unit_a,
         name="Thị xã Vĩnh Bảo",
         short_name="Vĩnh Bảo",

@@ -128,7 +128,7 @@ def test_distinct_totals_carry_no_tie_note():
 def test_unit_names_are_as_in_that_year(sc):
     import datetime
 
-    from clusters.services import unit_rename
+    from clusters.unit_events import unit_rename
 
     score_all(sc, sc.unit_b, sc.staff_b, values(sc, "5", "45"))
     unit_rename(
@@ -138,6 +138,8 @@ def test_unit_names_are_as_in_that_year(sc):
         kind="thanh_pho",
         effective=datetime.date(sc.year.year + 1, 1, 1),
         actor=sc.admin,
+        decision_number="1669/NQ-UBTVQH15",
+        decision_date=datetime.date(sc.year.year, 6, 16),
     )
     names = {r.unit.pk: r.unit_name for r in ranking_for_year(fresh(sc.year))}
     assert names[sc.unit_b.pk] == "Huyện Thủy Nguyên"
