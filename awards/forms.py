@@ -177,6 +177,13 @@ class IdsField(forms.Field):
             raise forms.ValidationError(_("Choose at least one nomination."))
 
 
+class DecisionUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet of decisions (.xlsx)"),
+        help_text=_("The sheet downloaded from this page, with the number, date and outcome filled in."),
+    )
+
+
 class BulkDecisionForm(DecisionForm):
     """One decision for every nomination ticked in the table."""
 

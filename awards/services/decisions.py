@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 
 from .. import notices
-from ..models import AwardType, Decision, Dossier, Nomination, Outcome
+from ..models import AwardType, Decision, Dossier, Nomination, Outcome, outcome_text
 from ._base import require
 
 FIELDS = ("number", "date", "signer", "outcome", "granted_award", "note")
@@ -29,6 +29,14 @@ class Planned:
     errors: list = field(default_factory=list)
     old: dict | None = None
     old_decision: Decision | None = None
+
+    @property
+    def outcome_text(self):
+        v = self.values
+        if v.get("outcome") not in Outcome.values:
+            return ""
+        granted = v.get("granted_award")
+        return outcome_text(v["outcome"], granted.name if granted is not None else "")
 
 
 def _snapshot(values, *, names=False):
@@ -205,7 +213,7 @@ def decisions_import(*, rows, actor):
     values holds number, date, signer, outcome, granted award code and note. Rows are checked
     again here (the preview may be stale): any error and nothing is saved."""
     planned = import_plan(rows, actor=actor, lock=True)
-    errors = [f"{_('Row %(row)s') % {'row': r}}: {e}" for r, p in planned for e in p.errors]
+    errors = [_("Row %(row)s: %(error)s") % {"row": r, "error": e} for r, p in planned for e in p.errors]
     if errors:
         raise ValidationError(errors)
     written = [_write(p, actor=actor, source="xlsx") for _r, p in planned if p.fate != "unchanged"]
