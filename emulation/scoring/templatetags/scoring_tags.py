@@ -16,3 +16,11 @@ def points2(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def score_row(context, row):
+    """One row of a score sheet (built in Python: emulation/scoring/rowhtml.py)."""
+    from ..rowhtml import render_row
+
+    return render_row(context, row)
