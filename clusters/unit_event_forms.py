@@ -155,6 +155,25 @@ class SplitForm(BasisForm):
         data["history_to"] = rows.index(int(history)) if history else None
         return data
 
+    def successor_rows(self):
+        """[(n, [existing, code, name, kind])] bound fields, one row of the table per successor."""
+        rows = []
+        for i in range(1, SUCCESSOR_ROWS + 1):
+            fields = [self[f"s{i}_{f}"] for f in ("existing", "code", "name", "kind")]
+            for f in fields:
+                select = isinstance(f.field.widget, forms.Select)
+                f.field.widget.attrs["class"] = (
+                    "form-select form-select-sm" if select else "form-control form-control-sm"
+                )
+            rows.append((i, fields))
+        return rows
+
+    def basis_fields(self):
+        return [
+            self[f]
+            for f in ("history", "effective", "decision_number", "decision_date", "decision_body", "note")
+        ]
+
     def split_kwargs(self):
         d = self.cleaned_data
         return {"successors": d["successors"], "history_to": d["history_to"], **self.basis()}
@@ -173,6 +192,7 @@ class ProvinceMergeForm(BasisForm):
 
 
 class OnDateForm(forms.Form):
+    label_suffix = ""
     on = forms.DateField(
         label=_("Members on (dd/mm/yyyy)"),
         required=False,

@@ -118,7 +118,7 @@ def unit_split(request, pk):
             )
             return redirect("clusters:unit_detail", pk=unit.pk)
     title = _("Split %(unit)s") % {"unit": unit.name}
-    return render(request, "clusters/unit_event_form.html", {"form": form, "title": title, "unit": unit})
+    return render(request, "clusters/unit_split.html", {"form": form, "title": title, "unit": unit})
 
 
 @login_required
