@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .event_models import UnitEvent, UnitEventKind, UnitEventLink
-from .models import Role, Unit, UnitVersion, User, UserRole
+from .models import Province, Role, Unit, UnitVersion, User, UserRole
 
 
 def _require(actor, perm, obj):
@@ -285,6 +285,11 @@ def province_merge(*, province, into, effective, actor, **basis):
     _require(actor, "clusters.manage_provinces", into)
     if province.pk == into.pk:
         raise ValidationError(_("A province cannot be merged into itself."))
+    list(
+        Province.objects.select_for_update().filter(pk__in=[province.pk, into.pk]).order_by("pk")
+    )  # one at a time
+    if UnitEvent.objects.filter(kind=UnitEventKind.PROVINCE_MERGE, from_province=into).exists():
+        raise ValidationError(_("This province has already been merged."))
     if UnitEvent.objects.filter(kind=UnitEventKind.PROVINCE_MERGE, from_province=province).exists():
         raise ValidationError(_("This province has already been merged."))
     event = _event(

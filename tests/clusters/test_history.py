@@ -24,7 +24,7 @@ def _actions_in_code():
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             for m in ACTION.finditer(path.read_text(encoding="utf-8")):
-                found.update(g for g in m.groups() if g)
+                found.update(g for g in m.groups() if g and "." in g)  # argparse's action="append" is not one
     expanded = set()
     for action in found:
         if "{" in action:  # f"{kind}.added", f"unit_certificate.{source}": every value of the field

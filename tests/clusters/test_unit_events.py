@@ -433,3 +433,45 @@ def test_the_admin_site_shows_unit_changes_read_only(client, superuser, cast):
         == 403
     )
     assert UnitEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_province_is_merged_once_and_not_into_a_merged_one(cast, superuser):
+    hd = ProvinceFactory(name="Tỉnh Hải Dương", code="hd")
+    unit_events.province_merge(province=hd, into=cast.province, effective=JULY_1, actor=superuser, **BASIS)
+    for province, into in ((hd, cast.other_province), (cast.other_province, hd)):
+        with pytest.raises(ValidationError):
+            unit_events.province_merge(
+                province=province, into=into, effective=JULY_1, actor=superuser, **BASIS
+            )
+    assert UnitEvent.objects.filter(kind=UnitEventKind.PROVINCE_MERGE).count() == 1
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_unit_page_has_a_constant_query_count(client, cast, django_assert_num_queries, size):
+    """A ward formed from `size` communes, each a member of a 2024 year, each renamed once."""
+    cluster = ClusterFactory(province=cast.province)
+    communes = [UnitFactory(province=cast.province, kind=UnitKind.COMMUNE) for _ in range(size)]
+    _year(cluster, 2024, communes)
+    for c in communes:
+        unit_events.unit_rename(
+            unit=c,
+            name=c.name + " mới",
+            short_name="",
+            kind=UnitKind.COMMUNE,
+            effective=datetime.date(2025, 1, 1),
+            actor=cast.admin,
+            **BASIS,
+        )
+    ward = unit_events.units_merge(
+        units=communes,
+        new_unit={"code": "phuong-moi", "name": "Phường Mới", "kind": UnitKind.WARD},
+        effective=JULY_1,
+        actor=cast.admin,
+        **BASIS,
+    )
+    _login(client, cast.admin)
+    url = reverse("clusters:unit_detail", args=[ward.pk])
+    client.get(url)
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    assert response.content.decode().count("Huyện Thử") >= size  # each commune's 2024 name
