@@ -58,11 +58,11 @@ def decisions_bulk(request):
             raise Http404  # another province's nomination: nothing is looked at further
         try:
             written = services.decisions_apply(nominations=ids, actor=user, **data)
-            messages.success(
-                request,
-                _("The decision is recorded for %(n)s nominations (%(same)s already had it).")
-                % {"n": written, "same": len(ids) - written},
-            )
+            same = len(ids) - written
+            text = _("The decision is recorded for %(n)s nominations.") % {"n": written}
+            if same:
+                text += " " + _("%(same)s already had it.") % {"same": same}
+            messages.success(request, text)
             return redirect(request.get_full_path())
         except ValidationError as exc:
             messages.error(request, _("Nothing was saved:"))
