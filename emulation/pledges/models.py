@@ -122,6 +122,10 @@ class PledgeVersion(models.Model):
     # Fixed by the first signature: the signing copy every signed revision must start with.
     base_sha256 = models.CharField(max_length=64, blank=True)
     base_length = models.PositiveIntegerField(null=True, blank=True)
+    # Fixed when the version is finalised: for each member unit (its id as a string), the
+    # person who signs for it and the unit's name in the pledge's year, {"person", "unit"}.
+    # The printed block, the stamp and the certificate's subject all read this one record.
+    signatories = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("pledge version")
@@ -133,6 +137,14 @@ class PledgeVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.number})"
+
+    def signatory(self, unit):
+        """(person, unit name) that sign for `unit` in this version: the record fixed at
+        finalisation; a version finalised before the record existed reads the unit."""
+        entry = self.signatories.get(str(unit.pk))
+        if entry:
+            return entry["person"], entry["unit"]
+        return unit.leader_name, unit.name_in_year(self.pledge.cluster_year.year)
 
 
 class PledgeApproval(models.Model):

@@ -112,7 +112,8 @@ class ProvinceTimeStamper(TimeStamper):
             "message_imprint": req["message_imprint"],
             # 63 bits with the top one set: always 8 bytes, so the token's size is known
             "serial_number": secrets.randbits(62) | 1 << 62,
-            "gen_time": datetime.datetime.now(datetime.UTC).replace(microsecond=0),
+            "gen_time": datetime.datetime.now(datetime.UTC),  # to the microsecond: a revocation in
+            # the same second must fall on the right side of it
             "accuracy": {"seconds": 1},
         }
         if req["nonce"].native is not None:

@@ -49,6 +49,10 @@ def pledge_context(version, copy):
     members = year_memberships(cy)
     for m in members:
         m.field = field_name(m.unit_id)
+        # the signer record: the same person and unit name the stamp and the certificate carry
+        entry = version.signatories.get(str(m.unit_id)) or {}
+        m.signer = entry.get("person", m.unit.leader_name)
+        m.signer_unit = entry.get("unit", m.display_name)
     rows = [members[i : i + 2] for i in range(0, len(members), 2)]
     header = header_context(cy.cluster, place_date=place_date_line(version.place, version.signing_date))
     entry = register.entry_for(register_subject(version))

@@ -24,6 +24,11 @@ def nfc(text):
     return unicodedata.normalize("NFC", (text or "").strip())
 
 
+def same_person(a, b):
+    """Two spellings of one name (a certificate authority may write it in capitals)."""
+    return nfc(a).casefold() == nfc(b).casefold()
+
+
 def member_units(cluster_year):
     return set(Membership.objects.filter(cluster_year=cluster_year).values_list("unit_id", flat=True))
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 from clusters.issuers import cluster_issuer
+from clusters.models import User
 from documents import register
 from documents.models import Document
 from documents.services import document_request
@@ -143,6 +144,8 @@ def pledge_finalise(*, cluster_year, actor):
     pledge.state, pledge.final_version = PledgeState.FINAL, version
     pledge.finalised_at, pledge.finalised_by = timezone.now(), actor
     pledge.save()
+    version.signatories = signatories_of(cluster_year)
+    version.save(update_fields=["signatories"])
     # the pledge is issued: it takes its number in the cluster's outgoing register
     register.take(
         issuer=cluster_issuer(cluster_year.cluster),
@@ -162,6 +165,26 @@ def pledge_finalise(*, cluster_year, actor):
     request_pdfs(version=version, actor=actor)
     notices.ready_to_sign(pledge)
     return pledge
+
+
+def signatories_of(cluster_year):
+    """Who signs for each member unit, and under which name the unit signs: the unit's leader of
+    record (else its leader account's name) and the unit's name in force in the pledge's year."""
+    from clusters.models import Role
+    from clusters.selectors import year_memberships
+
+    accounts = dict(
+        User.objects.filter(unit__memberships__cluster_year=cluster_year, roles__role=Role.UNIT_LEADER)
+        .order_by("-pk")
+        .values_list("unit_id", "full_name")
+    )
+    return {
+        str(m.unit_id): {
+            "person": nfc(m.unit.leader_name or accounts.get(m.unit_id, "")),
+            "unit": nfc(m.display_name),
+        }
+        for m in year_memberships(cluster_year)
+    }
 
 
 def finalised_guard(cluster_year):

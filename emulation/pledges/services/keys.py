@@ -120,10 +120,11 @@ def _register(*, unit, year, cert, key, source, chain_pem="", person_name="", ac
     return uc
 
 
-def unit_certificate(unit, *, year, person_name):
+def unit_certificate(unit, *, year, person_name, unit_name=None):
     """The unit's signing certificate for `year` held by `person_name`: the active one when it
-    matches, else a new one issued by the province CA (a previous holder's is revoked). Called
-    by the signing task for a signature the service already authorised."""
+    matches, else a new one issued by the province CA (a previous holder's is revoked), naming
+    the unit as `unit_name` (default: its name in force in `year`). Called by the signing task
+    for a signature the service already authorised."""
     current = UnitCertificate.objects.filter(unit=unit, active=True).first()
     if current and current.source == CertificateSource.EXTERNAL:
         raise ValidationError(
@@ -140,7 +141,7 @@ def unit_certificate(unit, *, year, person_name):
         crypto.load_cert(ca.certificate_pem),
         crypto.decrypt_key(ca.key_encrypted),
         person_name=person_name,
-        unit_name=unit.name_in_year(year),
+        unit_name=unit_name or unit.name_in_year(year),
         province_name=ca.province.name,
         crl_url=crl_url(ca.province),
     )

@@ -15,7 +15,15 @@ from .. import crypto, notices, pades
 from ..authority import timestamper
 from ..models import Pledge, PledgeSignature, PledgeState, PledgeVersion, SignatureState
 from ..rules import may_sign
-from ._common import SIGNED_KIND, document_key, is_member, lock_pledge, member_units, signed_document_key
+from ._common import (
+    SIGNED_KIND,
+    document_key,
+    is_member,
+    lock_pledge,
+    member_units,
+    same_person,
+    signed_document_key,
+)
 from .keys import ensure_tsa, unit_certificate
 
 
@@ -47,7 +55,7 @@ def signature_request(*, version, user):
                 version=version,
                 unit=unit,
                 signer=user,
-                signer_name=user.full_name or unit.leader_name or user.username,
+                signer_name=version.signatory(unit)[0] or user.full_name or user.username,
             )
     except IntegrityError as exc:
         raise ValidationError(_("This unit has already signed the pledge.")) from exc
@@ -211,8 +219,10 @@ def signature_apply(signature_id):
         if current is None:
             raise NotReady
         year = pledge.cluster_year.year
+        person, unit_name = version.signatory(sig.unit)  # the one record of who signs
+        person = person or sig.signer_name
         try:
-            uc = unit_certificate(sig.unit, year=year, person_name=sig.signer_name)
+            uc = unit_certificate(sig.unit, year=year, person_name=person, unit_name=unit_name)
         except ValidationError as exc:
             return _fail(sig, exc.messages[0])
         if not uc.key_encrypted:
@@ -221,9 +231,8 @@ def signature_apply(signature_id):
         _fix_base(version, current)
         cert = crypto.load_cert(uc.certificate_pem)
         sig.signed_at = timezone.now()
-        unit_name = sig.unit.name_in_year(year)
         identity = {
-            "signer_name": uc.person_name,
+            "signer_name": person,
             "unit_name": unit_name,
             "signed_at": timezone.localtime(sig.signed_at),
         }
@@ -238,7 +247,7 @@ def signature_apply(signature_id):
             box=pledge_pdf.BOX,
             reason=f"Ký giao ước thi đua năm {year}",
             location=version.place,
-            signer_name=uc.person_name,
+            signer_name=person,
             timestamper=timestamper(ca),
         )
         province_id = sig.unit.province_id
@@ -248,7 +257,13 @@ def signature_apply(signature_id):
         views, _members = check_signatures(version, checks)
         if not views or not views[-1].counts or views[-1].unit_id != sig.unit_id:
             return _fail(sig, views[-1].why if views else _("The signature could not be verified."))
-        sig.signer_name = uc.person_name
+        if not same_person(uc.person_name, person):  # an imported certificate naming someone else
+            return _fail(
+                sig,
+                _("The certificate names %(cert)s; the pledge names %(person)s.")
+                % {"cert": uc.person_name, "person": person},
+            )
+        sig.signer_name = person
         _after_signature(pledge, version, sig, new_pdf, cert, sig.signer)
     return sig
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import CheckState, CopyCheck, PledgeSignature, PledgeVersion, SignatureState
-from ._common import lock_pledge
+from ._common import lock_pledge, same_person
 from .signing import _after_signature, _check_can_sign, _fix_base, current_pdf
 
 
@@ -91,6 +91,12 @@ def _accept_upload(check, data, progress):
     for v in views:
         if not v.counts:
             raise ValidationError(_("Signature of %(unit)s: %(why)s") % {"unit": v.unit, "why": v.why})
+    person = version.signatory(unit)[0]
+    if person and not same_person(new.person, person):
+        raise ValidationError(
+            _("The certificate names %(cert)s; the pledge names %(person)s.")
+            % {"cert": new.person, "person": person}
+        )
     from .. import crypto
 
     cert = crypto.load_cert(crypto.der_to_pem(new.certificate_der))
@@ -100,7 +106,7 @@ def _accept_upload(check, data, progress):
         unit=unit,
         signer=check.actor,
         external=True,
-        signer_name=(new.person or unit.leader_name)[:150],
+        signer_name=(person or new.person)[:150],
         signed_at=new.timestamp or checks[-1].claimed_time,
     )
     _after_signature(pledge, version, sig, data, cert, check.actor)

@@ -55,9 +55,9 @@ def test_every_signature_has_a_timestamp_token_and_the_dss_holds_the_crl(officia
     dss_names = {crypto.common_name(crypto.load_cert(crypto.der_to_pem(c.dump()))) for c in certs}
     assert dss_names == {crypto.common_name(ca), crypto.common_name(tsa)}
     assert {sig.signer_cert.subject.native["common_name"] for sig in sigs} == {
-        cast.leader_a.full_name,
-        cast.leader_b.full_name,
-        cast.leader_head.full_name,
+        cast.unit_a.leader_name,
+        cast.unit_b.leader_name,
+        cast.head.leader_name,
     }
 
 

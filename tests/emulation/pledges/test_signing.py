@@ -68,12 +68,12 @@ def test_stamp_printed_name_and_certificate_subject_are_one_identity(signed_setu
     sig = sign_in_process(version, cast.leader_a)
     uc = UnitCertificate.objects.get(unit=cast.unit_a, active=True)
     cert = crypto.load_cert(uc.certificate_pem)
-    assert crypto.common_name(cert) == sig.signer_name == uc.person_name == cast.leader_a.full_name
+    assert crypto.common_name(cert) == sig.signer_name == uc.person_name == cast.unit_a.leader_name
     assert f"O=UBND {cast.unit_a.name}" in crypto.subject_text(cert) and uc.year == cast.year.year
     text = " ".join(
         pdfcheck.text(pdfcheck.save(services.current_pdf(version), "pledge-identity.pdf")).split()
     )
-    assert f"Đã ký số bởi: {cast.leader_a.full_name}" in text and f"UBND {cast.unit_a.name}" in text
+    assert f"Đã ký số bởi: {cast.unit_a.leader_name}" in text and f"UBND {cast.unit_a.name}" in text
     # document signing, not e-mail protection; a CRL distribution point of the application
     eku = cert.extensions.get_extension_for_class(crypto.x509.ExtendedKeyUsage).value
     assert list(eku) == [crypto.DOCUMENT_SIGNING]
@@ -90,7 +90,7 @@ def test_a_new_leader_gets_a_new_certificate_and_the_old_one_is_revoked(signed_s
     sign_in_process(version, cast.leader_a)
     old.refresh_from_db()
     assert old.revoked_at is not None and not old.active and old.revocation_reason == "superseded"
-    assert UnitCertificate.objects.get(unit=cast.unit_a, active=True).person_name == cast.leader_a.full_name
+    assert UnitCertificate.objects.get(unit=cast.unit_a, active=True).person_name == cast.unit_a.leader_name
 
 
 def test_second_signature_by_the_same_unit_is_refused(signed_setup):
@@ -150,7 +150,7 @@ def test_a_leader_cannot_sign_another_units_field_even_with_that_units_certifica
     because only B's leader may hand in B's signature."""
     cast, version = signed_setup
     sign_in_process(version, cast.leader_a)
-    uc_b = services.unit_certificate(cast.unit_b, year=cast.year.year, person_name=cast.leader_b.full_name)
+    uc_b = services.unit_certificate(cast.unit_b, year=cast.year.year, person_name=cast.unit_b.leader_name)
     forged = pki.sign_field(
         services.current_pdf(version),
         cast.unit_b,
@@ -194,7 +194,7 @@ def test_imported_pkcs12_certificate_under_a_trusted_root_is_used_for_signing(si
     services.trust_root_import(
         province=cast.province, name="CA Chính phủ", data=crypto.cert_pem(ca_cert).encode(), actor=cast.admin
     )
-    cert, key = pki.issued_by(ca_cert, ca_key, cast.unit_a, person=cast.leader_a.full_name)
+    cert, key = pki.issued_by(ca_cert, ca_key, cast.unit_a, person=cast.unit_a.leader_name)
     p12 = pkcs12.serialize_key_and_certificates(
         b"vb", key, cert, [ca_cert], BestAvailableEncryption(b"mk-123")
     )

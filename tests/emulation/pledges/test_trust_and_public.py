@@ -128,7 +128,7 @@ def test_public_page_checks_a_copy_in_a_task_and_answers_per_signature(client, s
     services.copy_check_run(check.pk)
     page = client.get(response.url).content.decode()
     assert "Bản ở thời điểm 1/3 đơn vị đã ký" in page
-    assert "Huyện Vĩnh Bảo" in page and cast.leader_a.full_name in page and "CA ký giao ước" in page
+    assert "Huyện Vĩnh Bảo" in page and cast.unit_a.leader_name in page and "CA ký giao ước" in page
     assert "toàn bộ văn bản" in page and "UTC" in page
     assert (
         "SHA-256" not in page

@@ -49,7 +49,7 @@ def test_app_signed_is_trusted(setup):
     report = check_file(version, services.current_pdf(version))
     (sig,) = report.signatures
     assert sig.trusted and sig.counts and sig.timestamp and sig.whole_document
-    assert sig.unit == "Huyện Vĩnh Bảo" and sig.person == cast.leader_a.full_name
+    assert sig.unit == "Huyện Vĩnh Bảo" and sig.person == cast.unit_a.leader_name
     assert sig.issuer.startswith("CA ký giao ước")
 
 
@@ -88,7 +88,7 @@ def test_another_units_valid_certificate_in_this_units_field_is_refused(setup):
 def test_revoked_certificate_is_refused(setup):
     """Revoked (the province CRL says so) before the signature's timestamp."""
     cast, version = setup
-    uc_b = services.unit_certificate(cast.unit_b, year=cast.year.year, person_name=cast.leader_b.full_name)
+    uc_b = services.unit_certificate(cast.unit_b, year=cast.year.year, person_name=cast.unit_b.leader_name)
     services.certificate_revoke(certificate=uc_b, actor=cast.admin, reason="key_compromise")
     uc_b.refresh_from_db()
     data = pki.sign_field(
@@ -179,7 +179,7 @@ def test_a_truncated_copy_re_signed_in_the_last_box_with_a_self_signed_certifica
 def test_an_imported_external_root_counts_once_the_admin_confirms_the_certificate(setup):
     cast, version = setup
     gov_cert, gov_key = _ca("Ban Cơ yếu Chính phủ - CA")
-    token_cert, token_key = pki.issued_by(gov_cert, gov_key, cast.unit_b, person=cast.leader_b.full_name)
+    token_cert, token_key = pki.issued_by(gov_cert, gov_key, cast.unit_b, person=cast.unit_b.leader_name)
     data = pki.sign_field(
         services.current_pdf(version),
         cast.unit_b,
@@ -205,7 +205,7 @@ def test_an_imported_external_root_counts_once_the_admin_confirms_the_certificat
     check = upload_in_process(version, cast.unit_b, data, cast.leader_b)
     assert check.state == CheckState.DONE, check.message
     sig = version.signatures.get(unit=cast.unit_b, state=SignatureState.DONE)
-    assert sig.external and sig.signer_name == cast.leader_b.full_name
+    assert sig.external and sig.signer_name == cast.unit_b.leader_name
     report = check_file(version, services.current_pdf(version))
     assert report.verdict == EARLIER and all(s.trusted for s in report.signatures)
 
