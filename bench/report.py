@@ -74,9 +74,10 @@ def print_table(results):
         print(
             f"  signing, {sg['signatories']} signatures in turn through the task: "
             f"{fmt(sg['per_signature_ms']['median'])} ms median (p95 {fmt(sg['per_signature_ms']['p95'])}), "
-            f"first {sg['first_ms']} ms, last {sg['last_ms']} ms, "
+            f"first {sg['first_ms']} ms, last {sg['last_ms']} ms (with the whole-file check and B-LT/LTA), "
             f"+{sg['growth_ms_per_earlier_signature']} ms per earlier signature; "
-            f"file {sg['file_kb_after_first']} → {sg['file_kb_after_last']} KB"
+            f"file {sg['file_kb_after_first']} → {sg['official_kb']} KB official "
+            f"(target ≤ {sg['official_target_kb']} KB)"
         )
     else:
         print(f"  signing: {sg.get('note')}")
