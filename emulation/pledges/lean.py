@@ -89,17 +89,19 @@ def _own_part(signer):
     )
 
 
-_REST = {}  # time-stamping unit -> the rest of a CMS (token, attributes, signature, framing)
+_REST = {}  # (time-stamping unit, signer's key type) -> the rest of a CMS (token, attributes,
+# signature, framing)
 
 
-def reserve(signer, timestamper, tsa_key):
+def reserve(signer, timestamper, key):
     """Room for this signer's CMS in /Contents (hex: two characters a byte). The dry run is made
-    once per time-stamping unit; a CMS differs from another of the same unit only by the
-    signer's certificates and identifier, whose sizes are known."""
+    once per `key` (the time-stamping unit and the kind of the signer's key); a CMS differs from
+    another of the same key only by the signer's certificates and identifier, whose sizes are
+    known."""
     own = _own_part(signer)
-    if tsa_key not in _REST:
-        _REST[tsa_key] = asyncio.run(_measure(signer, timestamper)) - own
-    return 2 * (_REST[tsa_key] + own + MARGIN)
+    if key not in _REST:
+        _REST[key] = asyncio.run(_measure(signer, timestamper)) - own
+    return 2 * (_REST[key] + own + MARGIN)
 
 
 def token_reserve(timestamper):

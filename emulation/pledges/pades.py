@@ -140,7 +140,8 @@ def _reserve(signer, timestamper):
     every signature); an outside TSA gets pyHanko's estimate."""
     if not isinstance(timestamper, ProvinceTimeStamper):
         return None
-    return lean.reserve(signer, timestamper, timestamper.fingerprint)
+    key = signer.signing_cert.public_key  # an RSA signature is longer than an ECDSA one
+    return lean.reserve(signer, timestamper, (timestamper.fingerprint, key.algorithm, key.bit_size))
 
 
 @off_loop
