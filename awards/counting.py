@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from .models import QuotaKind, Rounding, ThresholdBase
+from .models import QuotaKind, Rounding, ThresholdBase, TieBreak
 
 
 def round_fraction(value: Fraction, rounding: str) -> int:
@@ -60,15 +60,55 @@ class Tally:
     tied: list = field(default_factory=list)
     runoff_seats: int = 0
     quorum: bool = False
+    won_tie: list = field(default_factory=list)  # proposed by the rule's tie-break, not by votes
+
+
+def _order_key(rule: dict, standing: dict):
+    """How the rule's tie-break orders tied candidates (lower first), or None when it does not
+    (a run-off, or the chair decides). `standing`: key -> (total score, rank); unknown is last."""
+    index = {TieBreak.SCORE: 0, TieBreak.RANK: 1}.get(rule.get("tie_break") or TieBreak.RUNOFF)
+    if index is None:
+        return None
+    sign = -1 if index == 0 else 1  # the higher score, the lower rank number
+
+    def key(k):
+        value = standing.get(k, (None, None))[index]
+        return (value is None, sign * (value or 0))
+
+    return key
+
+
+def break_tie(rule: dict, tied: list, seats: int, standing: dict):
+    """(won, still tied): the tied candidates the rule's tie-break puts in the `seats` left, and
+    those it cannot separate (equal score or rank: they go to a run-off or to the chair)."""
+    key = _order_key(rule, standing)
+    if key is None:
+        return [], list(tied)
+    ordered = sorted(tied, key=key)
+    boundary = key(ordered[seats - 1])
+    better = [k for k in ordered if key(k) < boundary]
+    equal = [k for k in ordered if key(k) == boundary]
+    if len(better) + len(equal) <= seats:
+        return better + equal, []
+    return better, equal
 
 
 def tally(
-    rule: dict, *, votes: dict, seats: int, electorate: int, participations: int, ballots: int
+    rule: dict,
+    *,
+    votes: dict,
+    seats: int,
+    electorate: int,
+    participations: int,
+    ballots: int,
+    standing: dict | None = None,
 ) -> Tally:
     """Who is proposed: candidates over the threshold, most votes first, within the seats.
 
-    A tie across the last seat proposes those strictly above the tie and leaves the remaining
-    seats to a run-off between the tied candidates. Without quorum nobody is proposed."""
+    `electorate` is whom "of all members" and the quorum count (the council's roster when it has
+    one). A tie across the last seat proposes those strictly above the tie; the rule's tie-break
+    (higher score, better rank, from `standing`) fills the seats left, and whoever it cannot
+    separate is left to a run-off (or the chair). Without quorum nobody is proposed."""
     base = threshold_base(rule, electorate=electorate, ballots=ballots)
     result = Tally(votes=dict(votes))
     result.quorum = quorum_met(rule, participations=participations, electorate=electorate)
@@ -89,7 +129,9 @@ def tally(
     if len(above) + len(at) <= seats:
         result.proposed = above + at
         return result
-    result.proposed = above
-    result.tied = at
-    result.runoff_seats = seats - len(above)
+    won, still = break_tie(rule, at, seats - len(above), standing or {})
+    result.proposed = above + won
+    result.won_tie = won
+    result.tied = still
+    result.runoff_seats = (seats - len(result.proposed)) if still else 0
     return result

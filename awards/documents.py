@@ -14,6 +14,7 @@ from documents.names import in_text
 from documents.pdf import render_template_to_pdf
 from documents.services import document_request
 
+from . import roster as rosters
 from .models import Dossier, Poll, PollStatus
 from .services.numbering import COVER_SYMBOL, cover_issue
 
@@ -110,12 +111,22 @@ def _context(cluster_year):
     dossier = Dossier.objects.filter(cluster_year=cy).first() or Dossier(cluster_year=cy)
     members = year_memberships(cy)
     head = next((m for m in members if m.role == MemberRole.HEAD), None)
-    polls = list(
-        Poll.objects.filter(cluster_year=cy, status=PollStatus.PUBLISHED)
+    polls = (
+        Poll.objects.filter(
+            cluster_year=cy, status__in=[PollStatus.CLOSED, PollStatus.PUBLISHED], flagged=False
+        )
         .select_related("award_type", "paper_count")
         .prefetch_related("candidates")
         .order_by("award_type__precedence", "round")
     )
+    # every round on record: the published ones, and a counted round that proposed nobody (a failed
+    # quorum, an inconclusive vote) which needs no publication but stays in the minutes
+    polls = [
+        p
+        for p in polls
+        if p.status == PollStatus.PUBLISHED or not any(c.proposed for c in p.candidates.all())
+    ]
+    roster = rosters.of_year(cy)
     awards = {}
     for p in polls:
         entry = awards.setdefault(p.award_type_id, {"award": p.award_type, "polls": [], "proposed": []})
@@ -124,6 +135,7 @@ def _context(cluster_year):
         p.count = ballot_figures(p)
         entry["polls"].append(p)
         entry["proposed"].extend(c.name for c in p.candidates.all() if c.proposed)
+    chair, secretary = rosters.chair(roster), rosters.secretary(roster)
     header = header_context(cy.cluster, place_date="")
     return {
         **header,
@@ -131,6 +143,10 @@ def _context(cluster_year):
         "province": province,
         "province_in_text": in_text(province.name),
         "dossier": dossier,
+        "council_size": dossier.council_size or len(roster),
+        "chair_name": dossier.chair_name or (chair.name if chair else ""),
+        "chair_title": dossier.chair_title or (chair.title if chair else ""),
+        "secretary_name": dossier.secretary_name or (secretary.name if secretary else ""),
         "members": members,
         "head": head,
         "awards": list(awards.values()),
@@ -164,7 +180,7 @@ def render_minutes(document, progress):
     committee = [(name, role, i == 0) for i, (name, role) in enumerate(ctx["committee"])]
     ctx["committee_rows"] = [committee[i : i + 2] for i in range(0, len(committee), 2)]
     absent = len(ctx["absentees"])
-    size = ctx["dossier"].council_size
+    size = ctx["council_size"]
     electorate = max((p.electorate_size for a in ctx["awards"] for p in a["polls"]), default=0)
     ctx["present_count"] = (size - absent) if size else (electorate - absent if electorate else "……")
     # signed at the meeting and numbered by hand: a visible blank; dated by the meeting

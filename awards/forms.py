@@ -42,6 +42,18 @@ class AwardRuleForm(forms.ModelForm):
             "quorum_num": _("e.g. 2 and 3 for two thirds of the voters."),
         }
 
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        for name in ("tie_break", "remaining_base"):  # an older form without them keeps the default
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in ("tie_break", "remaining_base"):
+            if not data.get(name):
+                data[name] = AwardRule._meta.get_field(name).get_default()
+        return data
+
 
 def _window_initial():
     now = timezone.localtime().replace(second=0, microsecond=0)

@@ -59,11 +59,21 @@ def is_staff_of_nominated_unit(user, nomination):
     )
 
 
+def polls_may_open(cluster_year, rule=None):
+    """Polls open at the review and voting stage; a rule that says so ("a cluster that only
+    votes") lets its award's poll open from registration on, before the pledge and the scores."""
+    if cluster_year.stage == Stage.VOTING:
+        return True
+    early = cluster_year.stage in (Stage.REGISTRATION, Stage.SCORING)
+    if rule is not None:
+        return early and rule.votes_only
+    return early and cluster_year.award_rules.filter(votes_only=True).exists()
+
+
 @rules.predicate
-def year_is_voting(user, obj):
-    """Polls are opened only while the year is at the review and voting stage."""
+def year_allows_polls(user, obj):
     cy = _year_of(obj)
-    return cy is not None and cy.stage == Stage.VOTING
+    return cy is not None and polls_may_open(cy)
 
 
 @rules.predicate
@@ -125,7 +135,9 @@ rules.add_perm("awards.manage_rules", is_admin_of)
 # the year's rules are copied forward when the next year starts (by the province or the secretary)
 rules.add_perm("awards.copy_rules_forward", is_admin_of | is_year_secretary)
 rules.add_perm("awards.manage_polls", is_year_secretary)
-rules.add_perm("awards.open_poll", is_year_secretary & year_is_voting)
+rules.add_perm("awards.open_poll", is_year_secretary & year_allows_polls)
+rules.add_perm("awards.manage_council", is_admin_of | is_year_secretary)
+rules.add_perm("awards.manage_province_council", is_province_admin)
 rules.add_perm("awards.view_poll", can_view_poll)
 # the count: to the secretary and the province once the poll is closed, to everyone once published
 rules.add_perm(

@@ -13,7 +13,6 @@ from clusters.selectors import vn_sort_key, year_memberships
 from emulation.scoring import selectors as scoring_selectors
 from emulation.scoring.selectors import RankingRow
 
-from . import counting
 from .models import (
     AwardRule,
     AwardType,
@@ -26,6 +25,12 @@ from .models import (
     Participation,
     Poll,
     PollStatus,
+)
+from .progress import (  # noqa: F401 (read here by the views, the services and the stage guard)
+    higher_awards_pending,
+    poll_seats,
+    units_proposed_higher,
+    voting_unfinished,
 )
 from .receipts import normalise_receipt, receipt_hash, recorded_tag
 
@@ -234,63 +239,6 @@ def polls_to_close(cluster_year):
         Poll.objects.filter(
             cluster_year=cluster_year, status=PollStatus.OPEN, closes_at__lte=timezone.now()
         ).order_by("closes_at")
-    )
-
-
-def voting_unfinished(cluster_year):
-    """Why the year cannot leave the voting stage yet, or None."""
-    polls = list(
-        Poll.objects.filter(cluster_year=cluster_year)
-        .select_related("award_type")
-        .prefetch_related("candidates", "runoffs")
-    )
-    for p in polls:
-        if p.status == PollStatus.OPEN:
-            return _("The poll “%(poll)s” is still open.") % {"poll": p.title}
-        if p.flagged:
-            return _("The count of the poll “%(poll)s” is flagged.") % {"poll": p.title}
-        if p.status != PollStatus.PUBLISHED:
-            return _("The result of the poll “%(poll)s” is not published yet.") % {"poll": p.title}
-        if p.runoff_seats and any(c.tied for c in p.candidates.all()) and not p.runoffs.all():
-            return _("The tie in the poll “%(poll)s” needs a run-off.") % {"poll": p.title}
-    return None
-
-
-def higher_awards_pending(cluster_year, award_type):
-    """Names of higher awards of the year whose vote is not finished (published, no run-off left)."""
-    pending = []
-    rules = AwardRule.objects.filter(
-        cluster_year=cluster_year, award_type__precedence__lt=award_type.precedence
-    ).select_related("award_type")
-    polls = {}
-    for p in Poll.objects.filter(cluster_year=cluster_year, award_type__precedence__lt=award_type.precedence):
-        polls.setdefault(p.award_type_id, []).append(p)
-    for rule in rules:
-        chain = sorted(polls.get(rule.award_type_id, []), key=lambda p: p.round)
-        last = chain[-1] if chain else None
-        if (
-            last is None
-            or last.status != PollStatus.PUBLISHED
-            or (last.runoff_seats and last.candidates.filter(tied=True).exists())
-        ):
-            pending.append(rule.award_type.name)
-    return pending
-
-
-def units_proposed_higher(cluster_year, award_type):
-    return set(
-        Nomination.objects.filter(
-            cluster_year=cluster_year, award_type__precedence__lt=award_type.precedence
-        ).values_list("unit_id", flat=True)
-    )
-
-
-def poll_seats(cluster_year, rule):
-    members = cluster_year.memberships.count()
-    return counting.quota(
-        rule.snapshot(),
-        members=members,
-        awarded_higher=len(units_proposed_higher(cluster_year, rule.award_type)),
     )
 
 

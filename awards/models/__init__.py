@@ -2,6 +2,7 @@
 nominations and the province's decisions (app label `awards`; one module per part)."""
 
 from .ballot_box import BallotEnvelope, CountedReceipt, PollKey
+from .council import CouncilRole, CouncilSeat
 from .minutes import PaperCount
 from .nominations import Decision, Dossier, Nomination, Outcome, outcome_text
 from .polls import (
@@ -13,8 +14,9 @@ from .polls import (
     Poll,
     PollCandidate,
     PollStatus,
+    RoundReason,
 )
-from .rules import AwardRule, AwardType, QuotaKind, Rounding, ThresholdBase
+from .rules import AwardRule, AwardType, QuotaKind, RemainingBase, Rounding, ThresholdBase, TieBreak
 
 __all__ = [
     "AwardRule",
@@ -22,6 +24,8 @@ __all__ = [
     "Ballot",
     "BallotChoice",
     "BallotEnvelope",
+    "CouncilRole",
+    "CouncilSeat",
     "CountedReceipt",
     "Decision",
     "Dossier",
@@ -36,7 +40,10 @@ __all__ = [
     "PollKey",
     "PollStatus",
     "QuotaKind",
+    "RemainingBase",
+    "RoundReason",
     "Rounding",
     "ThresholdBase",
+    "TieBreak",
     "outcome_text",
 ]

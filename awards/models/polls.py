@@ -35,8 +35,16 @@ class ElectorateKind(models.TextChoices):
     COUNCIL = "council", _("A list of council members")
 
 
+class RoundReason(models.TextChoices):
+    FIRST = "first", _("First round")
+    RUNOFF = "runoff", _("Run-off between tied units")
+    NO_QUORUM = "no_quorum", _("New round: the quorum was not met")
+    INCONCLUSIVE = "inconclusive", _("New round: seats left unfilled")
+
+
 class Poll(models.Model):
-    """A vote on one award in one cluster year (round 1), or a run-off between tied candidates."""
+    """A vote on one award in one cluster year (round 1), a run-off between tied candidates, or a
+    new round after a failed quorum or an inconclusive vote (the earlier round stays on record)."""
 
     cluster_year = models.ForeignKey(
         "clusters.ClusterYear", on_delete=models.PROTECT, related_name="polls", verbose_name=_("cluster year")
@@ -53,6 +61,9 @@ class Poll(models.Model):
         verbose_name=_("run-off of"),
     )
     round = models.PositiveSmallIntegerField(_("round"), default=1)
+    round_reason = models.CharField(
+        _("why this round"), max_length=12, choices=RoundReason.choices, default=RoundReason.FIRST
+    )
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=PollStatus.choices, default=PollStatus.OPEN)
     electorate_kind = models.CharField(
@@ -70,6 +81,9 @@ class Poll(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # the count, stored at close and frozen at publication
     electorate_size = models.PositiveIntegerField(default=0)
+    statutory_size = models.PositiveIntegerField(
+        default=0, help_text="the council's statutory membership when the poll opened (0: no roster)"
+    )
     participation_count = models.PositiveIntegerField(default=0)
     ballot_count = models.PositiveIntegerField(default=0)
     abstain_count = models.PositiveIntegerField(default=0)
@@ -79,6 +93,7 @@ class Poll(models.Model):
     runoff_seats = models.PositiveSmallIntegerField(
         default=0, help_text="seats left to a run-off after a tie"
     )
+    tie_note = models.CharField(_("how the tie was broken"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("poll")
@@ -114,6 +129,12 @@ class Poll(models.Model):
     @property
     def is_counted(self):
         return self.status in (PollStatus.CLOSED, PollStatus.PUBLISHED)
+
+    @property
+    def base_size(self):
+        """Whom "of all members" and the quorum count: the council's statutory membership when it
+        has a roster, else the voters on the poll's list."""
+        return self.statutory_size or self.electorate_size
 
     @property
     def counts_ballots(self):
@@ -168,6 +189,9 @@ class PollCandidate(models.Model):
     met_threshold = models.BooleanField(null=True)
     proposed = models.BooleanField(default=False)
     tied = models.BooleanField(default=False, help_text="tied at the quota boundary: goes to a run-off")
+    won_tie = models.BooleanField(
+        default=False, help_text="proposed by the rule's tie-break (score, rank, the chair), not by votes"
+    )
 
     class Meta:
         verbose_name = _("candidate")

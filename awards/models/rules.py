@@ -49,8 +49,27 @@ class ThresholdBase(models.TextChoices):
     BALLOTS = "ballots", _("of the ballots cast")
 
 
-# The fields of a rule: who may stand (eligibility), then what a poll freezes when it opens.
-ELIGIBILITY_FIELDS = ("min_total", "max_rank", "leading_unit_only", "allow_with_higher_award")
+class TieBreak(models.TextChoices):
+    RUNOFF = "runoff", _("A run-off between the tied units")
+    SCORE = "score", _("The higher total score")
+    RANK = "rank", _("The better rank")
+    CHAIR = "chair", _("The chair of the council decides")
+
+
+class RemainingBase(models.TextChoices):
+    PROPOSED = "proposed", _("Members minus the units proposed for the higher awards")
+    SEATS = "seats", _("Members minus the seats of the higher awards")
+
+
+# The fields of a rule: who may stand (eligibility), when polls may open, then what a poll
+# freezes when it opens.
+ELIGIBILITY_FIELDS = (
+    "min_total",
+    "max_rank",
+    "leading_unit_only",
+    "allow_with_higher_award",
+    "votes_only",
+)
 SNAPSHOT_FIELDS = (
     "quota_kind",
     "quota_count",
@@ -64,6 +83,8 @@ SNAPSHOT_FIELDS = (
     "quorum_num",
     "quorum_den",
     "secret",
+    "tie_break",
+    "remaining_base",
 )
 RULE_FIELDS = ELIGIBILITY_FIELDS + SNAPSHOT_FIELDS
 
@@ -90,6 +111,9 @@ class AwardRule(models.Model):
     allow_with_higher_award = models.BooleanField(
         _("a unit proposed for a higher award may also receive this one"), default=False
     )
+    votes_only = models.BooleanField(
+        _("polls may open before the pledge and the scores (a cluster that only votes)"), default=False
+    )
     # quota
     quota_kind = models.CharField(
         _("quota"), max_length=16, choices=QuotaKind.choices, default=QuotaKind.FIXED
@@ -98,6 +122,12 @@ class AwardRule(models.Model):
     quota_num = models.PositiveSmallIntegerField(_("share: numerator"), null=True, blank=True)
     quota_den = models.PositiveSmallIntegerField(_("share: denominator"), null=True, blank=True)
     rounding = models.CharField(_("rounding"), max_length=8, choices=Rounding.choices, default=Rounding.DOWN)
+    remaining_base = models.CharField(
+        _("“remaining units” counted as"),
+        max_length=10,
+        choices=RemainingBase.choices,
+        default=RemainingBase.PROPOSED,
+    )
     # vote
     threshold_num = models.PositiveSmallIntegerField(_("vote threshold: numerator"), default=1)
     threshold_den = models.PositiveSmallIntegerField(_("vote threshold: denominator"), default=2)
@@ -108,6 +138,12 @@ class AwardRule(models.Model):
     quorum_num = models.PositiveSmallIntegerField(_("quorum: numerator"), default=2)
     quorum_den = models.PositiveSmallIntegerField(_("quorum: denominator"), default=3)
     secret = models.BooleanField(_("secret ballot"), default=True)
+    tie_break = models.CharField(
+        _("a tie for the last seat is broken by"),
+        max_length=8,
+        choices=TieBreak.choices,
+        default=TieBreak.RUNOFF,
+    )
 
     class Meta:
         verbose_name = _("award rule")

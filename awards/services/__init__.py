@@ -4,6 +4,8 @@
     polls     opening a poll and its run-off (cluster secretary)
     ballots   casting a ballot (voters)
     closing   closing and counting a poll, publishing its result
+    rounds    a new round after a failed quorum or an inconclusive vote; the chair's tie decision
+    council   the council roster of a year (statutory members, chair, secretary)
     dossier   the dossier and the achievement reports
     decisions the province's decisions: one, many at once, from a spreadsheet
 
@@ -17,10 +19,12 @@ views and the services alike. Reads (candidates, seats, default voters, receipts
 from ..receipts import normalise_receipt, receipt_hash
 from .ballots import VoteRefused, ballot_cast
 from .closing import poll_close, poll_publish
+from .council import council_save
 from .decisions import decision_record, decisions_apply, decisions_import, import_plan
 from .dossier import DOSSIER_FIELDS, achievement_report_upload, dossier_save, dossier_submit
 from .paper import poll_close_paper
 from .polls import poll_open, runoff_open
+from .rounds import round_open, tie_decide
 from .rules import RULE_FIELDS, award_type_save, rule_save, rules_copy_forward
 
 __all__ = [
@@ -30,6 +34,7 @@ __all__ = [
     "achievement_report_upload",
     "award_type_save",
     "ballot_cast",
+    "council_save",
     "decision_record",
     "decisions_apply",
     "decisions_import",
@@ -42,7 +47,9 @@ __all__ = [
     "poll_open",
     "poll_publish",
     "receipt_hash",
+    "round_open",
     "rule_save",
     "rules_copy_forward",
     "runoff_open",
+    "tie_decide",
 ]

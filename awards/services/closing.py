@@ -14,13 +14,31 @@ from ..models import BallotChoice, Elector, Nomination, Poll, PollCandidate, Pol
 from ._base import require
 
 
+def count(poll, candidates, votes, *, electorate, participations, ballots):
+    """The tally of a poll by its frozen rule, online or on paper alike: "of all members" and the
+    quorum against the council's statutory membership when the poll has one (else the voters on
+    its list), a tie for the last seat broken by the rule (score, rank) where it can be."""
+    return counting.tally(
+        poll.rule,
+        votes=votes,
+        seats=poll.quota,
+        electorate=poll.statutory_size or electorate,
+        participations=participations,
+        ballots=ballots,
+        standing={c.pk: (c.total, c.rank) for c in candidates},
+    )
+
+
 def store_count(poll, candidates, votes, result, now, electorate, participations, ballots, abstain):
     """Write a counted result (online or on paper) on the candidates and the poll, now closed.
     The caller saves the poll (after any flag of its own)."""
     for c in candidates:
         c.votes, c.share, c.met_threshold = votes[c.pk], result.shares[c.pk], result.met[c.pk]
         c.proposed, c.tied = c.pk in result.proposed, c.pk in result.tied
-    PollCandidate.objects.bulk_update(candidates, ["votes", "share", "met_threshold", "proposed", "tied"])
+        c.won_tie = c.pk in result.won_tie
+    PollCandidate.objects.bulk_update(
+        candidates, ["votes", "share", "met_threshold", "proposed", "tied", "won_tie"]
+    )
     poll.status, poll.closed_at = PollStatus.CLOSED, now
     poll.electorate_size, poll.participation_count, poll.ballot_count = electorate, participations, ballots
     poll.abstain_count, poll.quorum_met, poll.runoff_seats = abstain, result.quorum, result.runoff_seats
@@ -65,13 +83,8 @@ def poll_close(*, poll, actor):
     )
     candidates = list(poll.candidates.all())
     votes = {c.pk: per_candidate.get(c.pk, 0) for c in candidates}
-    result = counting.tally(
-        poll.rule,
-        votes=votes,
-        seats=poll.quota,
-        electorate=electorate,
-        participations=participations,
-        ballots=ballots,
+    result = count(
+        poll, candidates, votes, electorate=electorate, participations=participations, ballots=ballots
     )
     store_count(poll, candidates, votes, result, now, electorate, participations, ballots, abstain)
     if ballots != participations or (sealed and sealed != ballots):
@@ -95,6 +108,8 @@ def poll_close(*, poll, actor):
             "quorum": result.quorum,
             "proposed": [c.name for c in candidates if c.proposed],
             "tied": [c.name for c in candidates if c.tied],
+            "won_tie": [c.name for c in candidates if c.won_tie],
+            "council_members": poll.statutory_size,
             "flagged": poll.flagged,
         },
     )

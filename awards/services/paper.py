@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from clusters import audit
 
-from .. import counting
 from ..models import PaperCount, Poll, PollStatus
 from ._base import require
-from .closing import store_count
+from .closing import count, store_count
 
 
 @transaction.atomic
@@ -32,7 +31,12 @@ def poll_close_paper(*, poll, actor, issued, received, invalid, votes):
         raise ValidationError(_("Ballots were cast online in this poll: it is counted online, not on paper."))
     errors = []
     electors = poll.electors.count()
-    if electors and issued > electors:
+    if poll.statutory_size and issued > poll.statutory_size:  # members without an account vote on paper too
+        errors.append(
+            _("More ballots issued (%(i)s) than members of the council (%(e)s).")
+            % {"i": issued, "e": poll.statutory_size}
+        )
+    elif not poll.statutory_size and electors and issued > electors:
         errors.append(
             _("More ballots issued (%(i)s) than voters on the list (%(e)s).") % {"i": issued, "e": electors}
         )
@@ -57,14 +61,7 @@ def poll_close_paper(*, poll, actor, issued, received, invalid, votes):
         raise ValidationError(errors)
     electorate = electors or issued
     votes = {c.pk: votes.get(c.pk, 0) for c in candidates}
-    tally = counting.tally(
-        poll.rule,
-        votes=votes,
-        seats=poll.quota,
-        electorate=electorate,
-        participations=received,
-        ballots=valid,
-    )
+    tally = count(poll, candidates, votes, electorate=electorate, participations=received, ballots=valid)
     now = timezone.now()
     store_count(poll, candidates, votes, tally, now, electorate, received, valid, 0)
     poll.closes_at = max(poll.opens_at + datetime.timedelta(seconds=1), min(poll.closes_at, now))
@@ -85,6 +82,8 @@ def poll_close_paper(*, poll, actor, issued, received, invalid, votes):
             "quorum": tally.quorum,
             "proposed": [c.name for c in candidates if c.proposed],
             "tied": [c.name for c in candidates if c.tied],
+            "won_tie": [c.name for c in candidates if c.won_tie],
+            "council_members": poll.statutory_size,
         },
     )
     return poll

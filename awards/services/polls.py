@@ -9,12 +9,13 @@ from clusters import audit
 from clusters.models import ClusterYear, Role
 
 from .. import ballot_box, notices, selectors
-from ..models import AwardRule, Elector, ElectorateKind, Poll, PollCandidate, PollStatus
-from ..rules import year_is_voting
+from .. import roster as rosters
+from ..models import AwardRule, Elector, ElectorateKind, Poll, PollCandidate, PollStatus, RoundReason
+from ..rules import polls_may_open
 from ._base import require
 
 
-def _check_window(opens_at, closes_at):
+def check_window(opens_at, closes_at):
     if opens_at is None or closes_at is None:
         raise ValidationError(_("Enter the opening and closing time."))
     if closes_at <= opens_at:
@@ -23,7 +24,21 @@ def _check_window(opens_at, closes_at):
         raise ValidationError(_("The closing time is already past."))
 
 
-def _electors(cluster_year, electorate_kind, voters):
+def statutory_size(roster, electors):
+    """The council's statutory membership (0 without a roster); every voter ticked must hold a
+    seat on it."""
+    if not roster:
+        return 0
+    outside = rosters.off_roster(roster, electors)
+    if outside:
+        raise ValidationError(
+            _("%(names)s is not on the council's roster of members.")
+            % {"names": ", ".join(str(u) for u in outside)}
+        )
+    return len(roster)
+
+
+def electors_checked(cluster_year, electorate_kind, voters):
     roles = selectors.unit_roles(cluster_year)
     voters = list(voters)
     if not voters:
@@ -69,11 +84,11 @@ def poll_open(
     asked, the secretary's permission still is."""
     cy = ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)
     require(actor, "awards.manage_polls", cy)
-    if check_stage and not year_is_voting(actor, cy):
-        raise ValidationError(_("Polls can only be opened while the year is at the review and voting stage."))
     rule = (
         AwardRule.objects.filter(cluster_year=cy, award_type=award_type).select_related("award_type").first()
     )
+    if check_stage and not polls_may_open(cy, rule):
+        raise ValidationError(_("Polls can only be opened while the year is at the review and voting stage."))
     if rule is None:
         raise ValidationError(_("The province has not set the rule of this award for this year."))
     if Poll.objects.filter(cluster_year=cy, award_type=award_type, parent__isnull=True).exists():
@@ -83,7 +98,7 @@ def poll_open(
         raise ValidationError(
             _("Decide the higher awards first: %(awards)s.") % {"awards": ", ".join(pending)}
         )
-    _check_window(opens_at, closes_at)
+    check_window(opens_at, closes_at)
     seats = selectors.poll_seats(cy, rule)
     if seats <= 0:
         raise ValidationError(
@@ -96,7 +111,8 @@ def poll_open(
     for unit in units:
         if unit.pk not in allowed:
             raise ValidationError(_("%(unit)s cannot be a candidate for this award.") % {"unit": unit.name})
-    electors = _electors(cy, electorate_kind, voters)
+    electors = electors_checked(cy, electorate_kind, voters)
+    statutory = statutory_size(rosters.of_year(cy), electors)
     poll = Poll.objects.create(
         cluster_year=cy,
         award_type=award_type,
@@ -108,6 +124,7 @@ def poll_open(
         rule=rule.snapshot(),
         secret=rule.secret,
         created_by=actor,
+        statutory_size=statutory,
     )
     PollCandidate.objects.bulk_create(
         [
@@ -137,6 +154,7 @@ def poll_open(
             "closes_at": closes_at,
             "candidates": [u.pk for u in units],
             "voters": [u.pk for u, _x in electors],
+            "council_members": statutory,
             "rule": rule.snapshot(),
         },
     )
@@ -161,12 +179,14 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
         raise ValidationError(_("There is no tie to resolve in this poll."))
     if poll.runoffs.exists():
         raise ValidationError(_("A run-off for this poll already exists."))
-    _check_window(opens_at, closes_at)
+    check_window(opens_at, closes_at)
     child = Poll.objects.create(
         cluster_year=poll.cluster_year,
         award_type_id=poll.award_type_id,
         parent=poll,
         round=poll.round + 1,
+        round_reason=RoundReason.RUNOFF,
+        statutory_size=poll.statutory_size,
         title=_("%(title)s – run-off (round %(round)s)")
         % {"title": poll.award_type.name, "round": poll.round + 1},
         opens_at=opens_at,
