@@ -15,6 +15,13 @@ def _members(cluster_year):
     return list(cluster_year.memberships.values_list("unit_id", flat=True))
 
 
+def _units_told(poll):
+    """A cluster's poll: its member units; a province council's poll: the units it voted on."""
+    if poll.cluster_year_id is None:
+        return list(poll.candidates.values_list("unit_id", flat=True))
+    return _members(poll.cluster_year)
+
+
 def poll_opened(poll):
     electors = User.objects.filter(pk__in=poll.electors.values("user_id"), is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
@@ -41,7 +48,7 @@ def published(poll, proposed):
     names = ", ".join(c.name for c in proposed) or _("nobody")
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            [*people(_members(poll.cluster_year), Role.UNIT_STAFF), *electors],
+            [*people(_units_told(poll), Role.UNIT_STAFF), *electors],
             kind="poll.published",
             ref=poll.pk,
             text=_("Result published: %(poll)s – proposed: %(names)s") % {"poll": poll.title, "names": names},

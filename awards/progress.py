@@ -110,3 +110,12 @@ def poll_seats(cluster_year, rule):
     else:
         higher = len(units_proposed_higher(cluster_year, rule.award_type))
     return counting.quota(rule.snapshot(), members=members, awarded_higher=higher)
+
+
+def may_vote_again(poll, candidates):
+    """A counted round may be followed by a new one: its quorum failed, or seats are left that no
+    tie holds (for a page to offer the button; `services.round_open` decides)."""
+    if not poll.is_counted or poll.flagged or tie_pending(poll, candidates):
+        return False
+    proposed = sum(1 for c in candidates if c.proposed)
+    return proposed < len(candidates) and (not poll.quorum_met or proposed < poll.quota)

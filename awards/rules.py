@@ -45,6 +45,12 @@ def is_council(user, obj):
 
 
 @rules.predicate
+def is_province_council_poll(user, obj):
+    """A province council's poll is seen by the province's council members."""
+    return isinstance(obj, Poll) and obj.cluster_year_id is None and is_council_member_of_province(user, obj)
+
+
+@rules.predicate
 def is_admin_of(user, obj):
     cy = _year_of(obj)
     return is_province_admin(user, cy if cy is not None else obj)
@@ -127,7 +133,7 @@ def may_cast(user, poll):
 
 
 can_view = is_admin_of | is_year_member | is_council
-can_view_poll = is_admin_of | is_year_secretary | is_year_member | is_council
+can_view_poll = is_admin_of | is_year_secretary | is_year_member | is_council | is_province_council_poll
 
 rules.add_perm("awards.view_awards", can_view)
 rules.add_perm("awards.manage_types", is_province_admin)
@@ -138,6 +144,8 @@ rules.add_perm("awards.manage_polls", is_year_secretary)
 rules.add_perm("awards.open_poll", is_year_secretary & year_allows_polls)
 rules.add_perm("awards.manage_council", is_admin_of | is_year_secretary)
 rules.add_perm("awards.manage_province_council", is_province_admin)
+rules.add_perm("awards.manage_province_polls", is_province_admin)
+rules.add_perm("awards.view_province_polls", is_province_admin | is_council_member_of_province)
 rules.add_perm("awards.view_poll", can_view_poll)
 # the count: to the secretary and the province once the poll is closed, to everyone once published
 rules.add_perm(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decisions, dossier, paper, polls, province_report, voting, year
+from .views import council, decisions, dossier, paper, polls, province_report, rounds, voting, year
 
 app_name = "awards"
 urlpatterns = [
@@ -19,7 +19,13 @@ urlpatterns = [
     path("polls/<int:pk>/paper-count/", paper.poll_paper_count, name="poll_paper_count"),
     path("polls/<int:pk>/publish/", polls.poll_publish, name="poll_publish"),
     path("polls/<int:pk>/runoff/", polls.poll_runoff, name="poll_runoff"),
+    path("polls/<int:pk>/new-round/", rounds.poll_round, name="poll_round"),
+    path("polls/<int:pk>/tie/", rounds.poll_tie, name="poll_tie"),
     path("polls/<int:pk>/vote/", voting.vote, name="vote"),
+    path("years/<int:pk>/council/", council.year_council, name="year_council"),
+    path("province/<int:year>/", council.province_polls, name="province_polls"),
+    path("province/<int:year>/council/", council.province_council, name="province_council"),
+    path("province/<int:year>/polls/new/", council.province_poll_create, name="province_poll_create"),
     path("ballots/", voting.my_ballots, name="my_ballots"),
     path("receipt/", voting.receipt_check, name="receipt"),
     path("nominations/<int:pk>/report/", dossier.report_upload, name="report_upload"),

@@ -47,8 +47,23 @@ class Poll(models.Model):
     new round after a failed quorum or an inconclusive vote (the earlier round stays on record)."""
 
     cluster_year = models.ForeignKey(
-        "clusters.ClusterYear", on_delete=models.PROTECT, related_name="polls", verbose_name=_("cluster year")
+        "clusters.ClusterYear",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="polls",
+        verbose_name=_("cluster year"),
     )
+    # a province-level poll (the province council over the clusters' nominations): no cluster year
+    council_province = models.ForeignKey(
+        "clusters.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="council_polls",
+        verbose_name=_("province council"),
+    )
+    council_year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     award_type = models.ForeignKey(
         AwardType, on_delete=models.PROTECT, related_name="polls", verbose_name=_("award")
     )
@@ -108,6 +123,18 @@ class Poll(models.Model):
                 condition=Q(parent__isnull=True),
                 name="one_main_poll_per_award_and_year",
             ),
+            models.UniqueConstraint(
+                fields=["council_province", "council_year", "award_type"],
+                condition=Q(parent__isnull=True, council_province__isnull=False),
+                name="one_main_province_poll_per_award_and_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    cluster_year__isnull=False, council_province__isnull=True, council_year__isnull=True
+                )
+                | Q(cluster_year__isnull=True, council_province__isnull=False, council_year__isnull=False),
+                name="poll_of_a_cluster_year_or_of_a_province_council",
+            ),
         ]
 
     def __str__(self):
@@ -115,7 +142,18 @@ class Poll(models.Model):
 
     @property
     def province_id(self):
+        if self.cluster_year_id is None:
+            return self.council_province_id
         return self.cluster_year.cluster.province_id
+
+    @property
+    def is_province_poll(self):
+        """Held by the province council over nominations from all its clusters."""
+        return self.cluster_year_id is None
+
+    @property
+    def year(self):
+        return self.council_year if self.cluster_year_id is None else self.cluster_year.year
 
     @property
     def is_open(self):
@@ -180,6 +218,14 @@ class PollCandidate(models.Model):
         "clusters.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
     name = models.CharField(_("name"), max_length=160, help_text="the unit's name in the poll's year")
+    nomination = models.ForeignKey(
+        "awards.Nomination",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="province_candidacies",
+        help_text="in a province poll: the cluster's nomination voted on",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     total = models.DecimalField(_("total score"), max_digits=7, decimal_places=2, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)

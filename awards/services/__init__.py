@@ -5,6 +5,7 @@
     ballots   casting a ballot (voters)
     closing   closing and counting a poll, publishing its result
     rounds    a new round after a failed quorum or an inconclusive vote; the chair's tie decision
+    province_polls  the province council's polls over the clusters' nominations (province admin)
     council   the council roster of a year (statutory members, chair, secretary)
     dossier   the dossier and the achievement reports
     decisions the province's decisions: one, many at once, from a spreadsheet
@@ -24,6 +25,7 @@ from .decisions import decision_record, decisions_apply, decisions_import, impor
 from .dossier import DOSSIER_FIELDS, achievement_report_upload, dossier_save, dossier_submit
 from .paper import poll_close_paper
 from .polls import poll_open, runoff_open
+from .province_polls import province_poll_open
 from .rounds import round_open, tie_decide
 from .rules import RULE_FIELDS, award_type_save, rule_save, rules_copy_forward
 
@@ -46,6 +48,7 @@ __all__ = [
     "poll_close_paper",
     "poll_open",
     "poll_publish",
+    "province_poll_open",
     "receipt_hash",
     "round_open",
     "rule_save",

@@ -7,3 +7,12 @@ def require(actor, perm, obj):
     """PermissionDenied unless `actor` holds the django-rules permission `perm` on `obj`."""
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def require_poll_manager(actor, poll):
+    """A cluster's poll is run by the year's secretary, a province council's poll by the
+    province admin."""
+    if poll.cluster_year_id is None:
+        require(actor, "awards.manage_province_polls", poll.council_province)
+    else:
+        require(actor, "awards.manage_polls", poll.cluster_year)

@@ -60,7 +60,7 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
         actor=actor,
         action="poll.voted",
         obj=poll,
-        province_id=poll.cluster_year.cluster.province_id,
+        province_id=poll.province_id,
         data={"voter": actor.pk},
     )
     notices.voted(poll, actor)

@@ -11,7 +11,7 @@ from clusters import audit
 from .. import ballot_box, counting, notices
 from ..envelopes import EnvelopeError
 from ..models import BallotChoice, Elector, Nomination, Poll, PollCandidate, PollStatus
-from ._base import require
+from ._base import require_poll_manager
 
 
 def count(poll, candidates, votes, *, electorate, participations, ballots):
@@ -52,7 +52,7 @@ def poll_close(*, poll, actor):
         .select_related("cluster_year__cluster")
         .get(pk=poll.pk)
     )
-    require(actor, "awards.manage_polls", poll.cluster_year)
+    require_poll_manager(actor, poll)
     if poll.status != PollStatus.OPEN:
         raise ValidationError(_("This poll is already closed."))
     list(Elector.objects.select_for_update().filter(poll=poll).values_list("pk", flat=True))  # wait for votes
@@ -97,7 +97,7 @@ def poll_close(*, poll, actor):
         actor=actor,
         action="poll.closed",
         obj=poll,
-        province_id=poll.cluster_year.cluster.province_id,
+        province_id=poll.province_id,
         data={
             "electorate": electorate,
             "participations": participations,
@@ -118,13 +118,14 @@ def poll_close(*, poll, actor):
 
 @transaction.atomic
 def poll_publish(*, poll, actor):
-    """Publish the result: it is frozen from now on and the proposed units become nominations."""
+    """Publish the result: it is frozen from now on and the proposed units become nominations (of
+    the cluster year; a province council's poll selects among nominations already made)."""
     poll = (
         Poll.objects.select_for_update(no_key=True, of=("self",))
         .select_related("cluster_year__cluster", "award_type")
         .get(pk=poll.pk)
     )
-    require(actor, "awards.manage_polls", poll.cluster_year)
+    require_poll_manager(actor, poll)
     if poll.status == PollStatus.PUBLISHED:
         raise ValidationError(_("The result is already published and cannot be changed."))
     if poll.status != PollStatus.CLOSED:
@@ -135,7 +136,8 @@ def poll_publish(*, poll, actor):
             % {"reason": poll.flag_reason}
         )
     proposed = list(poll.candidates.filter(proposed=True))
-    for c in proposed:
+    # a cluster's result becomes nominations; a province council's result stays its selection
+    for c in proposed if poll.cluster_year_id else ():
         Nomination.objects.create(
             cluster_year=poll.cluster_year,
             award_type=poll.award_type,
@@ -150,7 +152,7 @@ def poll_publish(*, poll, actor):
         actor=actor,
         action="poll.published",
         obj=poll,
-        province_id=poll.cluster_year.cluster.province_id,
+        province_id=poll.province_id,
         data={"proposed": [c.name for c in proposed]},
     )
     notices.published(poll, proposed)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from clusters import audit
 
 from ..models import PaperCount, Poll, PollStatus
-from ._base import require
+from ._base import require_poll_manager
 from .closing import count, store_count
 
 
@@ -24,7 +24,7 @@ def poll_close_paper(*, poll, actor, issued, received, invalid, votes):
         .select_related("cluster_year__cluster")
         .get(pk=poll.pk)
     )
-    require(actor, "awards.manage_polls", poll.cluster_year)
+    require_poll_manager(actor, poll)
     if poll.status != PollStatus.OPEN:
         raise ValidationError(_("This poll is already closed."))
     if poll.participations.exists():
@@ -73,7 +73,7 @@ def poll_close_paper(*, poll, actor, issued, received, invalid, votes):
         actor=actor,
         action="poll.closed_on_paper",
         obj=poll,
-        province_id=poll.cluster_year.cluster.province_id,
+        province_id=poll.province_id,
         data={
             "issued": issued,
             "received": received,

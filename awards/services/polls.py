@@ -12,7 +12,7 @@ from .. import ballot_box, notices, selectors
 from .. import roster as rosters
 from ..models import AwardRule, Elector, ElectorateKind, Poll, PollCandidate, PollStatus, RoundReason
 from ..rules import polls_may_open
-from ._base import require
+from ._base import require, require_poll_manager
 
 
 def check_window(opens_at, closes_at):
@@ -171,7 +171,7 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
         .select_related("cluster_year__cluster")
         .get(pk=poll.pk)
     )
-    require(actor, "awards.manage_polls", poll.cluster_year)
+    require_poll_manager(actor, poll)
     if poll.status == PollStatus.OPEN:
         raise ValidationError(_("Close the poll first."))
     tied = list(poll.candidates.filter(tied=True))
@@ -182,6 +182,8 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
     check_window(opens_at, closes_at)
     child = Poll.objects.create(
         cluster_year=poll.cluster_year,
+        council_province_id=poll.council_province_id,
+        council_year=poll.council_year,
         award_type_id=poll.award_type_id,
         parent=poll,
         round=poll.round + 1,
@@ -199,7 +201,15 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
     )
     PollCandidate.objects.bulk_create(
         [
-            PollCandidate(poll=child, unit_id=c.unit_id, name=c.name, position=i, total=c.total, rank=c.rank)
+            PollCandidate(
+                poll=child,
+                unit_id=c.unit_id,
+                name=c.name,
+                nomination_id=c.nomination_id,
+                position=i,
+                total=c.total,
+                rank=c.rank,
+            )
             for i, c in enumerate(tied)
         ]
     )
@@ -210,7 +220,7 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
         actor=actor,
         action="poll.runoff_opened",
         obj=child,
-        province_id=poll.cluster_year.cluster.province_id,
+        province_id=poll.province_id,
         data={"parent": poll.pk, "seats": poll.runoff_seats, "candidates": [c.name for c in tied]},
     )
     ballot_box.key_for(child)

@@ -17,8 +17,9 @@ from .. import ballot_box, notices
 from .. import roster as rosters
 from ..models import Elector, Poll, PollCandidate, PollStatus, RoundReason, TieBreak
 from ..progress import tie_pending
-from ._base import require
+from ._base import require_poll_manager
 from .polls import check_window, electors_checked, statutory_size
+from .province_polls import council_electors
 
 
 def _locked(poll):
@@ -35,7 +36,7 @@ def round_open(*, poll, opens_at, closes_at, actor, voters=None):
     filled (nobody else reached the threshold). `voters`: a new list (e.g. members who were
     absent are now present); by default the earlier round's."""
     poll = _locked(poll)
-    require(actor, "awards.manage_polls", poll.cluster_year)
+    require_poll_manager(actor, poll)
     if poll.status == PollStatus.OPEN:
         raise ValidationError(_("Close the poll first."))
     if poll.flagged:
@@ -55,7 +56,12 @@ def round_open(*, poll, opens_at, closes_at, actor, voters=None):
     if not remaining:
         raise ValidationError(_("No candidate is left for a new round."))
     cy = poll.cluster_year
-    if Poll.objects.filter(cluster_year=cy, award_type__precedence__gt=poll.award_type.precedence).exists():
+    if (
+        cy is not None
+        and Poll.objects.filter(
+            cluster_year=cy, award_type__precedence__gt=poll.award_type.precedence
+        ).exists()
+    ):
         raise ValidationError(
             _(
                 "A lower award has already been voted on this year: a new round of a higher "
@@ -66,12 +72,16 @@ def round_open(*, poll, opens_at, closes_at, actor, voters=None):
     if voters is None:
         electors = [(e.user, e.unit_id) for e in poll.electors.select_related("user")]
         statutory = poll.statutory_size
+    elif cy is None:
+        electors, statutory = council_electors(poll.council_province_id, poll.council_year, voters)
     else:
         electors = electors_checked(cy, poll.electorate_kind, voters)
         statutory = statutory_size(rosters.of_year(cy), electors)
     reason = RoundReason.NO_QUORUM if not poll.quorum_met else RoundReason.INCONCLUSIVE
     child = Poll.objects.create(
         cluster_year=cy,
+        council_province_id=poll.council_province_id,
+        council_year=poll.council_year,
         award_type_id=poll.award_type_id,
         parent=poll,
         round=poll.round + 1,
@@ -88,7 +98,15 @@ def round_open(*, poll, opens_at, closes_at, actor, voters=None):
     )
     PollCandidate.objects.bulk_create(
         [
-            PollCandidate(poll=child, unit_id=c.unit_id, name=c.name, position=i, total=c.total, rank=c.rank)
+            PollCandidate(
+                poll=child,
+                unit_id=c.unit_id,
+                name=c.name,
+                nomination_id=c.nomination_id,
+                position=i,
+                total=c.total,
+                rank=c.rank,
+            )
             for i, c in enumerate(remaining)
         ]
     )
@@ -97,7 +115,7 @@ def round_open(*, poll, opens_at, closes_at, actor, voters=None):
         actor=actor,
         action="poll.round_opened",
         obj=child,
-        province_id=cy.cluster.province_id,
+        province_id=poll.province_id,
         data={
             "parent": poll.pk,
             "reason": reason,
@@ -116,7 +134,7 @@ def tie_decide(*, poll, actor, candidate_ids, chair_name, note=""):
     """Record the chair's decision of a tie for the last seat(s), where the rule gives the tie to
     the chair: the chosen tied units are proposed, the others not. Before publication only."""
     poll = _locked(poll)
-    require(actor, "awards.manage_polls", poll.cluster_year)
+    require_poll_manager(actor, poll)
     if poll.status != PollStatus.CLOSED:
         raise ValidationError(_("The chair decides a tie after the count and before publication."))
     if (poll.rule.get("tie_break") or TieBreak.RUNOFF) != TieBreak.CHAIR:
@@ -149,7 +167,7 @@ def tie_decide(*, poll, actor, candidate_ids, chair_name, note=""):
         actor=actor,
         action="poll.tie_decided",
         obj=poll,
-        province_id=poll.cluster_year.cluster.province_id,
+        province_id=poll.province_id,
         data={"chair": chair_name, "chosen": [c.name for c in tied if c.pk in chosen], "note": note},
     )
     return poll

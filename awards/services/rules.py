@@ -35,7 +35,7 @@ def award_type_save(*, province, actor, code, name, precedence, active=True, awa
     return award_type
 
 
-def _check_rule(data):
+def check_rule(data):
     kind = data.get("quota_kind")
     if kind == QuotaKind.FIXED and not data.get("quota_count"):
         raise ValidationError(_("Enter the number of units for a fixed quota."))
@@ -76,7 +76,7 @@ def _rule_write(cluster_year, award_type, actor, data):
     if award_type.province_id != cluster_year.cluster.province_id:
         raise ValidationError(_("The award type belongs to another province."))
     data = {k: data.get(k) for k in RULE_FIELDS if k in data}
-    _check_rule(data)
+    check_rule(data)
     rule = (
         AwardRule.objects.select_for_update().filter(cluster_year=cluster_year, award_type=award_type).first()
     )

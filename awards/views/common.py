@@ -20,14 +20,15 @@ def poll_log(poll):
 
 
 def poll_for(request, pk, perm="awards.view_poll"):
-    poll = province_object(
-        request,
-        Poll.objects.select_related("award_type", "cluster_year__cluster", "parent"),
-        via="cluster_year__cluster__province",
-        pk=pk,
-    )
+    """A poll of the user's province (a cluster's, or the province council's), else 404; then the
+    rule on the cluster year (a province council's poll: on the poll)."""
+    qs = Poll.objects.select_related("award_type", "cluster_year__cluster", "council_province", "parent")
+    if qs.filter(pk=pk, cluster_year__isnull=True).exists():
+        poll = province_object(request, qs, via="council_province", pk=pk)
+    else:
+        poll = province_object(request, qs, via="cluster_year__cluster__province", pk=pk)
     if perm:
-        require(request.user, perm, poll.cluster_year)
+        require(request.user, perm, poll.cluster_year if poll.cluster_year_id else poll)
     return poll
 
 

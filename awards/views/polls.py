@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from clusters.access import year_for
 from clusters.models import Role, Unit, User
 
-from .. import selectors, services
+from .. import progress, selectors, services
 from ..forms import PollForm, RunoffForm
-from ..models import AwardRule, AwardType, ElectorateKind
+from ..forms_council import NewRoundForm, TieDecisionForm
+from ..models import AwardRule, AwardType, ElectorateKind, TieBreak
 from .common import poll_for, poll_log, show_errors
 
 
@@ -93,10 +94,16 @@ def poll_detail(request, pk):
     poll = poll_for(request, pk)
     user = request.user
     cy = poll.cluster_year
-    can_manage = user.has_perm("awards.manage_polls", cy)
-    is_admin = user.has_perm("awards.manage_rules", cy)
+    if cy is None:  # the province council's poll
+        can_manage = is_admin = user.has_perm("awards.manage_province_polls", poll.council_province)
+    else:
+        can_manage = user.has_perm("awards.manage_polls", cy)
+        is_admin = user.has_perm("awards.manage_rules", cy)
     turnout = selectors.turnout(poll)
     show_results = user.has_perm("awards.view_results", poll)
+    candidates = list(poll.candidates.all())
+    runoff = poll.runoffs.first()
+    chair_decides = poll.rule.get("tie_break") == TieBreak.CHAIR and poll.is_closed
     return render(
         request,
         "awards/poll_detail.html",
@@ -105,13 +112,19 @@ def poll_detail(request, pk):
             "year": cy,
             "can_manage": can_manage,
             "show_results": show_results,
-            "candidates": list(poll.candidates.all()),
+            "candidates": candidates,
             "electors": selectors.electors_with_participation(poll) if (can_manage or is_admin) else None,
             "voted": turnout[0],
             "electorate": turnout[1],
             "percent": turnout[2],
-            "runoff": poll.runoffs.first(),
+            "runoff": runoff,
             "runoff_form": RunoffForm() if can_manage else None,
+            "round_form": NewRoundForm()
+            if can_manage and not runoff and progress.may_vote_again(poll, candidates)
+            else None,
+            "tie_form": TieDecisionForm(tied=[c for c in candidates if c.tied])
+            if can_manage and chair_decides and progress.tie_pending(poll, candidates)
+            else None,
             "history": poll_log(poll) if (can_manage or is_admin) else None,
             "is_elector": poll.electors.filter(user_id=user.pk).exists(),
             "counted_receipts": selectors.counted_receipts(poll) if show_results else None,

@@ -97,7 +97,7 @@ def receipt_check(request):
     if request.method == "POST" and form.is_valid():
         checked = True
         found = selectors.receipt_check(form.cleaned_data["code"])
-        if found is not None and found[0].cluster_year.cluster.province_id != request.user.province_id:
+        if found is not None and found[0].province_id != request.user.province_id:
             found = None
     poll, counted = found or (None, False)
     context = {"form": form, "checked": checked, "found_poll": poll, "counted": counted}

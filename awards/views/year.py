@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.access import province_object, require, year_for
 from clusters.audit import history_for
-from clusters.models import Cluster
+from clusters.models import Cluster, Stage
 
 from .. import selectors, services
 from ..forms import AwardRuleForm, AwardTypeForm
@@ -30,6 +31,8 @@ def year_awards(request, pk):
             "nominations": selectors.nominations_for_year(cy),
             "can_manage_rules": user.has_perm("awards.manage_rules", cy),
             "can_open_polls": user.has_perm("awards.open_poll", cy),
+            "may_open_any": cy.stage == Stage.VOTING,
+            "can_manage_council": user.has_perm("awards.manage_council", cy),
         },
     )
 
@@ -46,7 +49,11 @@ def award_types(request):
         except ValidationError as exc:
             show_errors(request, exc)
     types = AwardType.objects.filter(province_id=request.user.province_id)
-    return render(request, "awards/types.html", {"types": types, "form": form})
+    this_year = timezone.localdate().year
+    council_years = [this_year - 1, this_year]  # awards of last year are voted on early this year
+    return render(
+        request, "awards/types.html", {"types": types, "form": form, "council_years": council_years}
+    )
 
 
 @login_required
