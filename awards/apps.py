@@ -12,7 +12,7 @@ class AwardsConfig(AppConfig):
         from clusters.stages import register_exit_guard
         from documents.registry import register_kind
 
-        from . import documents, events, home, report, selectors
+        from . import documents, events, home, province_minutes, report, selectors
 
         register_kind(
             documents.MINUTES,
@@ -28,6 +28,12 @@ class AwardsConfig(AppConfig):
         )
         register_kind(
             report.KIND, render=report.render_report, can_view=report.can_view, can_request=report.can_view
+        )
+        register_kind(
+            province_minutes.PROVINCE_MINUTES,
+            render=province_minutes.render,
+            can_view=province_minutes.can_view,
+            can_request=province_minutes.can_request,
         )
         register_todo_provider(home.todos)
         register_year_link_provider(home.year_links)

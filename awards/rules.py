@@ -51,6 +51,11 @@ def is_province_council_poll(user, obj):
 
 
 @rules.predicate
+def is_province_council_poll_admin(user, obj):
+    return isinstance(obj, Poll) and obj.cluster_year_id is None and is_province_admin(user, obj)
+
+
+@rules.predicate
 def is_admin_of(user, obj):
     cy = _year_of(obj)
     return is_province_admin(user, cy if cy is not None else obj)
@@ -145,6 +150,8 @@ rules.add_perm("awards.open_poll", is_year_secretary & year_allows_polls)
 rules.add_perm("awards.manage_council", is_admin_of | is_year_secretary)
 rules.add_perm("awards.manage_province_council", is_province_admin)
 rules.add_perm("awards.manage_province_polls", is_province_admin)
+# a poll's manager: the cluster year's secretary, or the province admin for the province council's
+rules.add_perm("awards.manage_poll", is_year_secretary | is_province_council_poll_admin)
 rules.add_perm("awards.view_province_polls", is_province_admin | is_council_member_of_province)
 rules.add_perm("awards.view_poll", can_view_poll)
 # the count: to the secretary and the province once the poll is closed, to everyone once published

@@ -25,6 +25,7 @@ urlpatterns = [
     path("years/<int:pk>/council/", council.year_council, name="year_council"),
     path("province/<int:year>/", council.province_polls, name="province_polls"),
     path("province/<int:year>/council/", council.province_council, name="province_council"),
+    path("province/<int:year>/minutes/", council.province_minutes_pdf, name="province_minutes"),
     path("province/<int:year>/polls/new/", council.province_poll_create, name="province_poll_create"),
     path("ballots/", voting.my_ballots, name="my_ballots"),
     path("receipt/", voting.receipt_check, name="receipt"),

@@ -12,7 +12,4 @@ def require(actor, perm, obj):
 def require_poll_manager(actor, poll):
     """A cluster's poll is run by the year's secretary, a province council's poll by the
     province admin."""
-    if poll.cluster_year_id is None:
-        require(actor, "awards.manage_province_polls", poll.council_province)
-    else:
-        require(actor, "awards.manage_polls", poll.cluster_year)
+    require(actor, "awards.manage_poll", poll)

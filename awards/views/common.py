@@ -2,6 +2,7 @@
 errors of a refused service call as messages."""
 
 from django.contrib import messages
+from django.db.models.functions import Coalesce
 
 from clusters.access import province_object, require
 from clusters.audit import history_for
@@ -22,11 +23,10 @@ def poll_log(poll):
 def poll_for(request, pk, perm="awards.view_poll"):
     """A poll of the user's province (a cluster's, or the province council's), else 404; then the
     rule on the cluster year (a province council's poll: on the poll)."""
-    qs = Poll.objects.select_related("award_type", "cluster_year__cluster", "council_province", "parent")
-    if qs.filter(pk=pk, cluster_year__isnull=True).exists():
-        poll = province_object(request, qs, via="council_province", pk=pk)
-    else:
-        poll = province_object(request, qs, via="cluster_year__cluster__province", pk=pk)
+    qs = Poll.objects.select_related(
+        "award_type", "cluster_year__cluster", "council_province", "parent"
+    ).annotate(owner_province_id=Coalesce("cluster_year__cluster__province_id", "council_province_id"))
+    poll = province_object(request, qs, via="owner_province", pk=pk)
     if perm:
         require(request.user, perm, poll.cluster_year if poll.cluster_year_id else poll)
     return poll

@@ -8,12 +8,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from clusters.access import require, year_for
 from clusters.models import User
+from documents.services import document_request
+from documents.views import queued_response
 
+from .. import province_minutes, services
 from .. import roster as rosters
-from .. import services
 from ..forms_council import ProvincePollForm, council_formset, seats_from
 from ..models import AwardType, Nomination, Poll
 from .common import show_errors
@@ -141,4 +144,25 @@ def province_poll_create(request, year):
         request,
         "awards/province_poll_form.html",
         {"form": form, "year": year, "award_type": award_type},
+    )
+
+
+@login_required
+@require_POST
+def province_minutes_pdf(request, year):
+    """Make the minutes of the province council's vote count (PDF, by the worker)."""
+    province = _province(request, "awards.view_province_polls")  # the kind refuses others (403)
+    document = document_request(
+        key=province_minutes.key(province.pk, year),
+        kind=province_minutes.PROVINCE_MINUTES,
+        province_id=province.pk,
+        actor=request.user,
+        title=_("Minutes of the province council %(year)s") % {"year": year},
+        params={"province_id": province.pk, "year": year},
+    )
+    return queued_response(
+        request,
+        document,
+        message=_("The document is being prepared."),
+        redirect_to=reverse("awards:province_polls", args=[year]),
     )

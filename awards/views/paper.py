@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from clusters.access import require
+
 from .. import services
 from ..forms import PaperCountForm
 from .common import poll_for, show_errors
@@ -13,7 +15,8 @@ from .common import poll_for, show_errors
 
 @login_required
 def poll_paper_count(request, pk):
-    poll = poll_for(request, pk, perm="awards.manage_polls")
+    poll = poll_for(request, pk, perm=None)
+    require(request.user, "awards.manage_poll", poll)
     candidates = list(poll.candidates.all())
     form = PaperCountForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from awards import selectors, services
+from awards import province_minutes, selectors, services
 from awards.models import Ballot, CouncilRole, Nomination, PollCandidate, PollStatus
 from clusters.models import AuditEvent, ClusterYear, Role, Stage
+from documents.models import Document
+from tests import pdfcheck
 from tests.awards.helpers import award_types, leaders, open_poll, rule, window
 from tests.factories import PASSWORD, ClusterFactory, ProvinceFactory, make_user, make_year
 
@@ -175,3 +177,37 @@ def test_nominations_of_another_year_or_award_are_refused(province_vote):
             actor=admin,
         )
     assert not ClusterYear.objects.filter(year=2024).exists()
+
+
+@pytest.mark.poppler
+def test_the_province_council_minutes_show_every_round_like_a_clusters(province_vote):
+    province, flag, nominations, admin, council = province_vote
+    poll = _open(province_vote)
+    ids = {c.nomination_id: c.pk for c in poll.candidates.all()}
+    services.poll_close_paper(
+        poll=poll, actor=admin, issued=5, received=5, invalid=0, votes={ids[nominations[0].pk]: 5}
+    )  # 5 of 9: no quorum
+    opens, closes = window()
+    second = services.round_open(poll=poll, opens_at=opens, closes_at=closes, actor=admin)
+    ids = {c.nomination_id: c.pk for c in second.candidates.all()}
+    services.poll_close_paper(
+        poll=second, actor=admin, issued=9, received=9, invalid=1, votes={ids[nominations[2].pk]: 7}
+    )
+    services.poll_publish(poll=second, actor=admin)
+    doc = Document(
+        province=province,
+        key="t-prov",
+        kind=province_minutes.PROVINCE_MINUTES,
+        title="t",
+        params={"province_id": province.pk, "year": 2025},
+    )
+    pdf, _name = province_minutes.render(doc, lambda p: None)
+    path = pdfcheck.save(pdf, "awards-province-minutes.pdf")
+    pdfcheck.assert_decree30_layout(path)
+    text = " ".join(pdfcheck.text(path).split())
+    assert "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG" in text.upper()
+    assert "bỏ phiếu lại lần 1 (lần trước không đủ số thành viên tham gia theo quy định)" in text
+    assert "Số phiếu phát ra: 9; số phiếu thu về: 9; số phiếu hợp lệ: 8; số phiếu không hợp lệ: 1" in text
+    assert "tổng số thành viên hội đồng (9)" in text and "Cụm 2" in text
+    assert province_minutes.can_request(admin, doc) and not province_minutes.can_request(council[1], doc)
+    assert province_minutes.can_view(council[1], doc)
