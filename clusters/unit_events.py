@@ -301,10 +301,23 @@ def province_merge(*, province, into, effective, actor, **basis):
         basis=basis,
     )
     units = list(Unit.objects.select_for_update().filter(province=province, ended_on=None).order_by("pk"))
-    for unit in units:
-        if UnitEventLink.objects.filter(unit=unit, event__effective__gt=effective).exists():
-            raise ValidationError(_("A later change of %(unit)s is already recorded.") % {"unit": unit.name})
-        _move(unit, into, event, prefix=province.code)
+    later = UnitEventLink.objects.filter(unit__in=units, event__effective__gt=effective).select_related(
+        "unit"
+    )
+    if (link := later.first()) is not None:
+        raise ValidationError(_("A later change of %(unit)s is already recorded.") % {"unit": link.unit.name})
+    taken = set(Unit.objects.filter(province=into).values_list("code", flat=True))
+    for unit in units:  # set-based: a province of 300 units moves in a handful of queries
+        if unit.code in taken:
+            unit.code = f"{province.code}-{unit.code}"[:40]
+        if unit.code in taken:
+            raise ValidationError(
+                _("The province already has a unit with code “%(code)s”.") % {"code": unit.code}
+            )
+        taken.add(unit.code)
+        unit.province = into
+    Unit.objects.bulk_update(units, ["province", "code"], batch_size=500)
+    UnitEventLink.objects.bulk_create([UnitEventLink(event=event, unit=u, successor=u) for u in units])
     users = list(User.objects.filter(province=province).values_list("pk", flat=True))
     User.objects.filter(pk__in=users).update(province=into)
     admins_removed = list(
