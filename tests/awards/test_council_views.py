@@ -5,11 +5,14 @@ import pytest
 from django.urls import reverse
 
 from awards import services
+from awards.documents import render_minutes
 from awards.models import CouncilSeat, Poll, PollCandidate, RoundReason, TieBreak
 from clusters.models import AuditEvent
-from tests.awards.helpers import open_poll, rule
+from documents.models import Document
+from tests import pdfcheck
+from tests.awards.helpers import open_poll, rule, window
 from tests.awards.test_council import _paper, council  # noqa: F401 (fixture)
-from tests.awards.test_province_polls import province_vote  # noqa: F401 (fixture)
+from tests.awards.test_province_polls import _open, province_vote  # noqa: F401 (fixture)
 from tests.factories import PASSWORD, ProvinceFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +119,47 @@ def test_the_province_admin_runs_the_province_council_from_its_pages(province_vo
     outsider = make_user("oadm", province=ProvinceFactory(), roles=["province_admin"])
     client.force_login(outsider)
     assert client.get(reverse("awards:poll", args=[poll.pk])).status_code == 404
+
+
+def test_the_province_admin_enters_the_paper_count_of_the_province_council(province_vote, client):  # noqa: F811
+    province, flag, nominations, admin, council_members = province_vote
+    poll = _open(province_vote)
+    ids = {c.nomination_id: c.pk for c in poll.candidates.all()}
+    url = reverse("awards:poll_paper_count", args=[poll.pk])
+    client.force_login(council_members[1])  # a member of the council does not enter the count
+    assert client.get(url).status_code == 403
+    client.force_login(admin)
+    form = {"issued": 9, "received": 9, "invalid": 0} | {f"votes_{pk}": 0 for pk in ids.values()}
+    form[f"votes_{ids[nominations[1].pk]}"] = 8
+    assert client.post(url, form).status_code == 302
+    poll.refresh_from_db()
+    assert poll.status == "closed" and poll.candidates.get(nomination=nominations[1]).proposed
+
+
+@pytest.mark.poppler
+def test_the_cluster_minutes_show_the_failed_round_and_the_new_one_against_the_roster(council):  # noqa: F811
+    cy, units, voters, sec, types = council
+    rule(cy, types["co-thanh-pho"], tie_break=TieBreak.SCORE, threshold_num=1, threshold_den=3)
+    first = open_poll(cy, types["co-thanh-pho"], candidates=units[1:4], voters=voters[:14], actor=sec)
+    _paper(first, sec, 9, {units[1]: 9})  # 9 of 15 < 2/3
+    opens, closes = window()
+    second = services.round_open(poll=first, opens_at=opens, closes_at=closes, actor=sec)
+    PollCandidate.objects.filter(poll=second, unit=units[2]).update(total="92.58")
+    PollCandidate.objects.filter(poll=second, unit=units[3]).update(total="91.65")
+    _paper(second, sec, 14, {units[2]: 6, units[3]: 6})
+    services.poll_publish(poll=second, actor=sec)
+    doc = Document(
+        province=cy.cluster.province,
+        key="t-rounds",
+        kind="awards_minutes",
+        params={"cluster_year_id": cy.pk},
+        title="t",
+    )
+    pdf, _name = render_minutes(doc, lambda p: None)
+    path = pdfcheck.save(pdf, "awards-minutes-two-rounds.pdf")
+    pdfcheck.assert_decree30_layout(path)
+    text = " ".join(pdfcheck.text(path).split())
+    assert "bỏ phiếu lại lần 1 (lần trước không đủ số thành viên tham gia theo quy định)" in text
+    assert "Không đủ số thành viên tham gia bỏ phiếu theo quy định" in text
+    assert "tổng số thành viên hội đồng (15)" in text and "theo quy định gồm 15 thành viên" in text
+    assert "(điểm cao" in text and "1.2. Cờ thi đua của UBND thành phố" in text  # the tie broken by score
