@@ -95,7 +95,10 @@ def plan(pairs, *, actor):
         ).values_list("cluster_year_id", flat=True)
     )
     existing = {
-        d.nomination_id: d for d in Decision.objects.filter(nomination__in=[n.pk for n in nominations])
+        d.nomination_id: d
+        for d in Decision.objects.filter(nomination__in=[n.pk for n in nominations]).select_related(
+            "granted_award"
+        )
     }
     planned = []
     for n, given in pairs:

@@ -6,6 +6,8 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from awards import services
@@ -37,10 +39,13 @@ def test_sixty_decisions_in_one_form(client, cast):
     page = client.get(URL)
     assert page.status_code == 200 and page.content.decode().count('name="nominations"') == 60
     started = time.perf_counter()
-    r = _post(client, ids)
+    with CaptureQueriesContext(connection) as queries:
+        r = _post(client, ids)
     seconds = time.perf_counter() - started
     assert r.status_code == 302, r.content.decode()[:2000]
-    print(f"\n60 decisions: 1 form, {seconds:.2f} s")
+    print(f"\n60 decisions: 1 form, {seconds:.2f} s, {len(queries)} queries")
+    # about 15 a decision: the row, its audit link, and the unit and the secretary told
+    assert len(queries) < 60 * 16
     assert seconds < 20
     decisions = Decision.objects.all()
     assert decisions.count() == 60
