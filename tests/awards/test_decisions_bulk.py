@@ -94,9 +94,16 @@ def test_reduced_names_the_lower_award_everywhere(client, cast):
         assert (
             "Được khen thưởng hình thức thấp hơn: Bằng khen toàn diện" in client.get(url).content.decode()
         ), url
+    unit = Nomination.objects.get(pk=higher[0]).unit
+    history = client.get(reverse("yearend:unit_history", args=[unit.pk])).content.decode()
+    assert "Được khen thưởng hình thức thấp hơn: Bằng khen toàn diện" in history
     from awards.selectors import decisions
+    from yearend.models import Notification
 
     assert decisions(cy)[0]["outcome_label"] == "Được khen thưởng hình thức thấp hơn: Bằng khen toàn diện"
+    told = Notification.objects.filter(kind="nomination.decided", user=years[0].secretary)
+    assert told.count() == 2
+    assert all("Được khen thưởng hình thức thấp hơn: Bằng khen toàn diện" in n.text for n in told)
 
 
 def test_another_provinces_nomination_refuses_the_whole_action(client, cast):
