@@ -162,8 +162,8 @@ def sign(
 ):
     """Add one PAdES B-T signature in `field` (incremental update); returns the new bytes.
 
-    With `stamp_lines` and a signing copy that carries the shared stamp font, the stamp is
-    drawn with that font (nothing embedded); otherwise `stamp` (PDF bytes, or a function
+    With `stamp_lines` and a signing copy whose shared stamp font holds their letters, the stamp
+    is drawn with that font (nothing embedded); otherwise `stamp` (PDF bytes, or a function
     returning them) is imported as the appearance."""
     signer = _signer(key, cert, chain)
     meta = signers.PdfSignatureMetadata(
@@ -177,10 +177,9 @@ def sign(
     reserved = _reserve(signer, timestamper)
     writer = lean.LeanWriter(io.BytesIO(pdf))
     font = stampfont.shared_font(writer.root) if stamp_lines else None
-    if font is not None:
-        style = StaticStampStyle(
-            background=stampfont.stamp_content(font, stamp_lines, *box), border_width=0, background_opacity=1
-        )
+    content = stampfont.stamp_content(font, stamp_lines, *box) if font is not None else None
+    if content is not None:
+        style = StaticStampStyle(background=content, border_width=0, background_opacity=1)
         return _sign_with(pdf, writer, meta, signer, timestamper, style, reserved)
     with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
         tmp.write(stamp() if callable(stamp) else stamp)

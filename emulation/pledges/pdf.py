@@ -132,11 +132,22 @@ def render(version, copy):
                 boxes.append(FieldBox(anchor, index, box))
     pdf = document.write_pdf()
     if copy == SIGNING:
-        pdf = add_signature_fields(pdf, boxes)
+        pdf = add_signature_fields(pdf, boxes, stamp_texts(version))
     return pdf, boxes
 
 
-def add_signature_fields(pdf, boxes):
+def stamp_texts(version):
+    """Every word the stamps of this version can show (their font holds these letters)."""
+    import datetime
+
+    day = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    texts = []
+    for person, unit in (version.signatory(m.unit) for m in year_memberships(version.pledge.cluster_year)):
+        texts += stamp_lines(signer_name=person, unit_name=unit, signed_at=day)
+    return texts
+
+
+def add_signature_fields(pdf, boxes, texts=None):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
@@ -144,7 +155,7 @@ def add_signature_fields(pdf, boxes):
     for b in boxes:
         append_signature_field(writer, SigFieldSpec(sig_field_name=b.name, on_page=b.page, box=b.box))
     if boxes and stampfont.font_path() is not None:
-        stampfont.add_font(writer)  # one font for every signature stamp
+        stampfont.add_font(writer, texts)  # one font for every signature stamp
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
