@@ -95,3 +95,17 @@ def test_an_imported_certificate_naming_another_person_signs_nothing(renamed):
     )
     sig = sign_in_process(version, cast.leader_a)
     assert sig.state == SignatureState.DONE, sig.message
+
+
+def test_a_name_with_a_letter_outside_the_pledges_stamp_font_is_still_stamped(renamed):
+    """The signing copy's stamp font holds only the letters of this pledge's signer records; a
+    name that reaches the stamp with another letter is drawn with its own embedded font."""
+    cast, version = renamed
+    version.signatories[str(cast.unit_a.pk)]["person"] = "Zoë Ứng"
+    version.save(update_fields=["signatories"])
+    sig = sign_in_process(version, cast.leader_a)
+    assert sig.state == SignatureState.DONE, sig.message
+    text = " ".join(
+        pdfcheck.text(pdfcheck.save(services.current_pdf(version), "pledge-stamp-own-font.pdf")).split()
+    )
+    assert "Đã ký số bởi: Zoë Ứng" in text
