@@ -81,7 +81,8 @@ def run_burst(spec):
             barrier.wait(timeout=60)
         except threading.BrokenBarrierError:
             pass
-        results[index] = _cast(base, burst["path"], burst["data"], voter, click)
+        # as long as the run may last: on a busy machine a cast still served after 60 s is not lost
+        results[index] = _cast(base, burst["path"], burst["data"], voter, click, spec.get("time_limit", 120))
 
     threads = [threading.Thread(target=cast, args=(i,), daemon=True) for i in range(len(requests))]
     started = time.perf_counter()
@@ -93,8 +94,8 @@ def run_burst(spec):
     return {"casts": [r for r in results if r is not None], "sent": len(requests), "wall_seconds": wall}
 
 
-def _cast(base, path, data, voter, click):
-    sample, text = _request(base, path, voter["session"], voter["csrf"], data)
+def _cast(base, path, data, voter, click, timeout=60):
+    sample, text = _request(base, path, voter["session"], voter["csrf"], data, timeout=timeout)
     marker = 'id="receipt-code">'
     if marker in text:
         sample["receipt"] = text.split(marker, 1)[1].split("<", 1)[0].strip()
