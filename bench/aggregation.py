@@ -14,28 +14,33 @@ def measure_aggregation(manifest, samples):
     from clusters.models import ClusterYear
     from emulation.scoring.selectors import ranking_for_year
 
-    times, queries, rows = [], [], 0
+    times, cpu, queries, rows = [], [], [], 0
     for i in range(samples + 2):
         cy = ClusterYear.objects.select_related("cluster").get(pk=manifest["aggregation_year"])
         with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             result = ranking_for_year(cy)
             elapsed = (time.perf_counter() - start) * 1000
+            elapsed_cpu = (time.process_time() - start_cpu) * 1000
         if i >= 2:  # two warm-up runs
             times.append(elapsed)
+            cpu.append(elapsed_cpu)
             queries.append(len(ctx.captured_queries))
         rows = len(result)
     from bench.prototypes import lean_ranking
 
-    lean_times = []
+    lean_times, lean_cpu = [], []
     for i in range(samples + 2):
         cy = ClusterYear.objects.select_related("cluster").get(pk=manifest["aggregation_year"])
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         lean = lean_ranking(cy)
         if i >= 2:
             lean_times.append((time.perf_counter() - start) * 1000)
+            lean_cpu.append((time.process_time() - start_cpu) * 1000)
     same = all(lean[r.unit.pk][:2] == (r.rank, r.total) for r in result) and len(lean) == len(result)
     fig = summary(times)
+    # this process's CPU (Python, not PostgreSQL's): on a shared machine, wall time is mostly waiting
+    fig["cpu_ms"] = summary(cpu)
     from emulation.scoring import subtotals
 
     fig["prototype_fix"] = {
@@ -43,6 +48,7 @@ def measure_aggregation(manifest, samples):
         "what": "bench/prototypes.py lean_ranking: the recount from every entry (before the subtotals), "
         "entries reached from the year's criteria, values_list",
         "same_ranks_and_totals": same,
+        "cpu_ms": summary(lean_cpu),
     }
     fig["subtotals_agree_with_recount"] = subtotals.differences(cy) == []
     fig.update(

@@ -6,11 +6,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from clusters.models import Membership, Unit, UnitVersion
+from clusters.models import Unit, UnitVersion
 from clusters.selectors import vn_sort_key
 
 from . import subtotals
@@ -74,20 +75,20 @@ def ranking_for_year(cluster_year, *, majors=None) -> list[RankingRow]:
             tie_values = {u: s["majors"].get(tie_criterion.pk, ZERO) for u, s in sums.items()}
         else:
             tie_values = _subtree_sums(cluster_year, tie_criterion)
-    members = list(Membership.objects.filter(cluster_year=cluster_year).select_related("unit"))
+    units = list(Unit.objects.filter(memberships__cluster_year=cluster_year))  # no Membership instances
     old_names = _names_that_year(cluster_year)
     status_labels = {value: str(label) for value, label in SheetStatus.choices}
     empty = subtotals._empty()
     rows = []
-    for m in members:
-        line = sums.get(m.unit_id, empty)
-        status, ineligible, reason = sheets.get(m.unit_id, ("", False, ""))
+    for unit in units:
+        line = sums.get(unit.pk, empty)
+        status, ineligible, reason = sheets.get(unit.pk, ("", False, ""))
         by_major = {code: line["majors"].get(pk, ZERO) for pk, code in majors}
         reviewed = sum(by_major.values(), ZERO)
         rows.append(
             RankingRow(
-                unit=m.unit,
-                unit_name=old_names.get(m.unit_id, m.unit.name),
+                unit=unit,
+                unit_name=old_names.get(unit.pk, unit.name),
                 total=reviewed + line["bonus"] - line["deduction"],
                 rank=0,
                 eligible=not ineligible,
@@ -98,7 +99,7 @@ def ranking_for_year(cluster_year, *, majors=None) -> list[RankingRow]:
                 reviewed=reviewed,
                 self_total=line["self"],
                 status=status_labels.get(status, ""),
-                tie_value=tie_values.get(m.unit_id, ZERO) if tie_values or tie_criterion else None,
+                tie_value=tie_values.get(unit.pk, ZERO) if tie_values or tie_criterion else None,
             )
         )
     assign_ranks(rows, rule)
@@ -151,9 +152,16 @@ def tie_key(row, rule):
 
 
 def assign_ranks(rows, rule):
-    """Sort by total then the tie-break keys (all descending); equal keys share a rank (1, 2, 2, 4)."""
-    rows.sort(key=lambda r: vn_sort_key(r.unit_name))
+    """Sort by total then the tie-break keys (all descending); equal keys share a rank (1, 2, 2, 4)
+    and are listed in the Vietnamese order of their names (the name key, costly, only for ties)."""
     rows.sort(key=lambda r: tie_key(r, rule), reverse=True)
+    ordered = []
+    for _key, group in groupby(rows, key=lambda r: tie_key(r, rule)):
+        group = list(group)
+        if len(group) > 1:
+            group.sort(key=lambda r: vn_sort_key(r.unit_name))
+        ordered.extend(group)
+    rows[:] = ordered
     previous, rank = None, 0
     for position, r in enumerate(rows, 1):
         key = tie_key(r, rule)
