@@ -49,6 +49,8 @@ def council_save(*, actor, seats, cluster_year=None, province=None, year=None):
     if cluster_year is not None:
         cy = ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)
         require(actor, "awards.manage_council", cy)
+        if cy.is_closed:  # the minutes of a closed year print its council: it stays as it was
+            raise ValidationError(_("This year is closed: its council can no longer be changed."))
         province_id, year, obj = cy.cluster.province_id, cy.year, cy
     else:
         require(actor, "awards.manage_province_council", province)

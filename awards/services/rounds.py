@@ -17,6 +17,7 @@ from .. import ballot_box, notices
 from .. import roster as rosters
 from ..models import Elector, Poll, PollCandidate, PollStatus, RoundReason, TieBreak
 from ..progress import tie_pending
+from ..rules import polls_may_open
 from ._base import require_poll_manager
 from .polls import check_window, electors_checked, statutory_size
 from .province_polls import council_electors
@@ -56,6 +57,8 @@ def round_open(*, poll, opens_at, closes_at, actor, voters=None):
     if not remaining:
         raise ValidationError(_("No candidate is left for a new round."))
     cy = poll.cluster_year
+    if cy is not None and not polls_may_open(cy):  # e.g. a closed year's published poll
+        raise ValidationError(_("Polls can only be opened while the year is at the review and voting stage."))
     if (
         cy is not None
         and Poll.objects.filter(

@@ -134,7 +134,9 @@ def apply_upload(request):
     province = _province(request)
     data = _stored(request, province, request.POST.get("token"))
     try:
-        plan = bulk.apply(province=province, actor=request.user, data=data, digest=request.POST.get("digest"))
+        plan = bulk.apply(
+            province=province, actor=request.user, data=data, digest=request.POST.get("digest", "")
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -1,0 +1,151 @@
+"""Red team on the doors landed with the bulk set-up, the councils, the new rounds and the score
+rows built in Python: a province admin (or a secretary) trying to change a closed year, to apply a
+bulk set-up past its preview, and a criterion or note that tries to become HTML."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import Context
+from django.urls import reverse
+
+from awards import roster, services
+from awards.models import CouncilRole, CouncilSeat, Poll
+from clusters.models import Membership, Role, Stage, Unit
+from emulation.scoring.models import CriterionKind
+from emulation.scoring.rowhtml import render_row
+from tests.awards.helpers import award_types, leaders, open_poll, rule, vote, window
+from tests.clusters.bulk_workbooks import workbook
+from tests.factories import PASSWORD, make_user, make_year
+
+pytestmark = pytest.mark.django_db
+
+PROBE = '"><script>alert(1)</script><b x=" onmouseover="alert(2)'
+
+
+def _close(cy):
+    cy.stage = Stage.CLOSED
+    cy.save(update_fields=["stage"])
+
+
+def test_a_closed_years_council_cannot_be_rewritten_by_its_secretary_or_the_admin(cast, client):
+    """The minutes of a closed year print its council's chair and secretary: rewriting the roster
+    after the close would change who signed a vote count already held."""
+    sec, admin = cast.secretary, cast.admin
+    services.council_save(
+        cluster_year=cast.year,
+        actor=sec,
+        seats=[{"name": "Nguyễn Văn Chủ", "role": CouncilRole.CHAIR}],
+    )
+    _close(cast.year)
+    forged = [{"name": "Người Khác", "role": CouncilRole.CHAIR}]
+    for actor in (sec, admin):
+        with pytest.raises(ValidationError, match="đã kết thúc"):
+            services.council_save(cluster_year=cast.year, actor=actor, seats=forged)
+    client.login(username="secretary", password=PASSWORD)
+    data = {
+        "seat-TOTAL_FORMS": "1",
+        "seat-INITIAL_FORMS": "0",
+        "seat-0-name": "Người Khác",
+        "seat-0-role": CouncilRole.CHAIR,
+    }
+    page = client.post(reverse("awards:year_council", args=[cast.year.pk]), data)
+    assert page.status_code == 200
+    assert any("đã kết thúc" in str(m) for m in get_messages(page.wsgi_request))
+    assert [s.name for s in roster.of_year(cast.year)] == ["Nguyễn Văn Chủ"]
+    assert CouncilSeat.objects.count() == 1
+
+
+def test_a_closed_years_failed_poll_gets_no_new_round(db):
+    """A poll whose quorum failed need not be published, so the year can close with it; a new
+    round opened afterwards would propose units after the dossier went to the province."""
+    cy, units = make_year(n_members=6, stage=Stage.VOTING, year=2025)
+    province = cy.cluster.province
+    voters = leaders(province, units)
+    sec = make_user("sec", province=province, unit=units[0], roles=[Role.CLUSTER_SECRETARY])
+    types = award_types(province)
+    rule(cy, types["co-thanh-pho"])
+    poll = open_poll(cy, types["co-thanh-pho"], candidates=units[1:3], voters=voters, actor=sec)
+    vote(poll, voters[0], units[1])  # 1 of 6: no quorum
+    services.poll_close(poll=poll, actor=sec)
+    poll.refresh_from_db()
+    assert poll.quorum_met is False
+    opens, closes = window()
+    for stage in (Stage.DOSSIER, Stage.CLOSED):
+        cy.stage = stage
+        cy.save(update_fields=["stage"])
+        with pytest.raises(ValidationError, match="giai đoạn bình xét, bỏ phiếu"):
+            services.round_open(poll=poll, opens_at=opens, closes_at=closes, actor=sec)
+    assert Poll.objects.filter(parent=poll).count() == 0
+    cy.stage = Stage.VOTING  # while voting, the new round still opens
+    cy.save(update_fields=["stage"])
+    assert services.round_open(poll=poll, opens_at=opens, closes_at=closes, actor=sec).parent_id == poll.pk
+
+
+def test_a_bulk_apply_that_drops_the_previews_digest_is_refused(cast, client):
+    """The preview's digest guarantees that what is applied is what was shown: a request without
+    it (tampered form) must not apply a plan nobody saw."""
+    data = workbook(
+        units=[["xa-moi", "Xã Mới", "", "xã", "", "", ""]],
+        clusters=[["cum-moi", "Cụm mới", "cụm", "", "", ""]],
+        members=[[2026, "cum-moi", "xa-moi", "thành viên"]],
+    )
+    client.login(username="admin", password=PASSWORD)
+    page = client.post(reverse("clusters:bulk_preview"), {"file": SimpleUploadedFile("a.xlsx", data)})
+    token = page.context["token"]
+    assert token and page.context["plan"].ok
+    # the province changes after the preview: the unit now exists with another name
+    Unit.objects.create(province=cast.province, code="xa-moi", kind="xa", name="Xã Đã Có")
+    done = client.post(reverse("clusters:bulk_apply"), {"token": token})
+    assert done.status_code == 302
+    assert any("kể từ khi xem trước" in str(m) for m in get_messages(done.wsgi_request))
+    assert Unit.objects.get(code="xa-moi").name == "Xã Đã Có"
+    assert not Membership.objects.filter(cluster_year__cluster__code="cum-moi").exists()
+
+
+def _row(*, kind, leaf=True):
+    criterion = SimpleNamespace(
+        pk=7,
+        code="1.1",
+        text=PROBE,
+        guidance=PROBE,
+        kind=kind,
+        max_points=10,
+        is_leaf=leaf,
+        level=1,
+    )
+    entry = SimpleNamespace(
+        self_points=5,
+        note=PROBE,
+        achieved=1,
+        target=2,
+        reviewed_points=4,
+        adjusted=True,
+        review_reason=PROBE,
+        final_points=4,
+    )
+    evidence = [SimpleNamespace(pk=3, original_name=PROBE)]
+    return SimpleNamespace(criterion=criterion, entry=entry, evidence=evidence, history=[])
+
+
+@pytest.mark.parametrize("kind", CriterionKind.values)
+@pytest.mark.parametrize("can_self", [True, False])
+def test_score_rows_built_in_python_escape_criterion_guidance_note_evidence_and_reason(can_self, kind):
+    context = Context(
+        {
+            "year": SimpleNamespace(pk=1),
+            "sheet": SimpleNamespace(unit_id=2),
+            "csrf_token": "tok",
+            "can_self": can_self,
+            "can_review": True,
+            "error": PROBE if can_self else "",
+            "review_error": PROBE,
+            "posted": {"value": PROBE, "note": PROBE, "reviewed": PROBE, "reason": PROBE},
+        }
+    )
+    for leaf in (True, False):
+        html = str(render_row(context, _row(kind=kind, leaf=leaf)))
+        assert "<script>" not in html and '" onmouseover=' not in html and "<b x=" not in html
+        assert "&lt;script&gt;" in html and "&quot;" in html
