@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clusters import services as cluster_services
+from clusters.closing import recording_past_years
 from clusters.models import ClusterYear, MemberRole, Province, Role, Unit, User
 
 from . import services
@@ -100,6 +101,7 @@ def _secretary(province, cluster_year, admin):
 
 
 @transaction.atomic
+@recording_past_years()
 def load():
     province = Province.objects.filter(code="hai-phong").first()
     if province is None:

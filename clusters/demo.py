@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from .closing import recording_past_years
 from .models import (
     Cluster,
     ClusterKind,
@@ -187,6 +188,7 @@ ROLE_LABELS = dict(Role.choices)
 
 
 @transaction.atomic
+@recording_past_years()
 def load():
     provinces = {}
     for code, name, place in PROVINCES:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from . import audit, stages, timeline
+from . import audit, closing, stages, timeline
 from .models import (
     STAGE_ORDER,
     Cluster,
@@ -26,6 +26,7 @@ from .models import (
 
 
 def _require(actor, perm, obj):
+    closing.refuse_if_closed(obj, perm)
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied
 

@@ -125,7 +125,7 @@ def cluster_year_create(request, pk):
 def year_detail(request, pk):
     cy = year_for(request, pk, "clusters.view_cluster_year")
     user = request.user
-    can_manage = user.has_perm("clusters.manage_cluster_year", cy)
+    can_manage = user.has_perm("clusters.manage_cluster_year", cy) and not cy.is_closed  # closed: read only
     on_form = OnDateForm(request.GET)
     on_date = on_form.date(cy.year) or timeline.default_date(cy.year)
     memberships = timeline.year_members(cy)

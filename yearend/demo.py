@@ -3,11 +3,13 @@ district cluster passed from Vĩnh Bảo (2023) to Cát Hải (2024). Idempotent
 
 import datetime
 
+from clusters.closing import recording_past_years
 from clusters.models import ClusterYear, MemberRole, Province, User
 
 from .models import HandOver, HandOverMethod
 
 
+@recording_past_years()
 def load():
     province = Province.objects.filter(code="hai-phong").first()
     if province is None:

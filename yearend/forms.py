@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Stage, Unit
+from clusters.models import Stage, Unit, User
 
 from .models import EmailChoice, HandOverMethod
 
@@ -17,6 +17,15 @@ class NextYearForm(forms.Form):
     deputy = UnitChoiceField(queryset=Unit.objects.none(), label=_("Next year's deputy unit"), required=False)
     handed_over_on = forms.DateField(
         label=_("Date of the hand-over"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    secretaries = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Secretary account(s) at the new head unit"),
+        help_text=_(
+            "They receive the cluster secretary role and run next year; needed unless the new head "
+            "unit already has a secretary account."
+        ),
     )
     method = forms.ChoiceField(label=_("How the head was chosen"), choices=HandOverMethod.choices)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -36,11 +45,19 @@ class NextYearForm(forms.Form):
         self.fields["deputy"].choices = choices
         self.fields["head"].error_messages["invalid_choice"] = _("Choose a member unit of this year.")
         self.fields["deputy"].error_messages["invalid_choice"] = _("Choose a member unit of this year.")
+        accounts = User.objects.filter(unit_id__in=ids, is_active=True).select_related("unit")
+        self.fields["secretaries"].queryset = accounts.order_by("unit__name", "full_name", "username")
+        self.fields["secretaries"].label_from_instance = lambda u: (
+            f"{u.full_name or u.username} ({u.username}) – {names.get(u.unit_id, u.unit.name)}"
+        )
 
     def clean(self):
         data = super().clean()
         if data.get("head") and data.get("deputy") and data["head"].pk == data["deputy"].pk:
             raise forms.ValidationError(_("The head and the deputy must be different units."))
+        head = data.get("head")
+        if head and any(u.unit_id != head.pk for u in data.get("secretaries") or ()):
+            raise forms.ValidationError(_("Choose secretary accounts of next year's head unit."))
         return data
 
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards import services as award_services
-from clusters import audit
+from clusters import audit, operators
 from clusters import services as cluster_services
+from clusters.closing import refuse_if_closed
 from clusters.models import ClusterYear, MemberRole, Membership, Stage, Unit
 from emulation.scoring import services as scoring_services
 
@@ -38,6 +39,7 @@ def _copy_forward(source, target, actor):
 
 
 def _require(actor, perm, obj):
+    refuse_if_closed(obj, perm)
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied
 
@@ -57,9 +59,12 @@ def start_next_year(
     method=HandOverMethod.ASSIGNED,
     poll_id=None,
     note="",
+    secretaries=(),
 ):
     """In one step: open next year (members copied with renames and merges applied), set its
-    head and deputy, copy the criteria table and award rules forward, record the hand-over.
+    head and deputy, give the cluster secretary role to `secretaries` (accounts of the new head
+    unit), copy the criteria table and award rules forward, record the hand-over. Refused when the
+    new head unit would have no secretary account: the next year needs an operator.
 
     A next year the province already opened (still in set-up) is completed instead: its members
     are kept (copied only if it has none), criteria and rules are copied only if it has none."""
@@ -100,6 +105,8 @@ def start_next_year(
 
     # a next year the province opened earlier (still in set-up) is completed, keeping its members
     nxt = cluster_services.next_year_open(cluster_year=cy, head=new_head, deputy=new_deputy, actor=actor)
+    operators.secretaries_assign(cluster_year=cy, unit=new_head, users=secretaries, actor=actor)
+    operators.require_operator(new_head)
     copied = _copy_forward(cy, nxt, actor)
     handover = HandOver.objects.create(
         cluster_year=cy,
@@ -126,6 +133,7 @@ def start_next_year(
             "date": handed_over_on,
             "method": method,
             "copied": copied,
+            "secretaries": sorted(u.pk for u in secretaries),
         },
     )
     return handover

@@ -2,9 +2,12 @@
 
 from django.core.exceptions import PermissionDenied
 
+from clusters.closing import refuse_if_closed
+
 
 def require(actor, perm, obj):
     """PermissionDenied unless `actor` holds the django-rules permission `perm` on `obj`."""
+    refuse_if_closed(obj, perm)  # a closed year refuses every change, whoever asks
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from clusters import audit
+from clusters.closing import refuse_if_closed
 
 from .. import ballot_box, notices
 from ..models import Elector, Participation, Poll
@@ -33,6 +34,10 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
     Participation and envelope inserts — a plain FOR UPDATE deadlocks a vote racing the close."""
     elector = Elector.objects.select_for_update().filter(poll_id=poll.pk, user_id=actor.pk).first()
     poll = Poll.objects.select_related("cluster_year__cluster").get(pk=poll.pk)
+    try:
+        refuse_if_closed(poll)  # a closed year refuses every change, a ballot too
+    except ValidationError as exc:
+        raise VoteRefused(exc.messages[0]) from exc
     refusal = cast_refusal(actor, poll, is_elector=elector is not None)
     if refusal:
         raise VoteRefused(refusal.message)

@@ -5,6 +5,7 @@ import datetime
 
 from django.db import transaction
 
+from clusters.closing import recording_past_years
 from clusters.models import ClusterYear, Province, User
 
 from . import services
@@ -67,6 +68,7 @@ TARGETS = {
 
 
 @transaction.atomic
+@recording_past_years()
 def load():
     province = Province.objects.filter(code="hai-phong").first()
     cy = ClusterYear.objects.filter(cluster__province=province, cluster__code="khoi-huyen", year=2024).first()

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from clusters.closing import recording_past_years
 from clusters.models import ClusterYear, User
 
 from . import subtotals
@@ -172,6 +173,7 @@ def _scores_2023(cy, table):
 
 
 @transaction.atomic
+@recording_past_years()
 def load():
     years = {
         cy.year: cy

@@ -93,6 +93,9 @@ def test_a_year_from_set_up_to_hand_over(browser, live_server, celery_worker):
     sec.get_by_label("Đơn vị Trưởng cụm năm sau").select_option(label="Huyện Vĩnh Bảo")
     sec.get_by_label("Đơn vị Phó trưởng cụm năm sau").select_option(label="Huyện Thủy Nguyên")
     sec.get_by_label("Ngày bàn giao").fill(f"{cy.year}-12-20")
+    sec.get_by_label("Tài khoản thư ký cụm tại đơn vị Trưởng cụm mới").select_option(
+        value=str(cast.staff_a.pk)
+    )
     sec.screenshot(path=str(shots / "5-hand-over-form.png"), full_page=True)
     sec.get_by_role("button", name=f"Bắt đầu năm {cy.year + 1}").click()
     sec.wait_for_load_state("networkidle")

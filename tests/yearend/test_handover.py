@@ -55,6 +55,7 @@ def test_start_next_year_applies_a_merge_and_a_rename(client, cast):
     handover = services.start_next_year(
         cluster_year=cy,
         head=cast.unit_a,
+        secretaries=[cast.staff_a],
         deputy=cast.unit_b,  # merged: next year its successor is the deputy
         handed_over_on=datetime.date(cy.year + 1, 2, 28),
         actor=cast.secretary,
@@ -96,6 +97,7 @@ def test_start_next_year_through_the_page(client, cast):
         {
             "head": cast.unit_b.pk,
             "deputy": cast.head.pk,
+            "secretaries": [cast.staff_b.pk],
             "handed_over_on": f"{cy.year + 1}-02-28",
             "method": "assigned",
         },
@@ -146,6 +148,7 @@ def test_too_early_in_the_year(cast):
         services.start_next_year(
             cluster_year=cy,
             head=cast.unit_a,
+            secretaries=[cast.staff_a],
             deputy=None,
             handed_over_on=timezone.localdate(),
             actor=cast.admin,
@@ -171,7 +174,12 @@ def test_who_may_start_next_year(client, cast, who, stage, status):
     login(client, getattr(cast, who))
     response = client.post(
         reverse("yearend:start_next_year", args=[cy.pk]),
-        {"head": cast.unit_a.pk, "handed_over_on": f"{cy.year}-12-20", "method": "assigned"},
+        {
+            "head": cast.unit_a.pk,
+            "handed_over_on": f"{cy.year}-12-20",
+            "method": "assigned",
+            "secretaries": [cast.staff_a.pk],
+        },
     )
     assert response.status_code == status
     assert HandOver.objects.exists() == (status == 302)
@@ -190,6 +198,7 @@ def test_closed_year_correction_only_by_the_admin_with_a_reason(client, cast):
     handover = services.start_next_year(
         cluster_year=cy,
         head=cast.unit_a,
+        secretaries=[cast.staff_a],
         deputy=cast.unit_b,
         handed_over_on=datetime.date(cy.year, 12, 20),
         actor=cast.secretary,
@@ -278,6 +287,7 @@ def test_the_secretary_handing_the_head_to_another_unit_carries_criteria_and_rul
     handover = services.start_next_year(
         cluster_year=cy,
         head=cast.unit_a,
+        secretaries=[cast.staff_a],
         deputy=cast.head,
         handed_over_on=datetime.date(cy.year, 12, 20),
         actor=cast.secretary,
@@ -309,6 +319,7 @@ def test_a_next_year_with_its_own_criteria_and_rules_keeps_them(cast):
     services.start_next_year(
         cluster_year=cy,
         head=cast.unit_a,
+        secretaries=[cast.staff_a],
         deputy=None,
         handed_over_on=datetime.date(cy.year, 12, 20),
         actor=cast.admin,
@@ -361,6 +372,7 @@ def test_criteria_and_award_rules_are_copied_forward(cast):
     handover = services.start_next_year(
         cluster_year=cy,
         head=cast.unit_a,
+        secretaries=[cast.staff_a],
         deputy=None,
         handed_over_on=datetime.date(cy.year, 12, 20),
         actor=cast.admin,
@@ -386,6 +398,7 @@ def test_a_next_year_opened_earlier_by_the_province_is_completed(cast):
     handover = services.start_next_year(
         cluster_year=cy,
         head=cast.unit_a,
+        secretaries=[cast.staff_a],
         deputy=cast.head,
         handed_over_on=datetime.date(cy.year, 12, 20),
         actor=cast.secretary,
@@ -399,6 +412,7 @@ def test_a_next_year_opened_earlier_by_the_province_is_completed(cast):
         services.start_next_year(
             cluster_year=cy,
             head=cast.unit_b,
+            secretaries=[cast.staff_b],
             deputy=None,
             handed_over_on=datetime.date(cy.year, 12, 20),
             actor=cast.admin,
@@ -416,6 +430,7 @@ def test_a_next_year_already_under_way_is_refused(cast):
         services.start_next_year(
             cluster_year=cy,
             head=cast.unit_a,
+            secretaries=[cast.staff_a],
             deputy=None,
             handed_over_on=datetime.date(cy.year, 12, 20),
             actor=cast.admin,
@@ -432,6 +447,7 @@ def test_the_secretary_is_asked_to_record_the_hand_over(client, cast):
     services.start_next_year(
         cluster_year=cy,
         head=cast.unit_a,
+        secretaries=[cast.staff_a],
         deputy=None,
         handed_over_on=datetime.date(cy.year, 12, 20),
         actor=cast.secretary,
@@ -447,6 +463,7 @@ def test_cluster_history_query_count_is_constant(client, cast, django_assert_num
         handover = services.start_next_year(
             cluster_year=cy,
             head=cast.unit_a,
+            secretaries=[cast.staff_a],
             deputy=cast.unit_b,
             handed_over_on=timezone.localdate(),
             actor=cast.admin,

@@ -52,8 +52,10 @@ def load_demo_2023():
     nomination = Nomination.objects.filter(cluster_year=cy).order_by("award_type__precedence").first()
     admin = User.objects.get(username="tinh.haiphong")
     from awards.demo import _secretary
+    from clusters.closing import recording_past_years
 
-    awards_services.dossier_submit(cluster_year=cy, actor=_secretary(cy.cluster.province, cy, admin))
+    with recording_past_years():  # the demo's 2023 is closed already: its record is completed
+        awards_services.dossier_submit(cluster_year=cy, actor=_secretary(cy.cluster.province, cy, admin))
     awards_services.decision_record(
         nomination=nomination,
         number="123/QĐ-UBND",

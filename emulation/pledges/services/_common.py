@@ -5,6 +5,7 @@ import unicodedata
 
 from django.core.exceptions import PermissionDenied
 
+from clusters.closing import refuse_if_closed
 from clusters.models import Membership, Stage
 
 from ..models import Pledge
@@ -16,6 +17,7 @@ SIGNED_KIND = "pledge_signed"
 
 def require(actor, perm, obj):
     """Services check the rule themselves: views, commands and tasks cannot bypass it."""
+    refuse_if_closed(obj, perm)  # a closed year refuses every change, whoever asks
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied
 
@@ -38,12 +40,15 @@ def is_member(cluster_year, unit):
 
 
 def lock_pledge(cluster_year):
+    """The year's pledge, row-locked, for a change: refused when the year is closed."""
     pledge, _created = Pledge.objects.get_or_create(cluster_year=cluster_year)
-    return (
+    pledge = (
         Pledge.objects.select_for_update(of=("self",))
         .select_related("cluster_year__cluster")
         .get(pk=pledge.pk)
     )
+    refuse_if_closed(pledge)  # every pledge write starts here: drafts, approvals, signatures
+    return pledge
 
 
 def latest_version(pledge):

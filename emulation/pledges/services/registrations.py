@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters import audit
+from clusters.closing import refuse_if_closed
 from clusters.models import ClusterYear
 from emulation.scoring.values import TARGET_MAX, parse_decimal
 
@@ -64,6 +65,7 @@ def registration_save(*, cluster_year, unit, aims, targets, actor):
     the list replaces the earlier one. Nothing is saved when one row is wrong. Only the unit's
     own staff may write it (rule pledges.edit_registration)."""
     cy = ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cluster_year.pk)
+    refuse_if_closed(cy)  # a closed year refuses every change, whoever asks
     if cy.stage not in OPEN_STAGES:
         raise ValidationError(_("Registrations are closed for this year."))
     if not is_member(cy, unit):

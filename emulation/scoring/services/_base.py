@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from clusters.closing import refuse_if_closed
 from clusters.models import ClusterYear
 from clusters.rules import unit_roles_in_year
 
@@ -13,6 +14,7 @@ ZERO = quantize(0)
 
 
 def _require(actor, perm, obj):
+    refuse_if_closed(obj, perm)  # a closed year refuses every change, whoever asks
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied
 
