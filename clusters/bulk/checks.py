@@ -124,6 +124,14 @@ def unit_rows(plan, rows, plans):
                 )
         rp.target = plan.units.get(code)
         u = rp.target
+        if u is not None and u.pk in plan.on_closed_record and _renamed(u, rp.values, kind):
+            rp.error(
+                _(
+                    "“%(code)s” is on the record of a closed year: change its name or type on the "
+                    "unit's page (a dated change), so that earlier years keep the name they had"
+                )
+                % {"code": code}
+            )
         if u is not None:
             _compare(
                 rp,
@@ -139,6 +147,10 @@ def unit_rows(plan, rows, plans):
                     (_label(UNITS, "leader_name"), u.leader_name, rp.values["leader_name"]),
                 ],
             )
+
+
+def _renamed(unit, values, kind):
+    return (unit.name, unit.short_name, unit.kind) != (values["name"], values["short_name"], kind)
 
 
 def cluster_rows(plan, rows, plans):

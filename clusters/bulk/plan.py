@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from ..models import Cluster, ClusterYear, Membership, Unit, User
+from ..models import Cluster, ClusterYear, Membership, Stage, Unit, User
 from . import checks
 from .layout import ACCOUNTS, CLUSTERS, MEMBERS, SHEETS, UNITS
 
@@ -43,6 +43,7 @@ class Plan:
     roles_by_year: dict = field(default_factory=dict)  # cluster year pk → {role: Membership}
     users: dict = field(default_factory=dict)  # username → User (any province)
     elsewhere: set = field(default_factory=set)  # unit codes found only in other provinces
+    on_closed_record: set = field(default_factory=set)  # ids of the file's units in a closed year
 
     @property
     def ok(self):
@@ -103,6 +104,13 @@ def load(plan, sheets, *, lock=False):
     if unknown:
         plan.elsewhere = set(
             Unit.objects.exclude(province=province).filter(code__in=unknown).values_list("code", flat=True)
+        )
+    listed = [plan.units[c].pk for c in _codes(sheets, UNITS, "code") if c in plan.units]
+    if listed:  # their names and types on a closed year's record change only by a dated rename
+        plan.on_closed_record = set(
+            Membership.objects.filter(unit_id__in=listed, cluster_year__stage=Stage.CLOSED).values_list(
+                "unit_id", flat=True
+            )
         )
     years = {checks.year_of(r.values.get("year", "")) for r in sheets.get(MEMBERS, ())} - {None}
     if years and plan.clusters:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from awards import roster, services
 from awards.models import CouncilRole, CouncilSeat, Poll
+from clusters.bulk import apply as bulk
 from clusters.models import Membership, Role, Stage, Unit
 from emulation.scoring.models import CriterionKind
 from emulation.scoring.rowhtml import render_row
@@ -149,3 +150,22 @@ def test_score_rows_built_in_python_escape_criterion_guidance_note_evidence_and_
         html = str(render_row(context, _row(kind=kind, leaf=leaf)))
         assert "<script>" not in html and '" onmouseover=' not in html and "<b x=" not in html
         assert "&lt;script&gt;" in html and "&quot;" in html
+
+
+def test_a_spreadsheet_cannot_rename_a_unit_on_a_closed_years_record(cast):
+    """A rename on the unit's page is dated and earlier years keep the old name; the set-up sheet
+    changed the name in place, so a closed year's pages and documents would show the new one."""
+    _close(cast.year)
+    unit = cast.unit_a
+    row = [unit.code, "Huyện Đổi Tên", unit.short_name, "huyện", "", "Ông Mới", ""]
+    data = workbook(units=[row])
+    plan = bulk.preview(province=cast.province, actor=cast.admin, data=data)
+    assert not plan.ok and any("kết thúc" in e for r in plan.rows["units"] for e in r.errors)
+    with pytest.raises(ValidationError):
+        bulk.apply(province=cast.province, actor=cast.admin, data=data)
+    unit.refresh_from_db()
+    assert unit.name == "Huyện Vĩnh Bảo"
+    # the rest of the row (its leader) may still change
+    row[1] = unit.name
+    plan = bulk.preview(province=cast.province, actor=cast.admin, data=workbook(units=[row]))
+    assert plan.ok and [r.fate for r in plan.rows["units"]] == ["changed"]
