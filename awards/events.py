@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.history import register_event
 
-from .models import Outcome
+from .models import CouncilRole, Outcome, RoundReason
 
 
 def _outcome(value):
@@ -17,6 +17,21 @@ def _votes(value):
         "; ".join(f"{name} {count}" for name, count in value.items())
         if isinstance(value, dict)
         else str(value)
+    )
+
+
+def _label(enum, value):
+    return str(enum(value).label) if value in enum.values else str(value)
+
+
+def _seats(value):
+    """[{"name": …, "role": "chair", …}, …] → "Nguyễn Văn A (Chủ tịch); …"."""
+    if not isinstance(value, list):
+        return str(value)
+    if not value:
+        return "—"
+    return "; ".join(
+        f"{s.get('name', '')} ({_label(CouncilRole, s.get('role'))})" for s in value if isinstance(s, dict)
     )
 
 
@@ -61,3 +76,17 @@ def register():
         ("award_rules.copied", _("Award rules copied to the next year")),
     ]:
         register_event(action, label, fields=fields, pair=action != "nomination.report_uploaded")
+    register_event(
+        "council.saved",
+        _("Council roster saved"),
+        value="seats_list",
+        fields={"seats_list": (_("council"), _seats)},
+    )
+    round_fields = {
+        **fields,
+        "reason": (_("reason"), lambda v: _label(RoundReason, v)),
+        "candidates": (_("candidates"), None),
+    }
+    register_event("poll.round_opened", _("New voting round opened"), fields=round_fields)
+    tie_fields = {"chair": (_("chair"), None), "chosen": (_("chosen"), None), "note": (_("note"), None)}
+    register_event("poll.tie_decided", _("Tie decided by the chair"), fields=tie_fields)
