@@ -36,22 +36,16 @@ def is_locked(user, request):
     return (cache.get(_key(user, request)) or 0) >= settings.AXES_FAILURE_LIMIT
 
 
-def _count_failure(user, request):
+def _count_try(user, request):
+    """Count a try before its password is checked (atomic in the cache): parallel tries cannot all
+    read the counter below the limit and then be checked; a right password clears the count."""
     key = _key(user, request)
     cache.add(key, 0, timeout=_window())
     try:
-        failures = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=_window())
-        failures = 1
-    if failures == settings.AXES_FAILURE_LIMIT:
-        audit.record(
-            actor=user,
-            action=REENTRY_LOCKED,
-            obj=user,
-            province_id=user.province_id,
-            data={"ip": request.META.get("REMOTE_ADDR", ""), "path": request.path},
-        )
+        return 1
 
 
 def verify_password(request, password):
@@ -59,11 +53,20 @@ def verify_password(request, password):
     user = request.user
     if is_locked(user, request):
         raise ValidationError(locked_message(), code="locked")
+    tries = _count_try(user, request)
+    if tries > settings.AXES_FAILURE_LIMIT:  # a parallel try took the last one
+        raise ValidationError(locked_message(), code="locked")
     if password and user.check_password(password):
         cache.delete(_key(user, request))
         return True
-    _count_failure(user, request)
-    if is_locked(user, request):
+    if tries == settings.AXES_FAILURE_LIMIT:
+        audit.record(
+            actor=user,
+            action=REENTRY_LOCKED,
+            obj=user,
+            province_id=user.province_id,
+            data={"ip": request.META.get("REMOTE_ADDR", ""), "path": request.path},
+        )
         raise ValidationError(locked_message(), code="locked")
     return False
 

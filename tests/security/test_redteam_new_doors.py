@@ -2,6 +2,8 @@
 rows built in Python: a province admin (or a secretary) trying to change a closed year, to apply a
 bulk set-up past its preview, and a criterion or note that tries to become HTML."""
 
+import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -170,3 +172,46 @@ def test_a_spreadsheet_cannot_rename_a_unit_on_a_closed_years_record(cast):
     row[1] = unit.name
     plan = bulk.preview(province=cast.province, actor=cast.admin, data=workbook(units=[row]))
     assert plan.ok and [r.fate for r in plan.rows["units"]] == ["changed"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_password_reentries_are_checked_no_more_than_the_limit(monkeypatch, settings):
+    """Twenty tries sent at once from one stolen session: each used to read the counter below the
+    limit before any of them had counted, so all twenty passwords were checked."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    from clusters import reauth
+    from clusters.models import AuditEvent, User
+    from tests.factories import ProvinceFactory
+
+    cache.clear()
+    user = make_user("nan_nhan", province=ProvinceFactory(), roles=[Role.UNIT_STAFF])
+    checked, lock = [], threading.Lock()
+
+    def slow_wrong(self, raw):
+        with lock:
+            checked.append(raw)
+        time.sleep(0.2)
+        return False
+
+    monkeypatch.setattr(User, "check_password", slow_wrong)
+    request = SimpleNamespace(user=user, META={"REMOTE_ADDR": "10.9.9.9"}, path="/doi-mat-khau/")
+
+    def attempt(i):
+        try:
+            reauth.verify_password(request, f"doan-{i}")
+        except ValidationError:
+            pass
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(checked) <= settings.AXES_FAILURE_LIMIT
+    assert reauth.is_locked(user, request)
+    assert AuditEvent.objects.filter(action=reauth.REENTRY_LOCKED, object_id=str(user.pk)).count() == 1
+    cache.clear()
