@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import audit
+from .closing import refuse_if_closed
 from .event_models import UnitEvent, UnitEventKind, UnitEventLink
-from .models import Province, Role, Unit, UnitVersion, User, UserRole
+from .models import ClusterYear, Province, Role, Stage, Unit, UnitVersion, User, UserRole
 
 
 def _require(actor, perm, obj):
@@ -32,9 +33,21 @@ def _check_basis(decision_number, decision_date, effective):
         raise ValidationError(_("Enter the decision's date and the date the change takes effect."))
 
 
-def _lock_alive(units, effective):
-    """The units, locked, each still in existence on `effective` with no later change recorded."""
+def _lock_alive(units, effective, *, changed=True):
+    """The units, locked, each still in existence on `effective` with no later change recorded.
+    `changed`: their name, existence or province changes, so no closed year from `effective`'s
+    year on may have them as members (the year's record would change; re-open it first)."""
     locked = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk"))
+    if changed and locked:
+        closed = (
+            ClusterYear.objects.filter(
+                memberships__unit__in=locked, stage=Stage.CLOSED, year__gte=effective.year
+            )
+            .order_by("year")
+            .first()
+        )
+        if closed is not None:
+            refuse_if_closed(closed)
     for unit in locked:
         if unit.ended_on is not None:
             raise ValidationError(
@@ -154,7 +167,7 @@ def units_merge(*, units, effective, actor, into=None, new_unit=None, **basis):
     if into is not None:
         if into.province_id != province.pk:
             raise ValidationError(_("Both units must belong to the same province."))
-        _lock_alive([into], effective)
+        _lock_alive([into], effective, changed=False)
     locked = _lock_alive(units, effective)
     event = _event(kind=UnitEventKind.MERGE, province=province, effective=effective, actor=actor, basis=basis)
     into = into or _new_unit(province, new_unit, effective)
@@ -183,7 +196,7 @@ def unit_split(*, unit, successors, effective, actor, history_to=None, **basis):
     if any(s.province_id != unit.province_id for s in existing):
         raise ValidationError(_("Both units must belong to the same province."))
     (unit,) = _lock_alive([unit], effective)
-    _lock_alive(existing, effective)
+    _lock_alive(existing, effective, changed=False)
     shared = history_to is None
     event = _event(
         kind=UnitEventKind.SPLIT,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from awards import roster, services
 from awards.models import CouncilRole, CouncilSeat, Poll
 from clusters.bulk import apply as bulk
-from clusters.models import Membership, Role, Stage, Unit
+from clusters.models import Membership, Role, Stage, Unit, UnitKind
 from emulation.scoring.models import CriterionKind
 from emulation.scoring.rowhtml import render_row
 from tests.awards.helpers import award_types, leaders, open_poll, rule, vote, window
@@ -101,7 +101,7 @@ def test_a_bulk_apply_that_drops_the_previews_digest_is_refused(cast, client):
     token = page.context["token"]
     assert token and page.context["plan"].ok
     # the province changes after the preview: the unit now exists with another name
-    Unit.objects.create(province=cast.province, code="xa-moi", kind="xa", name="Xã Đã Có")
+    Unit.objects.create(province=cast.province, code="xa-moi", kind=UnitKind.COMMUNE, name="Xã Đã Có")
     done = client.post(reverse("clusters:bulk_apply"), {"token": token})
     assert done.status_code == 302
     assert any("kể từ khi xem trước" in str(m) for m in get_messages(done.wsgi_request))
@@ -215,3 +215,92 @@ def test_parallel_password_reentries_are_checked_no_more_than_the_limit(monkeypa
     assert reauth.is_locked(user, request)
     assert AuditEvent.objects.filter(action=reauth.REENTRY_LOCKED, object_id=str(user.pk)).count() == 1
     cache.clear()
+
+
+def test_another_provinces_admin_finds_none_of_the_new_council_and_round_doors(cast, client):
+    """Quảng Bình's admin (cast.other) tries Hải Phòng's year council, its poll's new round and
+    tie decision, Hải Phòng's award in a province poll, and Hải Phòng's people on its own
+    province council: not found, or not a valid choice; nothing is saved anywhere."""
+    from tests.awards.helpers import nominated_clusters
+
+    types, years = nominated_clusters(cast, clusters=1, higher=2, lower=0)
+    poll = Poll.objects.get(cluster_year=years[0])
+    client.login(username="other", password=PASSWORD)
+    posts = {
+        reverse("awards:year_council", args=[years[0].pk]): {
+            "seat-TOTAL_FORMS": "1",
+            "seat-INITIAL_FORMS": "0",
+            "seat-0-name": "Kẻ Lạ",
+            "seat-0-role": CouncilRole.CHAIR,
+        },
+        reverse("awards:poll_round", args=[poll.pk]): {"opens_at": "01/01/2030 08:00"},
+        reverse("awards:poll_tie", args=[poll.pk]): {"chair_name": "Kẻ Lạ"},
+        reverse("awards:province_poll_create", args=[cast.year.year])
+        + f"?award={types['co-thanh-pho'].pk}": {"title": "x"},
+    }
+    for url, data in posts.items():
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, data).status_code == 404, url
+    # its own province council, naming Hải Phòng's secretary's account by id
+    url = reverse("awards:province_council", args=[cast.year.year])
+    page = client.post(
+        url,
+        {
+            "seat-TOTAL_FORMS": "1",
+            "seat-INITIAL_FORMS": "0",
+            "seat-0-name": "",
+            "seat-0-role": CouncilRole.CHAIR,
+            "seat-0-user": str(cast.secretary.pk),
+        },
+    )
+    assert page.status_code == 200 and page.context["formset"].errors[0].get("user")
+    assert CouncilSeat.objects.count() == 0
+    assert Poll.objects.count() == 1 and Poll.objects.get().candidates.filter(won_tie=True).count() == 0
+
+
+def test_a_dated_unit_change_cannot_reach_back_into_a_closed_year(cast):
+    """Rename, merge, split and abolish take a date: one dated inside (or before) a closed year
+    changed that year's members on its pages and in its documents after the close."""
+    import datetime
+
+    from clusters import unit_events
+    from clusters.models import UnitVersion
+
+    _close(cast.year)
+    year = cast.year.year
+    inside = datetime.date(year, 7, 1)
+    basis = {"decision_number": "01/NQ-UBTVQH", "decision_date": datetime.date(year, 6, 1)}
+    a, b = cast.unit_a, cast.unit_b
+    attempts = [
+        lambda: unit_events.unit_rename(
+            unit=a, name="Huyện Mới", short_name="", kind=a.kind, effective=inside, actor=cast.admin, **basis
+        ),
+        lambda: unit_events.units_merge(
+            units=[a, b], into=cast.head, effective=inside, actor=cast.admin, **basis
+        ),
+        lambda: unit_events.unit_split(
+            unit=a,
+            successors=[
+                {"code": "x1", "name": "Xã 1", "kind": UnitKind.COMMUNE},
+                {"code": "x2", "name": "Xã 2", "kind": UnitKind.COMMUNE},
+            ],
+            effective=inside,
+            actor=cast.admin,
+            **basis,
+        ),
+        lambda: unit_events.unit_abolish(
+            unit=b, effective=datetime.date(year - 3, 1, 1), actor=cast.admin, **basis
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="đã kết thúc"):
+            attempt()
+    assert not Unit.objects.filter(ended_on__isnull=False).exists()
+    assert not UnitVersion.objects.exists() and not Unit.objects.filter(code__in=["x1", "x2"]).exists()
+    # from the next year on, the change is the next year's business
+    after = datetime.date(year + 1, 1, 1)
+    unit_events.unit_rename(
+        unit=a, name="Huyện Mới", short_name="", kind=a.kind, effective=after, actor=cast.admin, **basis
+    )
+    a.refresh_from_db()
+    assert a.name == "Huyện Mới" and a.name_in_year(year) == "Huyện Vĩnh Bảo"
