@@ -304,3 +304,62 @@ def test_a_dated_unit_change_cannot_reach_back_into_a_closed_year(cast):
     )
     a.refresh_from_db()
     assert a.name == "Huyện Mới" and a.name_in_year(year) == "Huyện Vĩnh Bảo"
+
+
+def test_a_probe_in_names_signer_seats_and_basis_stays_text_on_the_new_pages(cast, client):
+    """Unit and award names, the decision's signer and note, the council's seats and a unit
+    change's basis, each `"><script>`…, read on every new page as text."""
+    import datetime
+
+    from awards.models import AwardType, Nomination, Outcome
+    from clusters import unit_events
+    from tests.awards.helpers import nominated_clusters
+
+    types, years = nominated_clusters(cast, clusters=1, higher=2, lower=0)
+    cy = years[0]
+    Nomination.objects.update(unit_name=PROBE)
+    AwardType.objects.filter(province=cast.province).update(name=PROBE)
+    services.decisions_apply(
+        nominations=list(Nomination.objects.values_list("pk", flat=True)),
+        actor=cast.admin,
+        number="12/QĐ-UBND",
+        date=datetime.date(cy.year, 12, 30),
+        signer=PROBE,
+        outcome=Outcome.APPROVED,
+        note=PROBE,
+    )
+    services.council_save(
+        province=cast.province,
+        year=cy.year,
+        actor=cast.admin,
+        seats=[{"name": PROBE, "title": PROBE, "role": CouncilRole.CHAIR}],
+    )
+    unit_events.unit_rename(
+        unit=cast.unit_b,
+        name=PROBE,
+        short_name=PROBE,
+        kind=cast.unit_b.kind,
+        effective=datetime.date(cy.year, 3, 1),
+        actor=cast.admin,
+        decision_number=PROBE,
+        decision_date=datetime.date(cy.year, 2, 1),
+        decision_body=PROBE,
+        note=PROBE,
+    )
+    client.login(username="admin", password=PASSWORD)
+    pages = [
+        reverse("awards:decisions_bulk") + f"?year={cy.year}",
+        reverse("awards:province_report") + f"?year={cy.year}",
+        reverse("awards:province_polls", args=[cy.year]),
+        reverse("awards:province_council", args=[cy.year]),
+        reverse("awards:year", args=[cy.pk]),
+        reverse("awards:dossier", args=[cy.pk]),
+        reverse("clusters:unit_detail", args=[cast.unit_b.pk]),
+        reverse("clusters:year_detail", args=[cast.year.pk]),
+    ]
+    for url in pages:
+        page = client.get(url)
+        html = page.content.decode()
+        assert page.status_code == 200, url
+        assert "<script>alert" not in html and '" onmouseover="alert' not in html, url
+        assert "&lt;script&gt;alert(1)" in html, url  # the probe is on the page, as text
