@@ -363,3 +363,39 @@ def test_a_probe_in_names_signer_seats_and_basis_stays_text_on_the_new_pages(cas
         assert page.status_code == 200, url
         assert "<script>alert" not in html and '" onmouseover="alert' not in html, url
         assert "&lt;script&gt;alert(1)" in html, url  # the probe is on the page, as text
+
+
+def test_after_a_province_merge_the_merged_provinces_admin_opens_no_door_of_the_receiving_one(cast, client):
+    """Quảng Bình merged into Hải Phòng: its admin's account moves and loses the admin role, so
+    Hải Phòng's earlier years, units and set-up stay closed to it; Hải Phòng's admin reaches
+    Quảng Bình's years (they are now Hải Phòng's records), as designed."""
+    import datetime
+
+    from clusters import unit_events
+    from clusters.models import User
+
+    root = User.objects.create_superuser(username="root", password=PASSWORD, email="")
+    unit_events.province_merge(
+        province=cast.other_province,
+        into=cast.province,
+        effective=datetime.date(cast.year.year, 7, 1),
+        actor=root,
+        decision_number="202/2025/QH15",
+        decision_date=datetime.date(cast.year.year, 6, 12),
+    )
+    cast.other.refresh_from_db()
+    assert cast.other.province_id == cast.province.pk and not cast.other.has_role(Role.PROVINCE_ADMIN)
+    client.login(username="other", password=PASSWORD)
+    for url in (
+        reverse("clusters:year_detail", args=[cast.year.pk]),
+        reverse("clusters:unit_detail", args=[cast.unit_a.pk]),
+        reverse("clusters:bulk_setup"),
+        reverse("awards:decisions_bulk"),
+        reverse("awards:province_council", args=[cast.year.year]),
+        reverse("awards:year_council", args=[cast.year.pk]),
+    ):
+        assert client.get(url).status_code in (403, 404), url
+    # its own unit's year (now Hải Phòng's record) is still its own
+    assert client.get(reverse("clusters:year_detail", args=[cast.other_year.pk])).status_code == 200
+    client.login(username="admin", password=PASSWORD)
+    assert client.get(reverse("clusters:year_detail", args=[cast.other_year.pk])).status_code == 200
