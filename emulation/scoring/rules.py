@@ -4,13 +4,14 @@ Objects: a ClusterYear for year-wide permissions, a ScoreSheet for one unit's sc
 
 import rules
 
-from clusters.models import STAGE_ORDER, ClusterYear, Role, Stage
+from clusters.models import STAGE_ORDER, ClusterYear, MemberRole, Role, Stage
 from clusters.rules import (
     _same_province,
     is_council_member_of_province,
     is_member_of_year,
     is_province_admin,
     is_secretary_of_year,
+    unit_roles_in_year,
 )
 
 from .selectors import table_of
@@ -53,6 +54,37 @@ def is_assigned_reviewer(user, obj):
         return False
     table = _table(cy)
     return bool(table and table.reviewer_unit_id == user.unit_id)
+
+
+def _deputy_checks_head_sheet(user, sheet, cy):
+    """The head's own sheet (the secretary's unit) is cross-checked by the chosen reviewer unit or,
+    when none is chosen (or the head itself was), by the deputy's unit."""
+    roles = unit_roles_in_year(cy)
+    if roles.get(sheet.unit_id) != MemberRole.HEAD or roles.get(user.unit_id) != MemberRole.DEPUTY:
+        return False
+    if not (user.has_role(Role.UNIT_STAFF) or user.has_role(Role.CLUSTER_SECRETARY)):
+        return False
+    table = _table(cy)
+    return table is None or table.reviewer_unit_id in (None, sheet.unit_id)
+
+
+@rules.predicate
+def is_cross_checker(user, obj):
+    """Who reviews: the head's secretary or the chosen reviewer unit — never a sheet of their own
+    unit; the head's own sheet goes to the chosen reviewer unit or else the deputy's unit. On a year
+    (no sheet) it answers whether the person reviews sheets at all."""
+    cy = _year(obj)
+    if cy is None or not _same_province(user, cy):
+        return False
+    if not hasattr(obj, "unit_id"):
+        return is_secretary_of_year(user, cy) or is_assigned_reviewer(user, cy)
+    if user.unit_id is None or user.unit_id == obj.unit_id:
+        return False
+    return (
+        is_secretary_of_year(user, cy)
+        or is_assigned_reviewer(user, cy)
+        or _deputy_checks_head_sheet(user, obj, cy)
+    )
 
 
 @rules.predicate
@@ -135,12 +167,10 @@ rules.add_perm(
 )
 rules.add_perm("scoring.self_score", is_staff_of_own_unit & sheet_is_draft & scoring_open)
 rules.add_perm("scoring.submit_sheet", is_staff_of_own_unit & sheet_is_draft & scoring_open)
-# Review: the head's secretary or the assigned reviewer unit while scoring is open and not locked;
-# the province admin at any time.
-rules.add_perm(
-    "scoring.review",
-    is_admin_of_year | ((is_secretary | is_assigned_reviewer) & in_scoring_stage & year_not_locked),
-)
+# Review (on a sheet): the head's secretary or the assigned reviewer unit — not for their own
+# unit, whose sheet the reviewer unit or else the deputy's unit cross-checks — while scoring is
+# open and not locked; the province admin at any time.
+rules.add_perm("scoring.review", is_admin_of_year | (is_cross_checker & in_scoring_stage & year_not_locked))
 rules.add_perm("scoring.lock", is_admin_of_year | is_secretary)
 rules.add_perm("scoring.unlock", is_admin_of_year)
 rules.add_perm("scoring.view_overview", is_admin_of_year | is_secretary | is_assigned_reviewer | is_council)

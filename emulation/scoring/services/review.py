@@ -16,7 +16,7 @@ from ._base import _entry_data, _leaf, _lock_sheet, _locked_table, _member_ids, 
 def review_adjust(*, sheet, criterion, value, reason, actor):
     """The reviewer sets the reviewed score of a row, with a required reason."""
     sheet = _lock_sheet(sheet)
-    _require(actor, "scoring.review", sheet.cluster_year)
+    _require(actor, "scoring.review", sheet)
     _leaf(sheet, criterion)
     reason = _reason(reason, _("A reason is required for every adjustment."))
     points = parse_points(value, criterion.max_points)
@@ -40,7 +40,7 @@ def review_adjust(*, sheet, criterion, value, reason, actor):
 @transaction.atomic
 def adjustment_add(*, sheet, kind, points, reason, actor):
     sheet = _lock_sheet(sheet)
-    _require(actor, "scoring.review", sheet.cluster_year)
+    _require(actor, "scoring.review", sheet)
     if kind not in AdjustmentKind.values:
         raise ValidationError(_("Choose bonus points or a deduction."))
     reason = _reason(reason, _("A reason is required for bonus points and deductions."))
@@ -63,7 +63,7 @@ def adjustment_add(*, sheet, kind, points, reason, actor):
 @transaction.atomic
 def adjustment_remove(*, adjustment, reason, actor):
     sheet = _lock_sheet(adjustment.sheet)
-    _require(actor, "scoring.review", sheet.cluster_year)
+    _require(actor, "scoring.review", sheet)
     reason = _reason(reason, _("A reason is required to remove bonus points or a deduction."))
     audit.record(
         actor=actor,
@@ -86,7 +86,7 @@ def adjustment_remove(*, adjustment, reason, actor):
 @transaction.atomic
 def eligibility_set(*, sheet, ineligible, reason, actor):
     sheet = _lock_sheet(sheet)
-    _require(actor, "scoring.review", sheet.cluster_year)
+    _require(actor, "scoring.review", sheet)
     reason = _reason(reason, _("A reason is required to change a unit's eligibility."))
     old = {"ineligible": sheet.ineligible, "reason": sheet.ineligible_reason}
     sheet.ineligible = bool(ineligible)

@@ -102,7 +102,7 @@ def sheet_submit(*, sheet, actor):
 def sheet_reopen(*, sheet, actor, reason):
     """The reviewer sends a submitted sheet back to the unit (e.g. evidence missing)."""
     sheet = _lock_sheet(sheet)
-    _require(actor, "scoring.review", sheet.cluster_year)
+    _require(actor, "scoring.review", sheet)
     reason = _reason(reason, _("A reason is required to send the scores back."))
     if not sheet.is_submitted:
         raise ValidationError(_("These scores have not been submitted."))

@@ -20,7 +20,7 @@ from .sheets import _row_response
 @require_POST
 def review_save(request, pk, unit_pk, criterion_pk):
     cy, sheet = _sheet(request, pk, unit_pk, "scoring.view_sheet")
-    require(request.user, "scoring.review", cy)
+    require(request.user, "scoring.review", sheet)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, table__cluster_year=cy, is_leaf=True)
     error = None
     try:
@@ -46,7 +46,7 @@ def review_save(request, pk, unit_pk, criterion_pk):
 @require_POST
 def adjustment_add(request, pk, unit_pk):
     cy, sheet = _sheet(request, pk, unit_pk, "scoring.view_sheet")
-    require(request.user, "scoring.review", cy)
+    require(request.user, "scoring.review", sheet)
     form = AdjustmentForm(request.POST, prefix="adj")
     if form.is_valid():
         try:
@@ -69,7 +69,7 @@ def adjustment_remove(request, pk):
         pk=pk,
     )
     cy = adjustment.sheet.cluster_year
-    require(request.user, "scoring.review", cy)
+    require(request.user, "scoring.review", adjustment.sheet)
     form = ReasonForm(request.POST)
     try:
         services.adjustment_remove(
@@ -85,7 +85,7 @@ def adjustment_remove(request, pk):
 @require_POST
 def eligibility(request, pk, unit_pk):
     cy, sheet = _sheet(request, pk, unit_pk, "scoring.view_sheet")
-    require(request.user, "scoring.review", cy)
+    require(request.user, "scoring.review", sheet)
     form = EligibilityForm(request.POST, prefix="elig")
     if form.is_valid():
         try:

@@ -20,7 +20,7 @@ def _sheet_context(request, cy, sheet):
     user = request.user
     rows = selectors.sheet_view(sheet) if sheet.pk else selectors.sheet_view_empty(cy)
     table = selectors.table_of(cy)
-    can_review = user.has_perm("scoring.review", cy)
+    can_review = user.has_perm("scoring.review", sheet)
     adjustments = selectors.sheet_adjustments(sheet) if sheet.pk else []
     return {
         "year": cy,
@@ -134,7 +134,7 @@ def sheet_submit(request, pk, unit_pk):
 @require_POST
 def sheet_reopen(request, pk, unit_pk):
     cy, sheet = _sheet(request, pk, unit_pk, "scoring.view_sheet")
-    require(request.user, "scoring.review", cy)
+    require(request.user, "scoring.review", sheet)
     try:
         services.sheet_reopen(sheet=sheet, actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("The scores were sent back to the unit."))
