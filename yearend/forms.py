@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusters.dates import DayField
 from clusters.models import Stage, Unit, User
 
 from .models import EmailChoice, HandOverMethod
@@ -15,9 +16,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 class NextYearForm(forms.Form):
     head = UnitChoiceField(queryset=Unit.objects.none(), label=_("Next year's head unit"))
     deputy = UnitChoiceField(queryset=Unit.objects.none(), label=_("Next year's deputy unit"), required=False)
-    handed_over_on = forms.DateField(
-        label=_("Date of the hand-over"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    handed_over_on = DayField(label=_("Date of the hand-over"))
     secretaries = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -64,9 +63,7 @@ class NextYearForm(forms.Form):
 class HandOverCorrectForm(forms.Form):
     head = UnitChoiceField(queryset=Unit.objects.none(), label=_("Head unit"))
     deputy = UnitChoiceField(queryset=Unit.objects.none(), label=_("Deputy unit"), required=False)
-    handed_over_on = forms.DateField(
-        label=_("Date of the hand-over"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    handed_over_on = DayField(label=_("Date of the hand-over"))
     reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, next_members=(), **kwargs):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusters.dates import DayField
 from emulation.scoring.values import TARGET_MAX, DecimalInput
 
 from .services import parse_articles
@@ -32,11 +33,7 @@ class DraftForm(forms.Form):
         label=_("Articles (separate articles with an empty line)"), widget=forms.Textarea(attrs={"rows": 12})
     )
     place = forms.CharField(label=_("Place of signing"), max_length=120)
-    signing_date = forms.DateField(
-        label=_("Date of signing"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    signing_date = DayField(label=_("Date of signing"), required=False)
 
     def clean_articles(self):
         articles = parse_articles(self.cleaned_data["articles"])

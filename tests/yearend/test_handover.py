@@ -126,7 +126,7 @@ def test_bad_input_saves_nothing(client, cast):
         {
             "head": cast.unit_a.pk,
             "deputy": cast.unit_a.pk,
-            "handed_over_on": "2020-01-01",
+            "handed_over_on": "01/01/2020",
             "method": "assigned",
         },
         follow=True,
@@ -134,7 +134,7 @@ def test_bad_input_saves_nothing(client, cast):
     assert "phải là hai đơn vị khác nhau" in same.content.decode()
     outsider = UnitFactory(province=cast.province)
     wrong = client.post(
-        url, {"head": outsider.pk, "handed_over_on": "2020-01-01", "method": "assigned"}, follow=True
+        url, {"head": outsider.pk, "handed_over_on": "01/01/2020", "method": "assigned"}, follow=True
     )
     assert "Hãy chọn một đơn vị thành viên" in wrong.content.decode()
     no_date = client.post(url, {"head": cast.unit_a.pk, "method": "assigned"}, follow=True)
