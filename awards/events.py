@@ -58,6 +58,7 @@ def register():
         "active": (_("in use"), None),
         "title": (_("title"), None),
         "place": (_("place"), None),
+        "not_submitted": (_("chosen although they never submitted their scores"), None),
     }
     for action, label in [
         ("poll.opened", _("Poll opened")),

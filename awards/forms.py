@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusters.dates import DayField, DayInput
 from clusters.models import User
 from emulation.scoring.values import DecimalInput
 
@@ -80,7 +81,12 @@ class PollForm(forms.Form):
     def __init__(self, *args, options, voter_queryset, **kw):
         super().__init__(*args, **kw)
         self.fields["candidates"].choices = [
-            (str(o.unit_id), o.name + (f" — {o.total} ({_('rank')} {o.rank})" if o.total is not None else ""))
+            (
+                str(o.unit_id),
+                o.name
+                + (f" — {o.total} ({_('rank')} {o.rank})" if o.total is not None else "")
+                + ("" if o.submitted else f" — {_('never submitted its scores')}"),
+            )
             for o in options
             if o.allowed
         ]
@@ -130,8 +136,9 @@ class DossierForm(forms.ModelForm):
             "counting_committee",
             "cover_number",
         ]
+        field_classes = {"meeting_date": DayField}
         widgets = {
-            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "meeting_date": DayInput(),
             "started_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "ended_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "attendance": forms.Textarea(attrs={"rows": 4}),
@@ -146,14 +153,7 @@ class ReportUploadForm(forms.Form):
 
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Decision number"), max_length=60)
-    date = forms.DateField(
-        label=_("Decision date"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y"
-        ),
-        help_text=_("dd/mm/yyyy"),
-    )
+    date = DayField(label=_("Decision date"), help_text=_("dd/mm/yyyy"))
     signer = forms.CharField(label=_("Signed by"), max_length=120, required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     granted_award = forms.ModelChoiceField(

@@ -53,6 +53,13 @@ class CandidateOption:
     rank: int | None
     allowed: bool
     reason: str = ""
+    # False: the unit never submitted its self-score (with a ranking): it may stand, but only when
+    # the secretary ticks it — it is not offered (ticked) by default
+    submitted: bool = True
+
+    @property
+    def offered(self):
+        return self.allowed and self.submitted
 
 
 def candidate_options(cluster_year, rule):
@@ -60,11 +67,13 @@ def candidate_options(cluster_year, rule):
 
     With a ranking: ineligible units, a total below the minimum, a rank above the maximum, or
     (for "leading unit only") any rank but first are excluded. Units proposed for a higher award
-    are excluded unless the rule allows both. Without a ranking every member may stand."""
+    are excluded unless the rule allows both. Without a ranking every member may stand. A unit
+    that never submitted its self-score is allowed but not offered (`submitted=False`)."""
     members = year_memberships(cluster_year)
     ranking = {}
     for row in ranking_rows(cluster_year):
         ranking[row.unit.pk] = row
+    submitted = scoring_selectors.units_that_submitted(cluster_year) if ranking else None
     higher = set()
     if not rule.allow_with_higher_award:
         higher = units_proposed_higher(cluster_year, rule.award_type)
@@ -89,7 +98,17 @@ def candidate_options(cluster_year, rule):
                 reason = _("rank below %(max)s") % {"max": rule.max_rank}
             elif rule.leading_unit_only and rank != 1:
                 reason = _("not the cluster's leading unit")
-        options.append(CandidateOption(m.unit_id, m.display_name, total, rank, not reason, reason))
+        options.append(
+            CandidateOption(
+                m.unit_id,
+                m.display_name,
+                total,
+                rank,
+                not reason,
+                reason,
+                submitted=submitted is None or m.unit_id in submitted,
+            )
+        )
     options.sort(key=lambda o: (o.rank is None, o.rank or 0, vn_sort_key(o.name)))
     return options
 

@@ -153,6 +153,8 @@ def poll_open(
             "opens_at": opens_at,
             "closes_at": closes_at,
             "candidates": [u.pk for u in units],
+            # chosen by hand although they never submitted their scores (not offered by default)
+            "not_submitted": [allowed[u.pk].name for u in units if not allowed[u.pk].submitted],
             "voters": [u.pk for u, _x in electors],
             "council_members": statutory,
             "rule": rule.snapshot(),

@@ -37,6 +37,15 @@ def table_of(cluster_year):
     return table or None
 
 
+def units_that_submitted(cluster_year):
+    """Ids of the member units that submitted their self-score this year (now or before a return)."""
+    return set(
+        ScoreSheet.objects.filter(cluster_year=cluster_year)
+        .filter(Q(status=SheetStatus.SUBMITTED) | Q(submitted_at__isnull=False))
+        .values_list("unit_id", flat=True)
+    )
+
+
 def criteria_tree(cluster_year):
     """All criteria of the year's table in order, each with `depth` and `children_list`; one query."""
     nodes = list(Criterion.objects.filter(table__cluster_year=cluster_year).order_by("position", "id"))

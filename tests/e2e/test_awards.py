@@ -95,7 +95,7 @@ def test_council_votes_on_phones_secretary_publishes_and_gets_the_minutes(
     assert_accessible(page, "awards-poll-published")
 
     page.goto(live_server.url + f"/awards/years/{cast.year.pk}/dossier/")
-    page.get_by_label("Ngày họp").fill("2026-12-20")
+    page.get_by_label("Ngày họp").fill("20/12/2026")
     page.get_by_label("Địa điểm họp").fill("Hội trường UBND huyện Cát Hải")
     page.get_by_label("Người chủ trì", exact=True).fill("Hoàng Văn Hải")
     page.get_by_label("Thư ký cuộc họp").fill("Nguyễn Thị Thư")
