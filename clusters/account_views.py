@@ -1,13 +1,15 @@
-"""Accounts of the province: list, create, edit (unit, name), roles, deactivate and reactivate."""
+"""Accounts of the province: list and search, create, edit (unit, name), roles, deactivate and
+reactivate, a set-password link by e-mail."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import accounts
 from .access import province_object, require
 from .forms import UserCreateForm, UserEditForm, UserRolesForm
 from .models import User
@@ -21,13 +23,14 @@ def _error(request, exc):
 @login_required
 def user_list(request):
     require(request.user, "clusters.manage_province", request.user.province)
-    users = (
-        User.objects.filter(province_id=request.user.province_id)
-        .select_related("unit")
-        .prefetch_related("roles")
-        .order_by("unit__name", "username")
-    )
-    return render(request, "clusters/user_list.html", {"users": users})
+    q = request.GET.get("q", "").strip()
+    users = User.objects.filter(province_id=request.user.province_id)
+    if q:  # by user name, full name or unit
+        users = users.filter(
+            Q(username__icontains=q) | Q(full_name__icontains=q) | Q(unit__name__icontains=q)
+        )
+    users = users.select_related("unit").prefetch_related("roles").order_by("unit__name", "username")
+    return render(request, "clusters/user_list.html", {"users": users, "q": q})
 
 
 @login_required
@@ -36,7 +39,7 @@ def user_create(request):
     form = UserCreateForm(request.POST or None, province=request.user.province)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_create(province=request.user.province, actor=request.user, **form.cleaned_data)
+            accounts.user_create(province=request.user.province, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Account created."))
             return redirect("clusters:user_list")
         except ValidationError as exc:
@@ -52,7 +55,7 @@ def user_edit(request, pk):
     form = UserEditForm(request.POST or None, initial=initial, province=request.user.province)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(user=target, actor=request.user, **form.cleaned_data)
+            accounts.user_update(user=target, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Account updated."))
             return redirect("clusters:user_list")
         except ValidationError as exc:
@@ -67,7 +70,7 @@ def user_roles(request, pk):
     require(request.user, "clusters.manage_province", target)
     form = UserRolesForm(request.POST or None, initial={"roles": list(target.role_codes)})
     if request.method == "POST" and form.is_valid():
-        services.user_set_roles(user=target, roles=form.cleaned_data["roles"], actor=request.user)
+        accounts.user_set_roles(user=target, roles=form.cleaned_data["roles"], actor=request.user)
         messages.success(request, _("Roles updated."))
         return redirect("clusters:user_list")
     return render(
@@ -82,9 +85,25 @@ def user_active(request, pk):
     require(request.user, "clusters.manage_province", target)
     active = request.POST.get("active") == "1"
     try:
-        services.user_set_active(user=target, active=active, actor=request.user)
+        accounts.user_set_active(user=target, active=active, actor=request.user)
     except ValidationError as exc:
         _error(request, exc)
     else:
         messages.success(request, _("Account reactivated.") if active else _("Account deactivated."))
+    return redirect("clusters:user_list")
+
+
+@login_required
+@require_POST
+def user_password_link(request, pk):
+    target = province_object(request, User, pk=pk)
+    require(request.user, "clusters.manage_province", target)
+    try:
+        accounts.user_send_password_link(user=target, actor=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request, _("A link to set a new password was sent to %(email)s.") % {"email": target.email}
+        )
     return redirect("clusters:user_list")

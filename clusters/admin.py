@@ -11,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import accounts, services
 from .models import (
     AuditEvent,
     Cluster,
@@ -191,7 +191,7 @@ class UserAdmin(ReadOnlyAdmin, BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         # The form has checked what the service refuses (unique name, unit in the province).
         data = form.cleaned_data
-        obj.pk = services.user_create(
+        obj.pk = accounts.user_create(
             province=data["province"],
             unit=data.get("unit"),
             username=data["username"],

@@ -34,5 +34,6 @@ urlpatterns = [
     path("setup/export.xlsx", bulk_views.export_download, name="bulk_export"),
     path("setup/preview/", bulk_views.preview, name="bulk_preview"),
     path("setup/apply/", bulk_views.apply_upload, name="bulk_apply"),
+    path("accounts/<int:pk>/password-link/", account_views.user_password_link, name="user_password_link"),
     path("audit/chain/", views_audit.audit_chain, name="audit_chain"),
 ]

@@ -17,6 +17,7 @@ from .models import (
     CriterionKind,
     ScoreEntry,
     ScoreSheet,
+    SheetStatus,
 )
 
 ZERO = Decimal("0.00")

@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from clusters import audit, services
+from clusters import accounts, audit, services
 from clusters.audit import verify_chain
 from clusters.chain import GENESIS
 from clusters.history import event_label
@@ -250,7 +250,7 @@ def test_chain_page_shows_the_head_and_only_for_province_admins(client, cast):
 @pytest.mark.postgres
 def test_chain_page_names_the_first_broken_event_in_vietnamese_not_its_code(client, cast):
     _events(cast, 2)
-    services.user_set_active(user=cast.staff_a, active=False, actor=cast.admin)
+    accounts.user_set_active(user=cast.staff_a, active=False, actor=cast.admin)
     broken = AuditEvent.objects.get(action="user.deactivated")
     _drop_trigger()
     _sql("UPDATE clusters_auditevent SET data = '{\"x\": 1}' WHERE id = %s", [broken.pk])

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from clusters import services, unit_events
+from clusters import accounts, services, unit_events
 from clusters.models import AuditEvent, ClusterKind, MemberRole, Stage, UnitKind
 from documents.models import Document
 from documents.services import document_request
@@ -81,7 +81,7 @@ def _calls(cast):
             actor=actor,
             **BASIS,
         ),
-        "user_create": lambda actor: services.user_create(
+        "user_create": lambda actor: accounts.user_create(
             province=cast.province,
             unit=unit,
             username="moi",
@@ -90,11 +90,11 @@ def _calls(cast):
             roles=[],
             actor=actor,
         ),
-        "user_set_roles": lambda actor: services.user_set_roles(user=cast.staff_b, roles=[], actor=actor),
-        "user_set_active": lambda actor: services.user_set_active(
+        "user_set_roles": lambda actor: accounts.user_set_roles(user=cast.staff_b, roles=[], actor=actor),
+        "user_set_active": lambda actor: accounts.user_set_active(
             user=cast.staff_b, active=False, actor=actor
         ),
-        "user_update": lambda actor: services.user_update(
+        "user_update": lambda actor: accounts.user_update(
             user=cast.staff_b, unit=unit, full_name="Tên mới", actor=actor
         ),
         "next_year_open": lambda actor: services.next_year_open(
