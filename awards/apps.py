@@ -7,7 +7,7 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self):
-        from clusters.home import register_todo_provider, register_year_link_provider
+        from clusters.home import register_home_panel, register_todo_provider, register_year_link_provider
         from clusters.models import Stage
         from clusters.stages import register_exit_guard
         from documents.registry import register_kind
@@ -37,6 +37,7 @@ class AwardsConfig(AppConfig):
         )
         register_todo_provider(home.todos)
         register_year_link_provider(home.year_links)
+        register_home_panel(home.ballots_panel, order=0)  # above the province dashboard
         events.register()
         # a year leaves the voting stage only when every poll is counted and published
         register_exit_guard(Stage.VOTING, selectors.voting_unfinished)

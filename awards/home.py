@@ -1,5 +1,6 @@
 """What the awards app adds to the home page and the year page (no per-item queries)."""
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -38,3 +39,15 @@ def year_links(user, cluster_year):
         (_("Review and awards"), reverse("awards:year", args=[cluster_year.pk])),
         (_("Awards of every year"), reverse("awards:cluster", args=[cluster_year.cluster_id])),
     ]
+
+
+def ballots_panel(request):
+    """Home page: the ballots waiting for this person in any cluster of the province, one tap from
+    the vote — council members (a province admin among them) have no unit year to find them in."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    polls = selectors.open_polls_for_voter(user)
+    if not polls:
+        return None
+    return render_to_string("awards/_ballots_panel.html", {"polls": polls}, request=request)

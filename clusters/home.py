@@ -4,7 +4,9 @@ Apps register from `AppConfig.ready()` (registering the same provider twice keep
 
 - `register_todo_provider(fn)`: `fn(user, cluster_year) -> list[Todo]`, listed on the home page;
 - `register_year_link_provider(fn)`: `fn(user, cluster_year) -> list[(label, url)]`, the links
-  from a year's page to its registration, scores, pledge, polls, ….
+  from a year's page to its registration, scores, pledge, polls, …;
+- `register_home_panel(fn, order=10)`: `fn(request) -> HTML or None`, shown at the top of the
+  home page (the ballots waiting for the person, the province admin's dashboard).
 
 A provider must not query per item."""
 
@@ -20,6 +22,7 @@ class Todo:
 
 _TODO_PROVIDERS = []
 _YEAR_LINK_PROVIDERS = []
+_HOME_PANELS = []
 
 
 def _register(providers, fn):
@@ -33,6 +36,17 @@ def register_todo_provider(fn):
 
 def register_year_link_provider(fn):
     _register(_YEAR_LINK_PROVIDERS, fn)
+
+
+def register_home_panel(fn, order=10):
+    """Panels show by `order` (what waits for the person first, overviews after)."""
+    if fn not in [f for _o, f in _HOME_PANELS]:
+        _HOME_PANELS.append((order, fn))
+        _HOME_PANELS.sort(key=lambda item: item[0])
+
+
+def home_panels(request):
+    return [html for _order, fn in _HOME_PANELS if (html := fn(request))]
 
 
 def todos_for(user, cluster_year):

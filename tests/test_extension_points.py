@@ -14,6 +14,7 @@ from clusters import home, stages
 from clusters.models import Stage
 from documents import registry
 from emulation.pledges import services as pledge_services
+from emulation.pledges.selectors import unsigned_shortfall
 from emulation.scoring.services import scores_locked_guard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,8 @@ REGISTER_FUNCTIONS = {
     "register_exit_guard",
     "register_todo_provider",
     "register_year_link_provider",
+    "register_exit_warning",
+    "register_home_panel",
 }
 
 
@@ -30,6 +33,8 @@ def _state():
         {stage: stages.exit_guards(stage) for stage in Stage},
         tuple(home._TODO_PROVIDERS),
         tuple(home._YEAR_LINK_PROVIDERS),
+        tuple(home._HOME_PANELS),
+        {stage: tuple(stages._EXIT_WARNINGS[stage.value]) for stage in Stage},
         dict(registry._KINDS),
     )
 
@@ -40,6 +45,8 @@ def test_every_app_registers_its_guards_from_ready():
     assert stages.exit_guards(Stage.SCORING) == (scores_locked_guard,)
     assert stages.exit_guards(Stage.VOTING) == (voting_unfinished,)
     assert stages.exit_guards(Stage.DOSSIER) == ()
+    # what leaving registration would leave behind (signatures missing) asks for a reason
+    assert stages._EXIT_WARNINGS[Stage.REGISTRATION.value] == [unsigned_shortfall]
 
 
 def test_every_document_kind_is_registered():

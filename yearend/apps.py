@@ -8,7 +8,7 @@ class YearendConfig(AppConfig):
     verbose_name = _("Year-end")
 
     def ready(self):
-        from clusters.home import register_todo_provider, register_year_link_provider
+        from clusters.home import register_home_panel, register_todo_provider, register_year_link_provider
         from clusters.notify import register_notifier, register_resolver
         from documents.registry import register_kind
 
@@ -22,6 +22,7 @@ class YearendConfig(AppConfig):
         )
         register_todo_provider(home.todos)
         register_year_link_provider(home.year_links)
+        register_home_panel(home.province_dashboard)
         events.register()
         register_notifier(notifications.notifier)
         register_resolver(notifications.resolver)

@@ -1,11 +1,14 @@
 """Links and to-dos the year-end app adds to the year page and the home page."""
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.home import Todo
 from clusters.models import Role, Stage
 
+from . import selectors
 from .models import HandOver
 
 
@@ -40,3 +43,20 @@ def todos(user, cluster_year):
             cluster_year.dossier_deadline,
         )
     ]
+
+
+def province_dashboard(request):
+    """The province admin's home: every cluster of the active year with its stage, what is overdue,
+    signatures k/n, scores submitted k/n and votes finished k/n (constant queries)."""
+    user = request.user
+    if not user.is_authenticated or user.province_id is None or not user.has_role(Role.PROVINCE_ADMIN):
+        return None
+    if not user.has_perm("yearend.view_province", user.province):
+        return None
+    year = selectors.active_year(user.province_id)
+    rows = selectors.province_overview(user.province_id, year)
+    return render_to_string(
+        "yearend/_province_dashboard.html",
+        {"rows": rows, "shown_year": year, "today": timezone.localdate()},
+        request=request,
+    )

@@ -100,6 +100,17 @@ def _counts(qs, key="cluster_year_id"):
     return {row[key]: row["n"] for row in qs}
 
 
+def active_year(province_id):
+    """The year the province is working on: the latest with a cluster year not closed yet, else
+    the latest it has, else this year (the overview and the home page open on it)."""
+    years = ClusterYear.objects.filter(cluster__province_id=province_id)
+    latest = (
+        years.exclude(stage=Stage.CLOSED).order_by("-year").values_list("year", flat=True).first()
+        or years.order_by("-year").values_list("year", flat=True).first()
+    )
+    return latest or timezone.localdate().year
+
+
 def province_overview(province_id, year, today=None):
     today = today or timezone.localdate()
     years = list(

@@ -156,7 +156,7 @@ def province_overview(request):
     user = request.user
     require(user, "yearend.view_province", user.province)
     form = ProvinceFilterForm(request.GET or None)
-    year = timezone.localdate().year
+    year = selectors.active_year(user.province_id)
     stage, overdue_only = "", False
     if form.is_valid():
         year = form.cleaned_data["year"] or year
