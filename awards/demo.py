@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from clusters import services as cluster_services
+from clusters import accounts
 from clusters.closing import recording_past_years
 from clusters.models import ClusterYear, MemberRole, Province, Role, Unit, User
 
@@ -69,7 +69,7 @@ def _leader(province, unit, admin):
     if user is None:
         from clusters.demo import DEMO_PASSWORD
 
-        user = cluster_services.user_create(
+        user = accounts.user_create(
             province=province,
             unit=unit,
             username=f"chutich.{unit.code.replace('-', '')}",
@@ -88,7 +88,7 @@ def _secretary(province, cluster_year, admin):
     if user is None:
         from clusters.demo import DEMO_PASSWORD
 
-        user = cluster_services.user_create(
+        user = accounts.user_create(
             province=province,
             unit=head,
             username=f"thuky.{head.code.replace('-', '')}",
@@ -145,8 +145,8 @@ def load():
         for voter, chosen in BALLOTS[code].items():
             ids = list(poll.candidates.filter(unit__code__in=chosen).values_list("pk", flat=True))
             services.ballot_cast(poll=poll, actor=leaders[voter], candidate_ids=ids, abstain=not ids)
-        services.poll_close(poll=poll, actor=secretary)
-        services.poll_publish(poll=poll, actor=secretary)
+        services.poll_close(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
+        services.poll_publish(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
         # the 2023 review took place on 28 February 2024: date the demo polls accordingly
         start = when + datetime.timedelta(minutes=30 * i)
         Poll.objects.filter(pk=poll.pk, status=PollStatus.PUBLISHED).update(

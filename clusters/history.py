@@ -183,6 +183,7 @@ def register_clusters():
         ("user.activated", gettext_lazy("Account activated"), None),
         ("user.deactivated", gettext_lazy("Account deactivated"), None),
         ("user.updated", gettext_lazy("Account changed"), None),
+        ("user.password_link_sent", gettext_lazy("Password link e-mailed"), None),
         ("login.locked_out", gettext_lazy("Log-in locked after failed attempts"), None),
         ("reauth.locked_out", gettext_lazy("Password re-entry locked after failed attempts"), None),
         ("province.saved", gettext_lazy("Province saved"), None),
@@ -214,5 +215,6 @@ def register_clusters():
         ("job_title", gettext_lazy("job title"), None),
         ("email", gettext_lazy("e-mail"), None),
         ("place", gettext_lazy("place"), None),
+        ("missing", gettext_lazy("missing when it went on"), None),
     ]:
         register_field(key, label, fmt)

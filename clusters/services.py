@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from . import audit, closing, stages, timeline
+from . import audit, closing, confirm, stages, timeline
 from .models import (
     STAGE_ORDER,
     Cluster,
@@ -17,11 +17,8 @@ from .models import (
     MemberRole,
     Membership,
     Province,
-    Role,
     Stage,
     Unit,
-    User,
-    UserRole,
 )
 
 
@@ -204,9 +201,10 @@ def _set_role(*, membership, role, actor):
 
 
 @transaction.atomic
-def stage_advance(*, cluster_year, actor, from_stage=None):
+def stage_advance(*, cluster_year, actor, from_stage=None, reason=""):
     """Move the year one stage forward. `from_stage` is the stage the person saw: a second click
-    (or a stale page) finds the year already moved and changes nothing."""
+    (or a stale page) finds the year already moved and changes nothing. What the move would leave
+    behind (stages.exit_warnings) needs a reason, recorded with it (clusters.confirm)."""
     _require(actor, "clusters.advance_stage", cluster_year)
     cy = _lock_year(cluster_year)
     if from_stage is not None and from_stage != cy.stage:
@@ -219,6 +217,8 @@ def stage_advance(*, cluster_year, actor, from_stage=None):
     problem = stages.exit_problem(cy)
     if problem:
         raise ValidationError(problem)
+    shortfalls = stages.exit_warnings(cy)
+    reason = confirm.reason_to_go_on(shortfalls, reason)
     old, cy.stage = cy.stage, STAGE_ORDER[idx + 1]
     cy.save(update_fields=["stage"])
     audit.record(
@@ -226,7 +226,8 @@ def stage_advance(*, cluster_year, actor, from_stage=None):
         action="stage.advanced",
         obj=cy,
         province_id=cy.cluster.province_id,
-        data={"old": old, "new": cy.stage},
+        data={"old": old, "new": cy.stage, **confirm.audit_data(shortfalls)},
+        reason=reason,
     )
     stages.entered(cy)
     return cy
@@ -272,52 +273,6 @@ def unit_create(*, province, code, kind, name, short_name="", leader_name="", ac
 
 
 @transaction.atomic
-def user_create(*, province, unit, username, password, full_name, roles, actor, email=""):
-    _require(actor, "clusters.manage_province", province)
-    if unit is not None and unit.province_id != province.pk:
-        raise ValidationError(_("The unit belongs to another province."))
-    if User.objects.filter(username=username).exists():
-        raise ValidationError(_("The user name “%(name)s” is taken.") % {"name": username})
-    user = User.objects.create_user(
-        username=username, password=password, email=email, province=province, unit=unit, full_name=full_name
-    )
-    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
-    audit.record(actor=actor, action="user.created", obj=user, data={"roles": sorted(roles)})
-    return user
-
-
-@transaction.atomic
-def user_set_roles(*, user, roles, actor):
-    _require(actor, "clusters.manage_province", user)
-    roles = set(roles)
-    invalid = roles - set(Role.values)
-    if invalid:
-        raise ValidationError(_("Unknown role."))
-    old = set(user.roles.values_list("role", flat=True))
-    user.roles.exclude(role__in=roles).delete()
-    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles - old])
-    user.__dict__.pop("_role_codes", None)
-    audit.record(
-        actor=actor, action="user.roles_changed", obj=user, data={"old": sorted(old), "new": sorted(roles)}
-    )
-    return user
-
-
-@transaction.atomic
-def user_set_active(*, user, active, actor):
-    """Deactivate (or reactivate) an account. Accounts are never deleted: their events keep them."""
-    _require(actor, "clusters.manage_province", user)
-    if user.pk == getattr(actor, "pk", None) and not active:
-        raise ValidationError(_("You cannot deactivate your own account."))
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_active == active:
-        return user
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    audit.record(actor=actor, action="user.activated" if active else "user.deactivated", obj=user)
-    return user
-
-
 @transaction.atomic
 def province_save(*, actor, code, name, place_name="", province=None):
     """A province created or edited (superusers, in the Django admin)."""
@@ -341,26 +296,3 @@ def province_save(*, actor, code, name, place_name="", province=None):
         data={"old": from_, "new": {"code": province.code, "name": name, "place": place_name}},
     )
     return province
-
-
-@transaction.atomic
-def user_update(*, user, actor, unit, full_name, job_title="", email=""):
-    """An account's unit and name (its state changes through user_set_active)."""
-    _require(actor, "clusters.manage_province", user)
-    if unit is not None and unit.province_id != user.province_id:
-        raise ValidationError(_("The unit belongs to another province."))
-    fields = ("unit_id", "full_name", "job_title", "email")
-    user = User.objects.select_for_update().get(pk=user.pk)
-    old = {f: getattr(user, f) for f in fields}
-    user.unit, user.full_name, user.job_title, user.email = unit, full_name, job_title, email
-    changed = [f for f in fields if old[f] != getattr(user, f)]
-    if not changed:  # saved unchanged: nothing to write, no empty event in the trail
-        return user
-    user.save(update_fields=["unit", "full_name", "job_title", "email"])
-    audit.record(
-        actor=actor,
-        action="user.updated",
-        obj=user,
-        data={"old": {f: old[f] for f in changed}, "new": {f: getattr(user, f) for f in changed}},
-    )
-    return user

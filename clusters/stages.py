@@ -7,7 +7,11 @@ Apps register their guards from `AppConfig.ready()`:
 A guard is `callable(cluster_year) -> error message or None`. Registering the same guard twice
 keeps one. `clusters.services.stage_advance` runs the guards of the stage being left, then the
 entry hooks of the stage entered (`register_entry_hook(Stage.SCORING, fn)`, `fn(cluster_year)`,
-in the same transaction: e.g. tell every unit that its sheet waits)."""
+in the same transaction: e.g. tell every unit that its sheet waits).
+
+A guard blocks; a warning (`register_exit_warning(Stage.REGISTRATION, fn)`, `fn(cluster_year) ->
+clusters.confirm.Shortfall or None`) lets the year move on only with a reason (signatures missing,
+units that never submitted): the year page lists them before the move, not after."""
 
 from django.utils.translation import gettext as _
 
@@ -15,6 +19,18 @@ from .models import MemberRole, Stage
 
 _EXIT_GUARDS: dict[str, list] = {stage.value: [] for stage in Stage}
 _ENTRY_HOOKS: dict[str, list] = {stage.value: [] for stage in Stage}
+_EXIT_WARNINGS: dict[str, list] = {stage.value: [] for stage in Stage}
+
+
+def register_exit_warning(stage, check):
+    checks = _EXIT_WARNINGS[Stage(stage).value]
+    if check not in checks:
+        checks.append(check)
+
+
+def exit_warnings(cluster_year):
+    """What leaving the year's stage now would leave behind (Shortfalls), for clusters.confirm."""
+    return [s for check in _EXIT_WARNINGS[Stage(cluster_year.stage).value] if (s := check(cluster_year))]
 
 
 def register_entry_hook(stage, hook):

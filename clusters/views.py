@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from documents.models import Document
 from documents.views import queue_year_pdf
 
-from . import selectors, services, timeline
+from . import selectors, services, stages, timeline
 from .access import province_object, require, year_for
 from .documents import KIND as MEMBER_LIST
 from .documents import document_key as member_list_key
@@ -23,7 +23,7 @@ from .forms import (
     StageRevertForm,
     UnitForm,
 )
-from .home import links_for, todos_for
+from .home import home_panels, links_for, todos_for
 from .models import Cluster, ClusterYear, Membership, Role, Stage, Unit
 from .unit_event_forms import OnDateForm
 
@@ -37,7 +37,11 @@ def _error(request, exc):
 def home(request):
     user = request.user
     this_year = timezone.localdate().year
-    context = {"this_year": this_year, "is_admin": user.has_role(Role.PROVINCE_ADMIN)}
+    context = {
+        "this_year": this_year,
+        "is_admin": user.has_role(Role.PROVINCE_ADMIN),
+        "panels": home_panels(request),  # the province admin's dashboard (yearend)
+    }
     if context["is_admin"]:
         context["province_years"] = (
             ClusterYear.objects.filter(cluster__province_id=user.province_id)
@@ -129,6 +133,7 @@ def year_detail(request, pk):
     on_form = OnDateForm(request.GET)
     on_date = on_form.date(cy.year) or timeline.default_date(cy.year)
     memberships = timeline.year_members(cy)
+    can_advance = user.has_perm("clusters.advance_stage", cy) and cy.stage != Stage.CLOSED
     return render(
         request,
         "clusters/year_detail.html",
@@ -141,7 +146,9 @@ def year_detail(request, pk):
             "stages": Stage.choices,
             "stage_index": cy.stage_index(),
             "can_manage": can_manage,
-            "can_advance": user.has_perm("clusters.advance_stage", cy) and cy.stage != Stage.CLOSED,
+            "can_advance": can_advance,
+            # what moving on now would leave behind: listed before the move, which then needs a reason
+            "advance_checks": stages.exit_warnings(cy) if can_advance else [],
             "can_revert": user.has_perm("clusters.revert_stage", cy) and cy.stage != Stage.SETUP,
             "add_form": MembershipAddForm(cluster_year=cy) if can_manage else None,
             "role_form": MembershipRoleForm(),
@@ -230,7 +237,10 @@ def stage_advance(request, pk):
     cy = year_for(request, pk, "clusters.advance_stage")
     try:
         cy = services.stage_advance(
-            cluster_year=cy, actor=request.user, from_stage=request.POST.get("from_stage")
+            cluster_year=cy,
+            actor=request.user,
+            from_stage=request.POST.get("from_stage"),
+            reason=request.POST.get("reason", ""),
         )
         messages.success(request, _("The year moved to: %(stage)s.") % {"stage": cy.get_stage_display()})
     except ValidationError as exc:

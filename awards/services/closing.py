@@ -6,9 +6,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusters import audit
+from clusters import audit, confirm
 
-from .. import ballot_box, counting, notices
+from .. import ballot_box, checks, counting, notices
 from ..envelopes import EnvelopeError
 from ..models import BallotChoice, Elector, Nomination, Poll, PollCandidate, PollStatus
 from ._base import require_poll_manager
@@ -45,8 +45,9 @@ def store_count(poll, candidates, votes, result, now, electorate, participations
 
 
 @transaction.atomic
-def poll_close(*, poll, actor):
-    """Close the poll, count, and check that ballots == participations (else flag it)."""
+def poll_close(*, poll, actor, reason=""):
+    """Close the poll, count, and check that ballots == participations (else flag it). Closing
+    before every voter has voted needs a reason (clusters.confirm), kept in the audit event."""
     poll = (
         Poll.objects.select_for_update(no_key=True, of=("self",))
         .select_related("cluster_year__cluster")
@@ -59,6 +60,8 @@ def poll_close(*, poll, actor):
     now = timezone.now()
     if now <= poll.opens_at:
         raise ValidationError(_("The poll has not opened yet."))
+    shortfalls = confirm.found([checks.close_shortfall(poll)])
+    reason = confirm.reason_to_go_on(shortfalls, reason)
     if now < poll.closes_at:
         poll.closes_at = now
     sealed = poll.envelopes.count()
@@ -111,15 +114,19 @@ def poll_close(*, poll, actor):
             "won_tie": [c.name for c in candidates if c.won_tie],
             "council_members": poll.statutory_size,
             "flagged": poll.flagged,
+            **confirm.audit_data(shortfalls),
         },
+        reason=reason,
     )
     return poll
 
 
 @transaction.atomic
-def poll_publish(*, poll, actor):
+def poll_publish(*, poll, actor, reason=""):
     """Publish the result: it is frozen from now on and the proposed units become nominations (of
-    the cluster year; a province council's poll selects among nominations already made)."""
+    the cluster year; a province council's poll selects among nominations already made).
+    Publishing with voters missing or a higher award's vote unfinished needs a reason
+    (clusters.confirm)."""
     poll = (
         Poll.objects.select_for_update(no_key=True, of=("self",))
         .select_related("cluster_year__cluster", "award_type")
@@ -135,6 +142,8 @@ def poll_publish(*, poll, actor):
             _("The count of this poll is flagged (%(reason)s); it cannot be published.")
             % {"reason": poll.flag_reason}
         )
+    shortfalls = checks.publish_shortfalls(poll)
+    reason = confirm.reason_to_go_on(shortfalls, reason)
     proposed = list(poll.candidates.filter(proposed=True))
     # a cluster's result becomes nominations; a province council's result stays its selection
     for c in proposed if poll.cluster_year_id else ():
@@ -153,7 +162,8 @@ def poll_publish(*, poll, actor):
         action="poll.published",
         obj=poll,
         province_id=poll.province_id,
-        data={"proposed": [c.name for c in proposed]},
+        data={"proposed": [c.name for c in proposed], **confirm.audit_data(shortfalls)},
+        reason=reason,
     )
     notices.published(poll, proposed)
     return poll

@@ -6,9 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusters import audit
+from clusters import audit, confirm
 from clusters.uploads import PDF, check_upload
 
+from .. import checks
 from ..models import Dossier, Nomination
 from ._base import require
 from .numbering import cover_issue
@@ -53,7 +54,9 @@ def dossier_save(*, cluster_year, actor, **data):
 
 
 @transaction.atomic
-def dossier_submit(*, cluster_year, actor):
+def dossier_submit(*, cluster_year, actor, reason=""):
+    """Send the dossier to the province. Polls not published or achievement reports missing are
+    listed before and need a reason to send anyway (clusters.confirm), kept in the audit event."""
     require(actor, "awards.manage_dossier", cluster_year)
     dossier, _created = Dossier.objects.select_for_update().get_or_create(cluster_year=cluster_year)
     if dossier.submitted_at:
@@ -62,6 +65,8 @@ def dossier_submit(*, cluster_year, actor):
         raise ValidationError(_("There is no nomination to submit yet: publish the results first."))
     if not (dossier.meeting_date and dossier.meeting_place):
         raise ValidationError(_("Enter the date and place of the review meeting first."))
+    shortfalls = checks.dossier_shortfalls(cluster_year)
+    reason = confirm.reason_to_go_on(shortfalls, reason)
     dossier.submitted_at, dossier.submitted_by = timezone.now(), actor
     dossier.save(update_fields=["submitted_at", "submitted_by"])
     if not dossier.cover_number:
@@ -72,6 +77,8 @@ def dossier_submit(*, cluster_year, actor):
         action="dossier.submitted",
         obj=cluster_year,
         province_id=cluster_year.cluster.province_id,
+        data=confirm.audit_data(shortfalls),
+        reason=reason,
     )
     return dossier
 

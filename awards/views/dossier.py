@@ -14,7 +14,7 @@ from clusters.audit import history_for
 from documents.models import Document
 from documents.views import queue_year_pdf
 
-from .. import documents, selectors, services
+from .. import checks, documents, selectors, services
 from ..forms import DecisionForm, DossierForm, ReportUploadForm
 from ..models import Dossier
 from .common import nomination_for, show_errors
@@ -58,6 +58,9 @@ def dossier(request, pk):
             "can_decide": user.has_perm("awards.record_decision", cy),
             "docs": _dossier_documents(cy),
             "upload_form": ReportUploadForm(),
+            "submit_checks": checks.dossier_shortfalls(cy)
+            if can_manage and not (record and record.submitted_at)
+            else [],
         },
     )
 
@@ -88,7 +91,7 @@ def dossier_document(request, pk, kind):
 def dossier_submit(request, pk):
     cy = year_for(request, pk, "awards.view_awards")  # the service checks the secretary's rule (403)
     try:
-        services.dossier_submit(cluster_year=cy, actor=request.user)
+        services.dossier_submit(cluster_year=cy, actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("The dossier is submitted to the province."))
     except ValidationError as exc:
         show_errors(request, exc)

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clusters import confirm
 from clusters.access import year_for
 from clusters.models import Role, Unit, User
 
-from .. import progress, selectors, services
+from .. import checks, progress, selectors, services
 from ..forms import PollForm, RunoffForm
 from ..forms_council import NewRoundForm, TieDecisionForm
 from ..models import AwardRule, AwardType, ElectorateKind, TieBreak
@@ -48,7 +49,8 @@ def poll_create(request, pk):
     initial = {
         "title": award_type.name,
         "electorate_kind": kind,
-        "candidates": [str(o.unit_id) for o in options if o.allowed],
+        # a unit that never submitted its scores stands only when the secretary ticks it
+        "candidates": [str(o.unit_id) for o in options if o.offered],
         "voters": selectors.default_voters(cy, kind),
     }
     form = PollForm(
@@ -128,6 +130,11 @@ def poll_detail(request, pk):
             "history": poll_log(poll) if (can_manage or is_admin) else None,
             "is_elector": poll.electors.filter(user_id=user.pk).exists(),
             "counted_receipts": selectors.counted_receipts(poll) if show_results else None,
+            # what closing or publishing now would leave behind: listed first, then a reason is asked
+            "close_checks": confirm.found([checks.close_shortfall(poll)])
+            if can_manage and poll.is_open
+            else [],
+            "publish_checks": (checks.publish_shortfalls(poll) if can_manage and poll.is_closed else []),
         },
     )
 
@@ -149,7 +156,7 @@ def poll_turnout(request, pk):
 def poll_close(request, pk):
     poll = poll_for(request, pk)  # the service checks the secretary's rule (403)
     try:
-        poll = services.poll_close(poll=poll, actor=request.user)
+        poll = services.poll_close(poll=poll, actor=request.user, reason=request.POST.get("reason", ""))
         if poll.flagged:
             messages.warning(request, poll.flag_reason)
         else:
@@ -164,7 +171,7 @@ def poll_close(request, pk):
 def poll_publish(request, pk):
     poll = poll_for(request, pk)  # the service checks the secretary's rule (403)
     try:
-        services.poll_publish(poll=poll, actor=request.user)
+        services.poll_publish(poll=poll, actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("The result is published."))
     except ValidationError as exc:
         show_errors(request, exc)

@@ -10,10 +10,10 @@ class PledgesConfig(AppConfig):
     def ready(self):
         from clusters.home import register_todo_provider, register_year_link_provider
         from clusters.models import Stage
-        from clusters.stages import register_exit_guard
+        from clusters.stages import register_exit_guard, register_exit_warning
         from documents.registry import register_kind
 
-        from . import documents, events, home, services
+        from . import documents, events, home, selectors, services
 
         register_kind(
             services.KIND,
@@ -28,6 +28,7 @@ class PledgesConfig(AppConfig):
             can_request=documents.can_request,
         )
         register_exit_guard(Stage.REGISTRATION, services.STAGE_GUARD)
+        register_exit_warning(Stage.REGISTRATION, selectors.unsigned_shortfall)
         register_todo_provider(home.todos)
         register_year_link_provider(home.links)
         events.register()

@@ -1,7 +1,9 @@
 """Reads with joins or aggregates about registrations and the pledge."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
+from clusters.confirm import Shortfall
 from clusters.selectors import vn_sort_key, year_memberships
 
 from .models import Pledge, PledgeSignature, Registration, RegistrationTarget, SignatureState
@@ -79,4 +81,32 @@ def signature_status(version, members):
     return members
 
 
-__all__ = ["pledge_summary", "registered_target", "registrations_overview", "vn_sort_key"]
+def unsigned_shortfall(cluster_year):
+    """Stage exit warning: leaving registration with members that have not signed the final pledge
+    ("2/8 units have signed the pledge"), for clusters.confirm; None when all have signed."""
+    pledge = Pledge.objects.filter(cluster_year=cluster_year).first()
+    members = year_memberships(cluster_year)
+    signed = set()
+    if pledge is not None and pledge.final_version_id is not None:
+        signed = set(
+            PledgeSignature.objects.filter(
+                version_id=pledge.final_version_id, state=SignatureState.DONE
+            ).values_list("unit_id", flat=True)
+        )
+    missing = [m.display_name for m in members if m.unit_id not in signed]
+    if not missing:
+        return None
+    return Shortfall(
+        _("%(n)s/%(m)s units have signed the pledge; not signed yet:")
+        % {"n": len(members) - len(missing), "m": len(members)},
+        missing,
+    )
+
+
+__all__ = [
+    "unsigned_shortfall",
+    "pledge_summary",
+    "registered_target",
+    "registrations_overview",
+    "vn_sort_key",
+]

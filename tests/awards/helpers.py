@@ -82,7 +82,7 @@ def submit_dossier(cy, secretary, place="Hội trường"):
     services.dossier_save(
         cluster_year=cy, actor=secretary, meeting_date=datetime.date(cy.year, 12, 20), meeting_place=place
     )
-    return services.dossier_submit(cluster_year=cy, actor=secretary)
+    return services.dossier_submit(cluster_year=cy, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
 
 
 def nominated_clusters(cast, *, clusters=3, higher=8, lower=12, submit=True):
@@ -108,8 +108,8 @@ def nominated_clusters(cast, *, clusters=3, higher=8, lower=12, submit=True):
             rule(cy, types[code], quota_count=len(chosen))
             poll = open_poll(cy, types[code], candidates=chosen, voters=[voter], actor=secretary)
             vote(poll, voter, *chosen)
-            services.poll_close(poll=poll, actor=secretary)
-            services.poll_publish(poll=poll, actor=secretary)
+            services.poll_close(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
+            services.poll_publish(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
         if submit:
             submit_dossier(cy, secretary)
         cy.secretary = secretary

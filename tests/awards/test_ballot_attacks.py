@@ -113,7 +113,7 @@ def test_a_data_only_dump_pairs_no_voter_with_a_choice_open_or_closed(boxes):
         t for t in tables if t.startswith("awards_ballot") and t != "awards_ballotenvelope" and tables[t]
     ]
     for poll, secretary, _truth, _r in boxes:
-        services.poll_close(poll=poll, actor=secretary)
+        services.poll_close(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
     text, tables = _dump()
     total = 0
     for poll, _sec, truth, _r in boxes:
@@ -137,7 +137,7 @@ def _xmins(table, where="", params=()):
 @pytest.mark.postgres
 def test_an_xmin_join_links_no_ballot_row_to_a_voter_row(boxes):
     for poll, secretary, _t, _r in boxes:
-        services.poll_close(poll=poll, actor=secretary)
+        services.poll_close(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
     voter_rows = set(_xmins("awards_participation")) | set(
         _xmins("clusters_auditevent", "WHERE action = %s", ["poll.voted"])
     )
@@ -172,7 +172,7 @@ def test_pageinspect_after_the_close_finds_no_choice_linkable_to_a_voter(boxes):
     with connection.cursor() as cur:
         cur.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
     for poll, secretary, _t, _r in boxes:
-        services.poll_close(poll=poll, actor=secretary)
+        services.poll_close(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
     voter_xmins = set(_xmins("awards_participation")) | set(
         _xmins("clusters_auditevent", "WHERE action = %s", ["poll.voted"])
     )
@@ -196,7 +196,7 @@ def test_every_receipt_verifies_against_the_published_list(boxes, client):
     for poll, secretary, _t, receipts in boxes:
         for code in receipts:
             assert selectors.receipt_check(code) == (poll, False)
-        services.poll_close(poll=poll, actor=secretary)
+        services.poll_close(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
         published = selectors.counted_receipts(poll)
         assert published == sorted(receipt_hash(c) for c in receipts)
         for code in receipts:

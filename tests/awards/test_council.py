@@ -73,7 +73,7 @@ def test_ninety_percent_of_all_members_counts_the_fifteen_on_the_roster_not_the_
     for v in ticked[:13]:
         vote(gov, v, units[1])
     vote(gov, ticked[13], units[2])
-    services.poll_close(poll=gov, actor=sec)
+    services.poll_close(poll=gov, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     gov.refresh_from_db()
     c = _candidates(gov)[units[1].pk]
     assert (c.votes, c.share, c.met_threshold, c.proposed) == (13, Decimal("86.67"), False, False)
@@ -82,7 +82,7 @@ def test_ninety_percent_of_all_members_counts_the_fifteen_on_the_roster_not_the_
     city = open_poll(cy, types["co-thanh-pho"], candidates=units[1:3], voters=ticked, actor=sec)
     for v in ticked:
         vote(city, v, units[1])
-    services.poll_close(poll=city, actor=sec)
+    services.poll_close(poll=city, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     c = _candidates(city)[units[1].pk]
     assert (c.votes, c.share, c.met_threshold, c.proposed) == (14, Decimal("93.33"), True, True)
 
@@ -139,7 +139,7 @@ def test_a_second_round_after_a_failed_quorum_keeps_the_first_on_record(council)
     first = open_poll(cy, types["co-thanh-pho"], candidates=units[1:4], voters=voters[:14], actor=sec)
     for v in voters[:9]:
         vote(first, v, units[1])
-    services.poll_close(poll=first, actor=sec)
+    services.poll_close(poll=first, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     first.refresh_from_db()
     assert first.quorum_met is False and not first.candidates.filter(proposed=True).exists()
     assert selectors.voting_unfinished(cy) is None  # an empty result need not be published
@@ -158,8 +158,8 @@ def test_a_second_round_after_a_failed_quorum_keeps_the_first_on_record(council)
         services.round_open(poll=first, opens_at=opens, closes_at=closes, actor=sec)
     for v in voters[:12]:
         vote(second, v, units[2])
-    services.poll_close(poll=second, actor=sec)
-    services.poll_publish(poll=second, actor=sec)
+    services.poll_close(poll=second, actor=sec, reason="Đã hết thời gian theo kế hoạch")
+    services.poll_publish(poll=second, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     assert list(Nomination.objects.values_list("unit_id", "poll_id")) == [(units[2].pk, second.pk)]
     first.refresh_from_db()
     assert first.status == PollStatus.CLOSED and _candidates(first)[units[1].pk].votes == 9
@@ -189,7 +189,7 @@ def test_an_inconclusive_vote_gets_a_new_round_for_the_seats_left(council):
     rule(cy, types["co-thanh-pho"], quota_count=2)
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units[1:4], voters=voters, actor=sec)
     _paper(poll, sec, 15, {units[1]: 12, units[2]: 5, units[3]: 4})
-    services.poll_publish(poll=poll, actor=sec)
+    services.poll_publish(poll=poll, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     opens, closes = window()
     second = services.round_open(poll=poll, opens_at=opens, closes_at=closes, actor=sec)
     assert second.round_reason == RoundReason.INCONCLUSIVE and second.quota == 1
@@ -209,7 +209,7 @@ def test_a_tie_is_broken_by_the_higher_score_when_the_rule_says_so(council):
     assert c[units[2].pk].proposed and c[units[2].pk].won_tie
     assert not c[units[1].pk].proposed and not c[units[1].pk].tied
     assert poll.runoff_seats == 0 and selectors.voting_unfinished(cy) is not None  # to publish
-    services.poll_publish(poll=poll, actor=sec)
+    services.poll_publish(poll=poll, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     assert list(Nomination.objects.values_list("unit_id", flat=True)) == [units[2].pk]
     assert selectors.voting_unfinished(cy) is None
 
@@ -240,7 +240,7 @@ def test_the_chair_decides_a_tie_when_the_rule_gives_it_to_the_chair(council):
     assert "Nguyễn Văn Chủ" in poll.tie_note and poll.runoff_seats == 0
     event = AuditEvent.objects.get(action="poll.tie_decided")
     assert event.data["chair"] == "Nguyễn Văn Chủ"
-    services.poll_publish(poll=poll, actor=sec)
+    services.poll_publish(poll=poll, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     assert selectors.voting_unfinished(cy) is None
 
 
@@ -275,7 +275,7 @@ def test_the_remaining_units_are_the_members_minus_proposed_or_minus_the_higher_
     )
     flag = open_poll(cy, types["co-thanh-pho"], candidates=units[:4], voters=voters, actor=sec)
     _paper(flag, sec, 10, {units[0]: 8, units[1]: 2})  # one of the two seats filled
-    services.poll_publish(poll=flag, actor=sec)
+    services.poll_publish(poll=flag, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     assert selectors.poll_seats(cy, lower) == seats  # (10 - 1) / 3 = 3, or (10 - 2) / 3 = 2 (down)
     poll = open_poll(cy, types["bk-toan-dien"], candidates=units[1:6], voters=voters, actor=sec)
     assert poll.quota == seats and poll.rule["remaining_base"] == base

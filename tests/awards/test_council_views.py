@@ -70,7 +70,7 @@ def test_a_new_round_and_a_chair_decision_from_the_poll_page(council, client):  
     second.opens_at = second.opens_at.replace(year=2000)
     second.save(update_fields=["opens_at"])
     _paper(second, sec, 15, {units[2]: 12})
-    services.poll_publish(poll=second, actor=sec)
+    services.poll_publish(poll=second, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     city = open_poll(cy, types["co-thanh-pho"], candidates=units[3:5], voters=voters, actor=sec)
     _paper(city, sec, 15, {units[3]: 7, units[4]: 7})
     page = client.get(reverse("awards:poll", args=[city.pk])).content.decode()
@@ -147,7 +147,7 @@ def test_the_cluster_minutes_show_the_failed_round_and_the_new_one_against_the_r
     PollCandidate.objects.filter(poll=second, unit=units[2]).update(total="92.58")
     PollCandidate.objects.filter(poll=second, unit=units[3]).update(total="91.65")
     _paper(second, sec, 14, {units[2]: 6, units[3]: 6})
-    services.poll_publish(poll=second, actor=sec)
+    services.poll_publish(poll=second, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     doc = Document(
         province=cy.cluster.province,
         key="t-rounds",

@@ -131,7 +131,11 @@ def _other_province_nomination(cast):
     rule(cy, t, actor=cast.other)
     poll = open_poll(cy, t, candidates=[head], voters=[cast.other], actor=secretary)
     vote(poll, cast.other, head)
-    services.poll_publish(poll=services.poll_close(poll=poll, actor=secretary), actor=secretary)
+    services.poll_publish(
+        poll=services.poll_close(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch"),
+        actor=secretary,
+        reason="Đã hết thời gian theo kế hoạch",
+    )
     submit_dossier(cy, secretary)
     return Nomination.objects.get(cluster_year=cy)
 

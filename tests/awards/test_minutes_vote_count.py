@@ -105,7 +105,7 @@ def test_the_secretary_enters_a_paper_count_and_the_minutes_print_it(client):
     )
     winner = poll.candidates.get(unit=u["Thủy Nguyên"])
     assert winner.votes == 6 and winner.proposed  # 6 of 8 voters: more than half
-    services.poll_publish(poll=poll, actor=secretary)
+    services.poll_publish(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
     services.dossier_save(cluster_year=cy, actor=secretary, **MEETING)
     text = _minutes(cy, "awards-minutes-paper.pdf")
     assert "bằng phiếu giấy tại cuộc họp" in text
@@ -187,7 +187,7 @@ def test_the_cover_letter_takes_its_number_when_the_dossier_is_submitted_and_kee
     draft = pdfcheck.save(pdf, "awards-cover-letter-draft.pdf")
     pdfcheck.assert_decree30_layout(draft)
     assert re.search(r"Số:\s+/TTr-CTĐ", " ".join(pdfcheck.text(draft).split()))  # room to number
-    services.dossier_submit(cluster_year=cy, actor=secretary)
+    services.dossier_submit(cluster_year=cy, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
     entry = RegisterEntry.objects.get(issuer=f"cluster:{cy.cluster_id}", symbol="TTr")
     assert entry.number == "01/TTr-CTĐ"
     for name in ("awards-cover-letter-issued.pdf", "awards-cover-letter-rerendered.pdf"):

@@ -99,10 +99,10 @@ def test_year_cannot_leave_voting_while_a_poll_is_unfinished(cast):
         stage_advance(cluster_year=cy, actor=cast.admin)
     vote(poll, cast.leader_a, cast.unit_a)
     vote(poll, cast.leader_b, cast.unit_a)
-    services.poll_close(poll=poll, actor=cast.secretary)
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     with pytest.raises(ValidationError, match="chưa được công bố"):
         stage_advance(cluster_year=cy, actor=cast.admin)
-    services.poll_publish(poll=poll, actor=cast.secretary)
+    services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert stage_advance(cluster_year=cy, actor=cast.admin).stage == Stage.DOSSIER
 
 
@@ -123,24 +123,28 @@ def test_secretary_is_told_to_close_an_expired_poll_and_voters_to_vote(cast):
 def test_dossier_submission_needs_nominations_and_the_meeting_then_locks(cast):
     cy = to_voting(cast.year)
     with pytest.raises(ValidationError):
-        services.dossier_submit(cluster_year=cy, actor=cast.secretary)
+        services.dossier_submit(
+            cluster_year=cy, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch"
+        )
     types = award_types(cast.province)
     rule(cy, types["co-thanh-pho"])
     poll = open_poll(
         cy, types["co-thanh-pho"], candidates=[cast.unit_a], voters=[cast.leader_a], actor=cast.secretary
     )
     vote(poll, cast.leader_a, cast.unit_a)
-    services.poll_close(poll=poll, actor=cast.secretary)
-    services.poll_publish(poll=poll, actor=cast.secretary)
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+    services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     with pytest.raises(ValidationError, match="ngày và địa điểm"):
-        services.dossier_submit(cluster_year=cy, actor=cast.secretary)
+        services.dossier_submit(
+            cluster_year=cy, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch"
+        )
     services.dossier_save(
         cluster_year=cy,
         actor=cast.secretary,
         meeting_date=datetime.date(2026, 12, 20),
         meeting_place="Cát Hải",
     )
-    services.dossier_submit(cluster_year=cy, actor=cast.secretary)
+    services.dossier_submit(cluster_year=cy, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     with pytest.raises(ValidationError):
         services.dossier_save(cluster_year=cy, actor=cast.secretary, meeting_place="Khác")
     n = Nomination.objects.get()
@@ -173,8 +177,8 @@ def _published_year(cast, n):
         rule(cy, t, quota_count=3, quorum_num=1, quorum_den=3)
         poll = open_poll(cy, t, candidates=units, voters=[cast.leader_a], actor=cast.secretary)
         vote(poll, cast.leader_a, units[i % 3])
-        services.poll_close(poll=poll, actor=cast.secretary)
-        services.poll_publish(poll=poll, actor=cast.secretary)
+        services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+        services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     submit_dossier(cy, cast.secretary)
     for nom in Nomination.objects.all():
         services.decision_record(
@@ -193,7 +197,7 @@ def test_dossier_page_query_count_is_constant(client, cast, django_assert_num_qu
     client.force_login(cast.secretary)
     url = reverse("awards:dossier", args=[cy.pk])
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):  # + polls and nominations listed before sending (2 queries)
         assert client.get(url).status_code == 200
 
 

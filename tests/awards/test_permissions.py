@@ -60,14 +60,14 @@ def test_poll_services_refuse_anyone_but_the_year_secretary(year):
     poll = _open(cast, cy, types)
     for actor in (cast.admin, cast.leader_a, cast.other):
         with pytest.raises(PermissionDenied):
-            services.poll_close(poll=poll, actor=actor)
+            services.poll_close(poll=poll, actor=actor, reason="Đã hết thời gian theo kế hoạch")
     vote(poll, cast.leader_head, cast.unit_a)
     vote(poll, cast.leader_a, cast.unit_b)
     vote(poll, cast.leader_b, cast.unit_a)
-    poll = services.poll_close(poll=poll, actor=cast.secretary)
+    poll = services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     for actor in (cast.admin, cast.leader_a):
         with pytest.raises(PermissionDenied):
-            services.poll_publish(poll=poll, actor=actor)
+            services.poll_publish(poll=poll, actor=actor, reason="Đã hết thời gian theo kế hoạch")
         with pytest.raises(PermissionDenied):
             services.runoff_open(
                 poll=poll, opens_at=now, closes_at=now + datetime.timedelta(hours=1), actor=actor
@@ -81,12 +81,16 @@ def test_dossier_and_decision_services_check_their_rules(year):
     poll = _open(cast, cy, types)
     for voter in (cast.leader_head, cast.leader_a, cast.leader_b):
         vote(poll, voter, cast.unit_a)
-    services.poll_publish(poll=services.poll_close(poll=poll, actor=cast.secretary), actor=cast.secretary)
+    services.poll_publish(
+        poll=services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch"),
+        actor=cast.secretary,
+        reason="Đã hết thời gian theo kế hoạch",
+    )
     nomination = Nomination.objects.get()
     with pytest.raises(PermissionDenied):
         services.dossier_save(cluster_year=cy, actor=cast.admin, meeting_place="Hội trường")
     with pytest.raises(PermissionDenied):
-        services.dossier_submit(cluster_year=cy, actor=cast.staff_a)
+        services.dossier_submit(cluster_year=cy, actor=cast.staff_a, reason="Đã hết thời gian theo kế hoạch")
     assert not Dossier.objects.exists()
     report = SimpleUploadedFile("bc.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     with pytest.raises(PermissionDenied):  # B's staff, not the nominated unit A's
@@ -164,13 +168,13 @@ def test_results_are_visible_by_one_rule(client, year):
     poll = _open(cast, cy, types)
     for voter in (cast.leader_head, cast.leader_a, cast.leader_b):
         vote(poll, voter, cast.unit_a)
-    poll = services.poll_close(poll=poll, actor=cast.secretary)
+    poll = services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert cast.secretary.has_perm("awards.view_results", poll) and cast.admin.has_perm(
         "awards.view_results", poll
     )
     assert not cast.council.has_perm("awards.view_results", poll)
     assert not cast.other.has_perm("awards.view_results", poll)
-    poll = services.poll_publish(poll=poll, actor=cast.secretary)
+    poll = services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert cast.council.has_perm("awards.view_results", poll) and cast.staff_b.has_perm(
         "awards.view_results", poll
     )
@@ -201,7 +205,7 @@ def test_action_pages_answer_the_services_refusal_with_403(client, year):
     assert client.post(reverse("awards:poll_close", args=[poll.pk])).status_code == 403
     poll.refresh_from_db()
     assert poll.is_open
-    poll = services.poll_close(poll=poll, actor=cast.secretary)
+    poll = services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert client.post(reverse("awards:poll_publish", args=[poll.pk])).status_code == 403
     assert client.post(reverse("awards:dossier_submit", args=[cy.pk])).status_code == 403
     client.force_login(cast.other)
@@ -210,6 +214,8 @@ def test_action_pages_answer_the_services_refusal_with_403(client, year):
     poll.refresh_from_db()
     assert poll.is_closed and not Nomination.objects.exists() and not Dossier.objects.exists()
     client.force_login(cast.secretary)
-    assert client.post(reverse("awards:poll_publish", args=[poll.pk])).status_code == 302
+    assert (
+        client.post(reverse("awards:poll_publish", args=[poll.pk]), {"reason": "Hết giờ"}).status_code == 302
+    )
     poll.refresh_from_db()
     assert poll.status == PollStatus.PUBLISHED

@@ -99,7 +99,7 @@ def test_vote_gives_a_receipt_and_the_voter_sees_it_counted(setup):
     envelope = BallotEnvelope.objects.get(poll=poll)
     assert code not in str(event.data) and str(envelope.pk) not in str(event.data)
     # the envelope is opened at close; the receipt is then in the published list of counted ballots
-    services.poll_close(poll=poll, actor=cast.secretary)
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert selectors.receipt_check(code) == (poll, True)
     assert selectors.counted_receipts(poll) == [receipt_hash(code)]
 
@@ -151,7 +151,7 @@ def test_second_vote_and_bad_ballots_are_refused(setup):
     with pytest.raises(services.VoteRefused, match="đã bỏ phiếu"):
         vote(poll, cast.leader_a, cast.unit_b)
     assert BallotEnvelope.objects.count() == 1 and not Ballot.objects.exists()
-    services.poll_close(poll=poll, actor=cast.secretary)
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert Ballot.objects.count() == 1 and Ballot.objects.get().abstain
 
 
@@ -165,8 +165,8 @@ def test_no_partial_counts_before_close_then_the_count(setup):
     summary = selectors.results_summary(cy)
     assert summary[0]["candidates"][0][1] is None and summary[0]["published"] is False
     with pytest.raises(ValidationError, match="Đóng"):
-        services.poll_publish(poll=poll, actor=cast.secretary)
-    poll = services.poll_close(poll=poll, actor=cast.secretary)
+        services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+    poll = services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert (poll.electorate_size, poll.participation_count, poll.ballot_count) == (3, 2, 2)
     assert poll.quorum_met and not poll.flagged
     got = {c.unit_id: (c.votes, c.met_threshold, c.proposed) for c in poll.candidates.all()}
@@ -180,10 +180,10 @@ def test_quorum_not_met_proposes_nobody(setup):
     cast, cy, types, units, voters = setup
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=cast.secretary)
     vote(poll, cast.leader_a, cast.unit_a)
-    poll = services.poll_close(poll=poll, actor=cast.secretary)
+    poll = services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert poll.quorum_met is False
     assert not poll.candidates.filter(proposed=True).exists()
-    services.poll_publish(poll=poll, actor=cast.secretary)
+    services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert not Nomination.objects.exists()
 
 
@@ -202,7 +202,7 @@ def test_threshold_of_ballots_cast_not_strict(setup):
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=cast.secretary)
     vote(poll, cast.leader_a, cast.unit_a)
     vote(poll, cast.leader_b, cast.unit_b)
-    poll = services.poll_close(poll=poll, actor=cast.secretary)
+    poll = services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     # 1 of 2 ballots each: exactly 1/2, accepted as not strict -> a tie on the single seat
     assert set(poll.candidates.filter(met_threshold=True).values_list("unit_id", flat=True)) == {
         cast.unit_a.pk,
@@ -237,9 +237,9 @@ def test_tie_opens_a_runoff_that_decides_the_seat(setup):
     vote(poll, council[1], cast.unit_a)
     vote(poll, council[2], cast.unit_b)
     vote(poll, council[3], cast.unit_b)
-    poll = services.poll_close(poll=poll, actor=cast.secretary)
+    poll = services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert poll.runoff_seats == 1
-    services.poll_publish(poll=poll, actor=cast.secretary)
+    services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert not Nomination.objects.exists()
     assert selectors.results_summary(cy)[0]["published"] is False  # a run-off is pending
     opens, closes = window()
@@ -250,8 +250,8 @@ def test_tie_opens_a_runoff_that_decides_the_seat(setup):
         services.runoff_open(poll=poll, opens_at=opens, closes_at=closes, actor=cast.secretary)
     for i, who in enumerate(council):
         vote(runoff, who, cast.unit_a if i < 3 else cast.unit_b)
-    services.poll_close(poll=runoff, actor=cast.secretary)
-    services.poll_publish(poll=runoff, actor=cast.secretary)
+    services.poll_close(poll=runoff, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+    services.poll_publish(poll=runoff, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert list(Nomination.objects.values_list("unit_name", flat=True)) == ["Huyện Vĩnh Bảo"]
     summary = selectors.results_summary(cy)[0]
     assert summary["published"] and summary["proposed"] == ["Huyện Vĩnh Bảo"]
@@ -263,12 +263,12 @@ def test_published_result_is_frozen(setup):
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=cast.secretary)
     for v in voters:
         vote(poll, v, cast.unit_a)
-    services.poll_close(poll=poll, actor=cast.secretary)
-    services.poll_publish(poll=poll, actor=cast.secretary)
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+    services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     with pytest.raises(ValidationError, match="đã được công bố"):
-        services.poll_publish(poll=poll, actor=cast.secretary)
+        services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     with pytest.raises(ValidationError):
-        services.poll_close(poll=poll, actor=cast.secretary)
+        services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     actions = list(AuditEvent.objects.filter(object_type="awards.poll").values_list("action", flat=True))
     assert sorted(actions) == sorted(
         ["poll.opened", "poll.voted", "poll.voted", "poll.voted", "poll.closed", "poll.published"]
@@ -280,10 +280,10 @@ def test_ballots_not_matching_participations_flag_the_poll(setup):
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=cast.secretary)
     vote(poll, cast.leader_a, cast.unit_a)
     Ballot.objects.create(poll=poll)  # a ballot stuffed in the table, not cast
-    poll = services.poll_close(poll=poll, actor=cast.secretary)
+    poll = services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert poll.flagged and "2" in poll.flag_reason
     with pytest.raises(ValidationError):
-        services.poll_publish(poll=poll, actor=cast.secretary)
+        services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
 
 
 def test_unit_proposed_for_a_higher_award_is_not_a_candidate_for_a_lower_one(setup):
@@ -292,8 +292,8 @@ def test_unit_proposed_for_a_higher_award_is_not_a_candidate_for_a_lower_one(set
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=cast.secretary)
     for v in voters:
         vote(poll, v, cast.unit_a)
-    services.poll_close(poll=poll, actor=cast.secretary)
-    services.poll_publish(poll=poll, actor=cast.secretary)
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+    services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     r = types["bk-toan-dien"].rules.get()
     options = {o.unit_id: o for o in selectors.candidate_options(cy, r)}
     assert not options[cast.unit_a.pk].allowed and options[cast.unit_b.pk].allowed

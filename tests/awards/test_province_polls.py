@@ -33,7 +33,7 @@ def _nominated_cluster(province, i, award):
     services.poll_close_paper(
         poll=poll, actor=sec, issued=3, received=3, invalid=0, votes={ids[units[i % 3].pk]: 3}
     )
-    services.poll_publish(poll=poll, actor=sec)
+    services.poll_publish(poll=poll, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     return Nomination.objects.get(poll=poll)
 
 
@@ -88,8 +88,10 @@ def test_a_province_poll_over_nominations_from_five_clusters(province_vote, clie
     receipts = [services.ballot_cast(poll=poll, actor=u, candidate_ids=[first.pk]) for u in council[2:7]]
     services.ballot_cast(poll=poll, actor=council[7], candidate_ids=[second.pk])
     with pytest.raises(PermissionDenied):
-        services.poll_close(poll=poll, actor=nominations[0].poll.created_by)  # a cluster's secretary
-    services.poll_close(poll=poll, actor=admin)
+        services.poll_close(
+            poll=poll, actor=nominations[0].poll.created_by, reason="Đã hết thời gian theo kế hoạch"
+        )  # a cluster's secretary
+    services.poll_close(poll=poll, actor=admin, reason="Đã hết thời gian theo kế hoạch")
     poll.refresh_from_db()
     votes = {c.nomination_id: c.votes for c in PollCandidate.objects.filter(poll=poll)}
     assert (votes[nominations[0].pk], votes[nominations[3].pk]) == (6, 2)
@@ -98,7 +100,7 @@ def test_a_province_poll_over_nominations_from_five_clusters(province_vote, clie
         PollCandidate.objects.filter(poll=poll, proposed=True).values_list("nomination_id", flat=True)
     )
     assert proposed == {nominations[0].pk}  # 6/9 > 1/2; 2/9 is not
-    services.poll_publish(poll=poll, actor=admin)
+    services.poll_publish(poll=poll, actor=admin, reason="Đã hết thời gian theo kế hoạch")
     poll.refresh_from_db()
     assert poll.status == PollStatus.PUBLISHED
     assert Nomination.objects.count() == 5  # the clusters' nominations; no new ones
@@ -193,7 +195,7 @@ def test_the_province_council_minutes_show_every_round_like_a_clusters(province_
     services.poll_close_paper(
         poll=second, actor=admin, issued=9, received=9, invalid=1, votes={ids[nominations[2].pk]: 7}
     )
-    services.poll_publish(poll=second, actor=admin)
+    services.poll_publish(poll=second, actor=admin, reason="Đã hết thời gian theo kế hoạch")
     doc = Document(
         province=province,
         key="t-prov",

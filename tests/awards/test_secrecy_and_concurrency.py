@@ -52,7 +52,7 @@ def test_open_poll_records_the_voter_name_on_the_ballot(cast):
     assert not poll.secret
     vote(poll, cast.leader_a, cast.unit_a)
     assert not Ballot.objects.exists()  # sealed until the close, like a secret one
-    services.poll_close(poll=poll, actor=cast.secretary)
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert Ballot.objects.get().voter_name == cast.leader_a.full_name
 
 
@@ -93,7 +93,7 @@ def test_fifty_parallel_submissions_by_one_voter_give_one_ballot(cast):
     assert len(receipts) == 1 and len(refusals) == 49
     assert Participation.objects.filter(poll=poll).count() == 1
     assert BallotEnvelope.objects.filter(poll=poll).count() == 1
-    closed = services.poll_close(poll=poll, actor=cast.secretary)
+    closed = services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     assert not closed.flagged and closed.ballot_count == closed.participation_count == 1
     assert BallotChoice.objects.filter(ballot__poll=poll).count() == 1
     assert CountedReceipt.objects.filter(poll=poll).count() == 1
@@ -138,7 +138,7 @@ def test_votes_racing_the_close_are_either_counted_or_refused(cast):
     def close():
         try:
             barrier.wait()
-            services.poll_close(poll=poll, actor=cast.secretary)
+            services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
         except Exception as exc:  # noqa: BLE001
             errors.append(repr(exc))
         finally:
@@ -179,14 +179,14 @@ def test_published_counts_and_counted_ballots_are_frozen_in_the_database(cast):
     )
     vote(poll, cast.leader_a, cast.unit_a)
     vote(poll, cast.leader_b, cast.unit_a)
-    services.poll_close(poll=poll, actor=cast.secretary)
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     with pytest.raises(DatabaseError), transaction.atomic():  # a ballot stuffed after the count
         Ballot.objects.create(poll=poll)
     with pytest.raises(DatabaseError), transaction.atomic():
         Ballot.objects.filter(poll=poll).delete()
     with pytest.raises(DatabaseError), transaction.atomic():  # a receipt added to the published list
         CountedReceipt.objects.create(poll=poll, receipt_hash="z" * 64)
-    services.poll_publish(poll=poll, actor=cast.secretary)
+    services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     attempts = [
         lambda: PollCandidate.objects.filter(poll=poll).update(votes=99),
         lambda: PollCandidate.objects.filter(poll=poll, unit=cast.unit_b).update(proposed=True),

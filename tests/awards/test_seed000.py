@@ -49,8 +49,8 @@ def run_poll(cy, award_type, candidates, leaders, secretary, ballots):
     poll = open_poll(cy, award_type, candidates=candidates, voters=list(leaders.values()), actor=secretary)
     for voter, chosen in ballots.items():
         vote(poll, leaders[voter], *chosen)
-    services.poll_close(poll=poll, actor=secretary)
-    services.poll_publish(poll=poll, actor=secretary)
+    services.poll_close(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
+    services.poll_publish(poll=poll, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
     return poll
 
 

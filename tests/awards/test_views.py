@@ -110,13 +110,13 @@ def test_turnout_partial_shows_participation_but_no_counts_before_close(client, 
     assert "1/3" in part.content.decode().replace(" trên ", "/") or "33%" in part.content.decode()
     detail = client.get(reverse("awards:poll", args=[poll.pk])).content.decode()
     assert "Số phiếu" not in detail  # no votes column while open
-    client.post(reverse("awards:poll_close", args=[poll.pk]))
+    client.post(reverse("awards:poll_close", args=[poll.pk]), {"reason": "Hết giờ"})
     detail = client.get(reverse("awards:poll", args=[poll.pk])).content.decode()
     assert "Số phiếu" in detail
     client.force_login(cast.leader_b)  # a member sees counts only once published
     assert "Số phiếu" not in client.get(reverse("awards:poll", args=[poll.pk])).content.decode()
     client.force_login(cast.secretary)
-    client.post(reverse("awards:poll_publish", args=[poll.pk]))
+    client.post(reverse("awards:poll_publish", args=[poll.pk]), {"reason": "Hết giờ"})
     client.force_login(cast.leader_b)
     assert "Số phiếu" in client.get(reverse("awards:poll", args=[poll.pk])).content.decode()
 
@@ -217,14 +217,14 @@ def test_dossier_and_decision_recording(client, poll_setup):
     cast, cy, types, poll = poll_setup
     for v in (cast.leader_head, cast.leader_a, cast.leader_b):
         vote(poll, v, cast.unit_a)
-    services.poll_close(poll=poll, actor=cast.secretary)
-    services.poll_publish(poll=poll, actor=cast.secretary)
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+    services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     nomination = Nomination.objects.get()
     client.force_login(cast.secretary)
     r = client.post(
         reverse("awards:dossier", args=[cy.pk]),
         {
-            "meeting_date": "2026-12-20",
+            "meeting_date": "20/12/2026",
             "meeting_place": "Huyện Cát Hải",
             "chair_name": "Hoàng Văn Hải",
             "secretary_name": "Thư ký",
@@ -245,12 +245,15 @@ def test_dossier_and_decision_recording(client, poll_setup):
     nomination.refresh_from_db()
     assert nomination.achievement_report
     client.force_login(cast.secretary)
-    assert client.post(reverse("awards:dossier_submit", args=[cy.pk])).status_code == 302
+    assert (
+        client.post(reverse("awards:dossier_submit", args=[cy.pk]), {"reason": "Gửi bổ sung sau"}).status_code
+        == 302
+    )
     assert client.get(reverse("awards:decision", args=[nomination.pk])).status_code == 403
     client.force_login(cast.admin)
     r = client.post(
         reverse("awards:decision", args=[nomination.pk]),
-        {"number": "123/QĐ-UBND", "date": "2027-01-15", "outcome": "reduced"},
+        {"number": "123/QĐ-UBND", "date": "15/01/2027", "outcome": "reduced"},
     )
     assert r.status_code == 200 and not hasattr(Nomination.objects.get(), "decision_cache")
     r = client.post(
@@ -308,7 +311,7 @@ def test_runoff_through_the_pages(client, cast):
     vote(poll, cast.leader_a, cast.unit_a)
     vote(poll, cast.leader_b, cast.unit_b)
     client.force_login(cast.secretary)
-    client.post(reverse("awards:poll_close", args=[poll.pk]))
+    client.post(reverse("awards:poll_close", args=[poll.pk]), {"reason": "Hết giờ"})
     page = client.get(reverse("awards:poll", args=[poll.pk])).content.decode()
     assert "bỏ phiếu lại" in page
     now = timezone.localtime()
@@ -332,7 +335,11 @@ def test_poll_log_names_each_action_in_vietnamese(client, poll_setup):
     vote(poll, cast.leader_head, cast.unit_a)
     vote(poll, cast.leader_a, cast.unit_a)
     vote(poll, cast.leader_b, cast.unit_a)
-    services.poll_publish(poll=services.poll_close(poll=poll, actor=cast.secretary), actor=cast.secretary)
+    services.poll_publish(
+        poll=services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch"),
+        actor=cast.secretary,
+        reason="Đã hết thời gian theo kế hoạch",
+    )
     client.force_login(cast.secretary)
     body = client.get(reverse("awards:poll", args=[poll.pk])).content.decode()
     log = body.split("Nhật ký cuộc bỏ phiếu")[1]

@@ -63,7 +63,14 @@ def test_a_year_from_set_up_to_hand_over(browser, live_server, celery_worker):
     _advance(admin, "Đăng ký và giao ước")
     _finish_registration(cy)
     admin.reload()
-    _advance(admin, "Chấm điểm")
+    # nobody has signed: the page says so before the move and asks for a reason to go on anyway
+    expect(admin.get_by_role("region", name="Trước khi chuyển sang bước tiếp theo")).to_contain_text(
+        "0/3 đơn vị đã ký giao ước"
+    )
+    admin.get_by_label("Lý do vẫn chuyển bước (được ghi vào lịch sử)").fill("Ký bổ sung tại hội nghị")
+    admin.get_by_role("button", name="Vẫn chuyển sang bước tiếp theo").click()
+    admin.wait_for_load_state("networkidle")
+    expect(admin.locator("[aria-current=step]")).to_have_text("Chấm điểm")
     admin.screenshot(path=str(shots / "2-scoring.png"), full_page=True)
 
     # the beat job reminds those who have not submitted their self-score (three days before)

@@ -59,7 +59,7 @@ def test_the_closed_polls_wrapped_key_is_not_left_in_the_key_tables_pages(transa
     closed, secretary, _v = boxes[0]
     wrapped = bytes(PollKey.objects.get(poll=closed).wrapped_private)
     assert wrapped in _raw_pages("awards_pollkey")  # the attack sees it while open
-    services.poll_close(poll=closed, actor=secretary)
+    services.poll_close(poll=closed, actor=secretary, reason="Đã hết thời gian theo kế hoạch")
     assert PollKey.objects.count() == 2  # the other polls keep their keys
     # The close vacuums at once; a snapshot another backend holds at that instant (autovacuum's
     # ANALYZE under load) can keep the dead row one more moment, so vacuum again as autovacuum

@@ -104,8 +104,8 @@ def test_poll_asks_each_elector_vote_clears_it_and_result_reaches_members(cast):
     assert unread(cast.leader_a, "poll.vote") == 0 and unread(cast.leader_b, "poll.vote") == 1
     for v in (cast.leader_head, cast.leader_b):
         vote(poll, v, cast.unit_a)
-    award_services.poll_close(poll=poll, actor=cast.secretary)
-    award_services.poll_publish(poll=poll, actor=cast.secretary)
+    award_services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+    award_services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
     n = Notification.objects.get(user=cast.staff_b, kind="poll.published")
     assert "Vĩnh Bảo" in n.text
     assert unread(cast.leader_head, "poll.published") == 1

@@ -55,7 +55,11 @@ def load_demo_2023():
     from clusters.closing import recording_past_years
 
     with recording_past_years():  # the demo's 2023 is closed already: its record is completed
-        awards_services.dossier_submit(cluster_year=cy, actor=_secretary(cy.cluster.province, cy, admin))
+        awards_services.dossier_submit(
+            cluster_year=cy,
+            actor=_secretary(cy.cluster.province, cy, admin),
+            reason="Đã hết thời gian theo kế hoạch",
+        )
     awards_services.decision_record(
         nomination=nomination,
         number="123/QĐ-UBND",

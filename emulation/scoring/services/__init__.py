@@ -24,7 +24,7 @@ from .criteria import (
 )
 from .evidence import ALLOWED_EVIDENCE, evidence_add, evidence_remove
 from .imports import self_scores_import
-from .lock import scores_lock, scores_locked_guard, scores_unlock
+from .lock import scores_lock, scores_locked_guard, scores_unlock, unsubmitted_shortfall, unsubmitted_units
 from .review import adjustment_add, adjustment_remove, eligibility_set, review_adjust, reviewer_set
 from .sheets import registered_target, self_score_save, sheet_reopen, sheet_submit
 
@@ -44,6 +44,8 @@ __all__ = [
     "scores_lock",
     "scores_locked_guard",
     "scores_unlock",
+    "unsubmitted_shortfall",
+    "unsubmitted_units",
     "self_score_save",
     "self_scores_import",
     "sheet_reopen",

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from clusters import audit
+from clusters import audit, confirm
 from clusters.models import Membership, Stage
 from clusters.selectors import vn_sort_key
 
@@ -26,6 +26,23 @@ def unsubmitted_units(cluster_year):
     return sorted(missing, key=vn_sort_key)
 
 
+def unsubmitted_shortfall(missing, members):
+    """What locking (or leaving scoring) now would leave out, for clusters.confirm; None if nothing."""
+    if not missing:
+        return None
+    return confirm.Shortfall(
+        ngettext(
+            "%(n)s of %(m)s units has not submitted its self-score; locking now keeps its "
+            "scores as they are:",
+            "%(n)s of %(m)s units have not submitted their self-scores; locking now keeps "
+            "their scores as they are:",
+            len(missing),
+        )
+        % {"n": len(missing), "m": members},
+        list(missing),
+    )
+
+
 @transaction.atomic
 def scores_lock(*, cluster_year, actor, reason=""):
     """Lock the year's scores. Units that have not submitted are locked as they are, which needs a
@@ -37,16 +54,8 @@ def scores_lock(*, cluster_year, actor, reason=""):
     if cluster_year.stage != Stage.SCORING:
         raise ValidationError(_("Scores can only be locked during the scoring stage."))
     missing = unsubmitted_units(cluster_year)
-    reason = (reason or "").strip()
-    if missing and not reason:
-        raise ValidationError(
-            ngettext(
-                "%(n)s unit has not submitted its self-score (%(names)s): give a reason to lock anyway.",
-                "%(n)s units have not submitted their self-scores (%(names)s): give a reason to lock anyway.",
-                len(missing),
-            )
-            % {"n": len(missing), "names": ", ".join(missing)}
-        )
+    members = Membership.objects.filter(cluster_year=cluster_year).count()
+    reason = confirm.reason_to_go_on([unsubmitted_shortfall(missing, members)], reason)
     drafts = len(missing)
     table.locked, table.locked_at, table.locked_by = True, timezone.now(), actor
     table.save(update_fields=["locked", "locked_at", "locked_by"])
@@ -56,7 +65,7 @@ def scores_lock(*, cluster_year, actor, reason=""):
         obj=table,
         province_id=_province(cluster_year),
         data={"old": False, "new": True, "unsubmitted": drafts, "missing": missing},
-        reason=reason if missing else "",
+        reason=reason,
     )
     table.unsubmitted = drafts
     return table

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from clusters import confirm
 from clusters.access import year_for
 from clusters.models import Membership
 from documents.models import Document
@@ -35,7 +36,13 @@ def overview(request, pk):
             "table": table,
             "rows": rows,
             # what locking now would leave out: shown on the lock form, which then asks for a reason
-            "unsubmitted": [r["name"] for r in rows if not (r["sheet"] and r["sheet"].is_submitted)],
+            "lock_checks": confirm.found(
+                [
+                    services.unsubmitted_shortfall(
+                        [r["name"] for r in rows if not (r["sheet"] and r["sheet"].is_submitted)], len(rows)
+                    )
+                ]
+            ),
             "can_lock": request.user.has_perm("scoring.lock", cy) and not (table and table.locked),
             "can_unlock": request.user.has_perm("scoring.unlock", cy) and bool(table and table.locked),
             "can_assign": request.user.has_perm("scoring.assign_reviewer", cy),

@@ -80,8 +80,35 @@ def test_stage_guard_requires_finalised_pledge(cast):
     with pytest.raises(ValidationError, match="chốt giao ước"):
         cluster_services.stage_advance(cluster_year=cast.year, actor=cast.admin)
     finalised(cast.year, cast.secretary)
-    cy = cluster_services.stage_advance(cluster_year=cast.year, actor=cast.admin)
+    with pytest.raises(ValidationError, match="0/3 đơn vị đã ký giao ước"):  # warned before, not after
+        cluster_services.stage_advance(cluster_year=cast.year, actor=cast.admin)
+    cy = cluster_services.stage_advance(
+        cluster_year=cast.year, actor=cast.admin, reason="Ký bổ sung tại hội nghị"
+    )
     assert cy.stage == Stage.SCORING
+
+
+def test_year_page_lists_the_missing_signatures_before_moving_on_and_keeps_the_reason(cast, client):
+    from clusters.models import AuditEvent
+
+    cluster_services.stage_advance(cluster_year=cast.year, actor=cast.admin)
+    finalised(cast.year, cast.secretary)
+    client.login(username="admin", password=PASSWORD)
+    url = reverse("clusters:year_detail", args=[cast.year.pk])
+    page = client.get(url).content.decode()
+    assert "Trước khi chuyển sang bước tiếp theo" in page and "0/3 đơn vị đã ký giao ước" in page
+    assert "Huyện Thủy Nguyên" in page and 'id="advance-reason"' in page
+    advance = reverse("clusters:stage_advance", args=[cast.year.pk])
+    client.post(advance, {"from_stage": Stage.REGISTRATION})
+    cast.year.refresh_from_db()
+    assert cast.year.stage == Stage.REGISTRATION
+    client.post(advance, {"from_stage": Stage.REGISTRATION, "reason": "Ký bổ sung tại hội nghị"})
+    cast.year.refresh_from_db()
+    assert cast.year.stage == Stage.SCORING
+    event = AuditEvent.objects.filter(action="stage.advanced").latest("pk")
+    assert event.reason == "Ký bổ sung tại hội nghị" and "0/3" in event.data["missing"][0]
+    page = client.get(url).content.decode()
+    assert "Trước khi chuyển sang bước tiếp theo" not in page  # scoring: nothing listed to leave behind
 
 
 def test_pledge_summary_before_signing(cast):
@@ -128,7 +155,7 @@ def test_draft_review_finalise_through_pages(client, cast):
             "preamble": "Căn cứ Luật Thi đua, khen thưởng;",
             "articles": "Điều 1. Thi đua hoàn thành chỉ tiêu.\n\nĐiều 2. Đẩy mạnh cải cách hành chính.",
             "place": "Hải Phòng",
-            "signing_date": "2026-02-28",
+            "signing_date": "28/02/2026",
         },
     )
     assert response.status_code == 302
