@@ -61,6 +61,9 @@ def _window_initial():
     return now, now + datetime.timedelta(hours=2)
 
 
+NEVER_SUBMITTED = _("never submitted its scores")
+
+
 class PollForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     opens_at = LocalDateTimeField(label=_("Opens at"))
@@ -85,7 +88,7 @@ class PollForm(forms.Form):
                 str(o.unit_id),
                 o.name
                 + (f" — {o.total} ({_('rank')} {o.rank})" if o.total is not None else "")
-                + ("" if o.submitted else f" — {_('never submitted its scores')}"),
+                + ("" if o.submitted else " — " + str(NEVER_SUBMITTED)),
             )
             for o in options
             if o.allowed
