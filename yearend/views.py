@@ -156,12 +156,12 @@ def province_overview(request):
     user = request.user
     require(user, "yearend.view_province", user.province)
     form = ProvinceFilterForm(request.GET or None)
-    year = selectors.active_year(user.province_id)
-    stage, overdue_only = "", False
+    year, stage, overdue_only = None, "", False
     if form.is_valid():
-        year = form.cleaned_data["year"] or year
+        year = form.cleaned_data["year"]
         stage = form.cleaned_data["stage"]
         overdue_only = form.cleaned_data["overdue"]
+    year = year or selectors.active_year(user.province_id)  # opens on the year being worked on
     rows = selectors.province_overview(user.province_id, year)
     if stage:
         rows = [r for r in rows if r["year"].stage == stage]

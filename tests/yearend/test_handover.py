@@ -98,7 +98,7 @@ def test_start_next_year_through_the_page(client, cast):
             "head": cast.unit_b.pk,
             "deputy": cast.head.pk,
             "secretaries": [cast.staff_b.pk],
-            "handed_over_on": f"{cy.year + 1}-02-28",
+            "handed_over_on": f"28/02/{cy.year + 1}",
             "method": "assigned",
         },
     )
@@ -110,7 +110,7 @@ def test_start_next_year_through_the_page(client, cast):
     # a second click changes nothing and says why
     again = client.post(
         reverse("yearend:start_next_year", args=[cy.pk]),
-        {"head": cast.unit_a.pk, "handed_over_on": f"{cy.year + 1}-02-28", "method": "assigned"},
+        {"head": cast.unit_a.pk, "handed_over_on": f"28/02/{cy.year + 1}", "method": "assigned"},
         follow=True,
     )
     assert "đã được bàn giao" in again.content.decode()
@@ -176,7 +176,7 @@ def test_who_may_start_next_year(client, cast, who, stage, status):
         reverse("yearend:start_next_year", args=[cy.pk]),
         {
             "head": cast.unit_a.pk,
-            "handed_over_on": f"{cy.year}-12-20",
+            "handed_over_on": f"20/12/{cy.year}",
             "method": "assigned",
             "secretaries": [cast.staff_a.pk],
         },
@@ -205,7 +205,7 @@ def test_closed_year_correction_only_by_the_admin_with_a_reason(client, cast):
     )
     cy = at_stage(cy, Stage.CLOSED)
     url = reverse("yearend:handover_correct", args=[cy.pk])
-    data = {"head": cast.unit_b.pk, "deputy": cast.unit_a.pk, "handed_over_on": f"{cy.year}-12-21"}
+    data = {"head": cast.unit_b.pk, "deputy": cast.unit_a.pk, "handed_over_on": f"21/12/{cy.year}"}
     login(client, cast.secretary)
     assert client.post(url, {**data, "reason": "nhầm"}).status_code == 403
     client.logout()

@@ -82,7 +82,7 @@ def test_the_form_asks_for_the_secretary_and_refuses_another_units_account(clien
     page = client.get(reverse("yearend:year", args=[cy.pk]))
     assert "secretaries" in page.context["next_form"].fields
     url = reverse("yearend:start_next_year", args=[cy.pk])
-    data = {"head": cast.unit_a.pk, "handed_over_on": f"{cy.year}-12-20", "method": "assigned"}
+    data = {"head": cast.unit_a.pk, "handed_over_on": f"20/12/{cy.year}", "method": "assigned"}
     with translation.override("vi"):
         wrong = client.post(url, {**data, "secretaries": [cast.staff_b.pk]}, follow=True)
         missing = client.post(url, data, follow=True)
