@@ -72,7 +72,7 @@ def test_a_closed_years_failed_poll_gets_no_new_round(db):
     rule(cy, types["co-thanh-pho"])
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units[1:3], voters=voters, actor=sec)
     vote(poll, voters[0], units[1])  # 1 of 6: no quorum
-    services.poll_close(poll=poll, actor=sec)
+    services.poll_close(poll=poll, actor=sec, reason="Đã hết thời gian theo kế hoạch")
     poll.refresh_from_db()
     assert poll.quorum_met is False
     opens, closes = window()
