@@ -20,6 +20,8 @@ from .closing import refuse_if_closed
 from .event_models import UnitEvent, UnitEventKind, UnitEventLink
 from .models import ClusterYear, Province, Role, Stage, Unit, UnitVersion, User, UserRole
 
+PROVINCE_ROLES = (Role.PROVINCE_ADMIN, Role.COUNCIL_MEMBER)
+
 
 def _require(actor, perm, obj):
     if actor is None or not actor.has_perm(perm, obj):
@@ -273,7 +275,20 @@ def unit_transfer(*, unit, to_province, effective, actor, **basis):
     )
     users = _move(unit, to_province, event)
     User.objects.filter(pk__in=users).update(province=to_province)
-    _record(actor, "unit.transferred", event, [unit], from_province=from_province.pk, users=users)
+    # a province's roles stay with the province: its admin or council member whose unit moves is
+    # neither in the receiving province until that province names them
+    province_roles = UserRole.objects.filter(user_id__in=users, role__in=PROVINCE_ROLES)
+    roles_removed = sorted(province_roles.values_list("user_id", "role"))
+    province_roles.delete()
+    _record(
+        actor,
+        "unit.transferred",
+        event,
+        [unit],
+        from_province=from_province.pk,
+        users=users,
+        roles_removed=[list(r) for r in roles_removed],
+    )
     audit.record(
         actor=actor,
         action="unit.transferred",

@@ -399,3 +399,52 @@ def test_after_a_province_merge_the_merged_provinces_admin_opens_no_door_of_the_
     assert client.get(reverse("clusters:year_detail", args=[cast.other_year.pk])).status_code == 200
     client.login(username="admin", password=PASSWORD)
     assert client.get(reverse("clusters:year_detail", args=[cast.other_year.pk])).status_code == 200
+
+
+def test_a_unit_moved_to_another_province_does_not_carry_its_people_province_roles(cast, client):
+    """Quảng Bình's admin works from one of its units (cast.other: province admin and that unit's
+    staff). The superuser moves that unit to Hải Phòng: the account followed the unit with its
+    province admin role, and so became Hải Phòng's admin — every earlier Hải Phòng year, unit and
+    account open to it. Likewise a council member whose unit moves."""
+    import datetime
+
+    from clusters import unit_events
+    from clusters.models import AuditEvent, User
+
+    root = User.objects.create_superuser(username="root", password=PASSWORD, email="")
+    basis = {"decision_number": "15/NQ-UBTVQH", "decision_date": datetime.date(cast.year.year, 6, 1)}
+    unit_events.unit_transfer(
+        unit=cast.other_units[0],
+        to_province=cast.province,
+        effective=datetime.date(cast.year.year, 7, 1),
+        actor=root,
+        **basis,
+    )
+    cast.other.refresh_from_db()
+    assert cast.other.province_id == cast.province.pk
+    assert not cast.other.has_role(Role.PROVINCE_ADMIN) and cast.other.has_role(Role.UNIT_STAFF)
+    client.login(username="other", password=PASSWORD)
+    for url in (
+        reverse("clusters:year_detail", args=[cast.year.pk]),
+        reverse("clusters:unit_detail", args=[cast.unit_a.pk]),
+        reverse("clusters:user_list"),
+        reverse("clusters:bulk_setup"),
+        reverse("awards:decisions_bulk"),
+    ):
+        assert client.get(url).status_code in (403, 404), url
+    # Hải Phòng's council member whose unit moves to Quảng Bình sees none of Quảng Bình's years
+    unit_events.unit_transfer(
+        unit=cast.unit_b,
+        to_province=cast.other_province,
+        effective=datetime.date(cast.year.year, 7, 1),
+        actor=root,
+        **basis,
+    )
+    cast.council.refresh_from_db()
+    assert cast.council.province_id == cast.other_province.pk and not cast.council.has_role(
+        Role.COUNCIL_MEMBER
+    )
+    client.login(username="council", password=PASSWORD)
+    assert client.get(reverse("clusters:year_detail", args=[cast.other_year.pk])).status_code in (403, 404)
+    event = AuditEvent.objects.filter(action="unit.transferred").order_by("pk").first()
+    assert [cast.other.pk, Role.PROVINCE_ADMIN] in event.data["roles_removed"]
