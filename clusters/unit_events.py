@@ -352,7 +352,17 @@ def province_merge(*, province, into, effective, actor, **basis):
         UserRole.objects.filter(user_id__in=users, role=Role.PROVINCE_ADMIN).values_list("user_id", flat=True)
     )
     UserRole.objects.filter(user_id__in=admins_removed, role=Role.PROVINCE_ADMIN).delete()
-    data = {"from_province": province.pk, "into": into.pk, "users": users, "admins_removed": admins_removed}
+    # its council is not the receiving province's either: it names its own council members
+    council = UserRole.objects.filter(user_id__in=users, role=Role.COUNCIL_MEMBER)
+    council_removed = sorted(council.values_list("user_id", flat=True))
+    council.delete()
+    data = {
+        "from_province": province.pk,
+        "into": into.pk,
+        "users": users,
+        "admins_removed": admins_removed,
+        "council_removed": council_removed,
+    }
     _record(actor, "province.merged", event, units, **data)
     audit.record(
         actor=actor,

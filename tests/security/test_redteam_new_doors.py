@@ -367,14 +367,16 @@ def test_a_probe_in_names_signer_seats_and_basis_stays_text_on_the_new_pages(cas
 
 def test_after_a_province_merge_the_merged_provinces_admin_opens_no_door_of_the_receiving_one(cast, client):
     """Quảng Bình merged into Hải Phòng: its admin's account moves and loses the admin role, so
-    Hải Phòng's earlier years, units and set-up stay closed to it; Hải Phòng's admin reaches
-    Quảng Bình's years (they are now Hải Phòng's records), as designed."""
+    Hải Phòng's earlier years, units and set-up stay closed to it; its council member's account
+    moved with the council member role, and opened every earlier Hải Phòng year. Hải Phòng's
+    admin reaches Quảng Bình's years (they are now Hải Phòng's records), as designed."""
     import datetime
 
     from clusters import unit_events
     from clusters.models import User
 
     root = User.objects.create_superuser(username="root", password=PASSWORD, email="")
+    make_user("hd_qb", province=cast.other_province, roles=[Role.COUNCIL_MEMBER])
     unit_events.province_merge(
         province=cast.other_province,
         into=cast.province,
@@ -395,6 +397,10 @@ def test_after_a_province_merge_the_merged_provinces_admin_opens_no_door_of_the_
         reverse("awards:year_council", args=[cast.year.pk]),
     ):
         assert client.get(url).status_code in (403, 404), url
+    # Quảng Bình's council member is not Hải Phòng's: Hải Phòng's earlier years stay closed to it
+    client.login(username="hd_qb", password=PASSWORD)
+    assert client.get(reverse("clusters:year_detail", args=[cast.year.pk])).status_code in (403, 404)
+    client.login(username="other", password=PASSWORD)
     # its own unit's year (now Hải Phòng's record) is still its own
     assert client.get(reverse("clusters:year_detail", args=[cast.other_year.pk])).status_code == 200
     client.login(username="admin", password=PASSWORD)
