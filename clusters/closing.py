@@ -25,6 +25,12 @@ ALLOWED_ON_CLOSED = frozenset(
         "awards.copy_rules_forward",
         "awards.record_decision",  # the province's decision often comes after the close
         "pledges.view_pledge",
+        # rendering a document reads the year; its producers may still print a closed year's
+        "pledges.render_pledge",
+        "clusters.render_member_list",
+        "scoring.render_ranking",
+        "awards.render_documents",
+        "yearend.render_summary",
     }
 )
 

@@ -2,13 +2,14 @@
 the cluster secretary, then issued (numbered BC in the cluster's register, dated, no longer
 editable). One write path per change, atomic and audited."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusters import audit
+from clusters.closing import refuse_if_closed
 from clusters.issuers import cluster_issuer, role_label
 from documents import register
 from documents.names import in_text
@@ -129,8 +130,15 @@ def report_for(cluster_year, data=None):
     return report
 
 
+def _require_editor(actor, cluster_year):
+    refuse_if_closed(cluster_year, "yearend.edit_report")  # a closed year's report is closed too
+    if actor is None or not actor.has_perm("yearend.edit_report", cluster_year):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def report_save(*, cluster_year, actor, **sections):
+    _require_editor(actor, cluster_year)
     report, _created = SummaryReport.objects.select_for_update().get_or_create(cluster_year=cluster_year)
     if report.issued_at:
         raise ValidationError(_("The report is issued and can no longer be changed."))
@@ -154,6 +162,7 @@ def report_save(*, cluster_year, actor, **sections):
 def report_issue(*, cluster_year, actor):
     """Issue the finished report: it takes the next BC number of the cluster's register, dated
     today; the PDF loses its draft marking and the text is frozen."""
+    _require_editor(actor, cluster_year)
     report = SummaryReport.objects.select_for_update().filter(cluster_year=cluster_year).first()
     if report is None:
         raise ValidationError(_("Save the report before issuing it."))

@@ -10,12 +10,13 @@ from django.utils import timezone, translation
 
 from awards import services as award_services
 from awards.models import AwardType, Poll
-from clusters import services
+from clusters import closing, services
 from clusters.models import AuditEvent, ClusterYear, MemberRole, Membership, Stage
 from emulation.pledges import services as pledge_services
 from emulation.scoring import services as scoring_services
 from emulation.scoring.models import ScoreSheet
 from tests.factories import PASSWORD, UnitFactory, make_cast
+from yearend import report as yearend_report
 
 pytestmark = pytest.mark.django_db
 CLOSED_VI = "đã kết thúc"
@@ -89,6 +90,8 @@ DOORS = {
     ),
     "dossier_save": lambda c: award_services.dossier_save(cluster_year=c.year, actor=c.secretary),
     "stage_advance": lambda c: services.stage_advance(cluster_year=c.year, actor=c.admin),
+    "report_save": lambda c: yearend_report.report_save(cluster_year=c.year, actor=c.admin, lessons="Sửa"),
+    "report_issue": lambda c: yearend_report.report_issue(cluster_year=c.year, actor=c.admin),
 }
 
 
@@ -146,3 +149,24 @@ def test_copying_forward_from_a_closed_year_and_the_handover_still_work(closed):
         cluster=closed.cluster, year=closed.year.year + 1, actor=closed.admin, copy_from=closed.year
     )
     assert nxt.memberships.count() == 3
+
+
+def test_a_units_staff_cannot_write_the_year_end_report(client):
+    cast = make_cast(stage=Stage.DOSSIER)
+    with pytest.raises(PermissionDenied):
+        yearend_report.report_save(cluster_year=cast.year, actor=cast.staff_a, lessons="Sửa")
+    yearend_report.report_save(cluster_year=cast.year, actor=cast.secretary, lessons="Bài học")
+
+
+def test_a_closed_years_documents_can_still_be_printed_by_their_producers(closed, client):
+    client.force_login(closed.admin)
+    response = client.post(reverse("clusters:member_list_pdf", args=[closed.year.pk]))
+    assert response.status_code == 302
+    assert closed.year.memberships.count() == 3
+    for perm in (
+        "pledges.render_pledge",
+        "scoring.render_ranking",
+        "awards.render_documents",
+        "yearend.render_summary",
+    ):
+        closing.refuse_if_closed(closed.year, perm)  # a render reads the year: not refused

@@ -64,13 +64,20 @@ def test_the_draft_is_prefilled_from_the_data_and_watermarked():
 
 
 def test_issuing_is_refused_while_a_section_is_empty_and_says_which():
-    cy = load_demo_2023()
+    cy = _dossier_stage(load_demo_2023())
     draft = report.report_for(cy, report_data(cy))
     report.report_save(cluster_year=cy, actor=_secretary(), **{n: getattr(draft, n) for n in draft.SECTIONS})
     with pytest.raises(ValidationError) as exc:
         report.report_issue(cluster_year=cy, actor=_secretary())
     assert "Lessons learnt" in str(exc.value) or "Bài học kinh nghiệm" in str(exc.value)
     assert not RegisterEntry.objects.filter(symbol="BC").exists()
+
+
+def _dossier_stage(cy):
+    """The report is written at the end of the dossier stage: a closed year refuses it."""
+    ClusterYear.objects.filter(pk=cy.pk).update(stage=Stage.DOSSIER)
+    cy.refresh_from_db()
+    return cy
 
 
 def report_data(cy):
@@ -80,7 +87,7 @@ def report_data(cy):
 
 
 def test_the_issued_report_takes_its_number_and_keeps_number_and_date_when_rendered_again():
-    cy = load_demo_2023()
+    cy = _dossier_stage(load_demo_2023())
     draft = report.report_for(cy, report_data(cy))
     sections = {n: getattr(draft, n) for n in draft.SECTIONS}
     sections["lessons"] = LESSONS
