@@ -454,3 +454,35 @@ def test_a_unit_moved_to_another_province_does_not_carry_its_people_province_rol
     assert client.get(reverse("clusters:year_detail", args=[cast.other_year.pk])).status_code in (403, 404)
     event = AuditEvent.objects.filter(action="unit.transferred").order_by("pk").first()
     assert [cast.other.pk, Role.PROVINCE_ADMIN] in event.data["roles_removed"]
+
+
+def test_a_province_polls_ballots_and_its_new_rounds_stay_unlinkable_to_the_council_members(db):
+    """The province council's poll and its new round use the sealed box: after the count no
+    ballot carries a name, no envelope or key is left, the voters' rows and events name no ballot."""
+    from awards.models import Ballot, BallotEnvelope, Participation, PollKey
+    from clusters.models import AuditEvent
+    from tests.awards.test_province_polls import _open, province_vote
+
+    setup = province_vote.__wrapped__()
+    province, flag, nominations, admin, council = setup
+    poll = _open(setup)
+    assert poll.secret
+    first = poll.candidates.order_by("position").first()
+    for member in council[:3]:  # 3 of 9: no quorum, a new round follows
+        services.ballot_cast(poll=poll, actor=member, candidate_ids=[first.pk])
+    services.poll_close(poll=poll, actor=admin, reason="Đã hết thời gian theo kế hoạch")
+    opens, closes = window()
+    second = services.round_open(poll=poll, opens_at=opens, closes_at=closes, actor=admin)
+    assert second.secret
+    for member in council[:7]:
+        services.ballot_cast(poll=second, actor=member, candidate_ids=[second.candidates.first().pk])
+    services.poll_close(poll=second, actor=admin, reason="Đã hết thời gian theo kế hoạch")
+    for p in (poll, second):
+        assert (
+            not BallotEnvelope.objects.filter(poll=p).exists() and not PollKey.objects.filter(poll=p).exists()
+        )
+        assert set(Ballot.objects.filter(poll=p).values_list("voter_name", flat=True)) == {""}
+    ballot_ids = {str(b) for b in Ballot.objects.values_list("pk", flat=True)}
+    voted = AuditEvent.objects.filter(action="poll.voted")
+    assert voted.count() == 10 and all(set(map(str, e.data.values())).isdisjoint(ballot_ids) for e in voted)
+    assert {f.name for f in Participation._meta.get_fields()} == {"id", "poll", "user", "at"}
