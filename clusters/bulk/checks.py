@@ -2,6 +2,7 @@
 the file: required cells, codes, words for kinds and roles, duplicates, references, one head and
 one deputy, closed years, accounts of other provinces. Reasons are given to the person (gettext)."""
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -179,6 +180,23 @@ def cluster_rows(plan, rows, plans):
             )
 
 
+def _unit_alive_in(rp, unit, year):
+    """A unit that ceased to exist before the year began (merged, split, abolished), or came into
+    existence after it ended, cannot be a member of that year."""
+    if unit is None or year is None:
+        return
+    if unit.ended_on and unit.ended_on <= datetime.date(year, 1, 1):
+        rp.error(
+            _("the unit ceased to exist on %(date)s, before year %(year)s")
+            % {"date": unit.ended_on.strftime("%d/%m/%Y"), "year": year}
+        )
+    if unit.started_on and unit.started_on > datetime.date(year, 12, 31):
+        rp.error(
+            _("the unit exists only from %(date)s, after year %(year)s")
+            % {"date": unit.started_on.strftime("%d/%m/%Y"), "year": year}
+        )
+
+
 def member_rows(plan, rows, plans):
     file_units = {r.values["code"] for r in plan.rows.get(UNITS, ()) if r.values.get("code")}
     file_clusters = {r.values["code"] for r in plan.rows.get(CLUSTERS, ()) if r.values.get("code")}
@@ -218,6 +236,7 @@ def member_rows(plan, rows, plans):
             )
         rp.values = {"year": year, "cluster": cluster, "unit": unit_code, "role": role}
         unit = plan.units.get(unit_code)
+        _unit_alive_in(rp, unit, year)
         rp.target = plan.memberships.get((cy.pk, unit.pk)) if cy is not None and unit is not None else None
         if rp.target is not None:
             old = MEMBER_ROLE_LABELS.get(rp.target.role)

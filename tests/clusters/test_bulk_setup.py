@@ -191,6 +191,30 @@ def test_two_heads_for_one_year_and_a_closed_year_are_errors(cast):
     assert any("closed" in e for e in errors(plan, "members"))
 
 
+def test_a_unit_that_ceased_to_exist_before_the_year_cannot_be_a_member(cast):
+    import datetime
+
+    cast.unit_b.ended_on = datetime.date(2025, 7, 1)  # merged on 01/07/2025
+    cast.unit_b.save()
+    cast.unit_a.started_on = datetime.date(2027, 1, 1)
+    cast.unit_a.save()
+    rows = [
+        [2026, "cum-vb", cast.unit_b.code, "thành viên"],
+        [2026, "cum-vb", cast.unit_a.code, "thành viên"],
+    ]
+    plan = bulk.preview(
+        province=cast.province, actor=cast.admin, data=workbook(clusters=CLUSTERS, members=rows)
+    )
+    assert fates(plan, "members") == ["error", "error"]
+    assert any("ceased to exist on 01/07/2025" in e for e in errors(plan, "members"))
+    assert any("exists only from 01/01/2027" in e for e in errors(plan, "members"))
+    rows = [[2025, "cum-vb", cast.unit_b.code, "thành viên"]]  # still existed during 2025
+    plan = bulk.preview(
+        province=cast.province, actor=cast.admin, data=workbook(clusters=CLUSTERS, members=rows)
+    )
+    assert fates(plan, "members") == ["new"]
+
+
 def test_one_bad_row_among_many_leaves_everything_as_it_was(cast):
     data = workbook(
         units=UNITS, clusters=CLUSTERS, members=MEMBERS + [[2026, "cum-vb", "nowhere", "thành viên"]]
