@@ -22,9 +22,10 @@ from ..models import AwardType, Nomination, Poll
 from .common import show_errors
 
 
-def _province(request, perm):
+def _province(request, perm, year):
+    """The user's province for `year` (a year councils sit in, else 404), then the rule (403)."""
     province = getattr(request.user, "province", None)
-    if province is None:
+    if province is None or not 2000 <= year <= 2100:
         raise Http404
     require(request.user, perm, province)
     return province
@@ -59,7 +60,7 @@ def year_council(request, pk):
 
 @login_required
 def province_council(request, year):
-    province = _province(request, "awards.manage_province_council")
+    province = _province(request, "awards.manage_province_council", year)
     users = User.objects.filter(province=province, is_active=True).order_by("username")
     return _edit(
         request,
@@ -73,7 +74,7 @@ def province_council(request, year):
 
 @login_required
 def province_polls(request, year):
-    province = _province(request, "awards.view_province_polls")
+    province = _province(request, "awards.view_province_polls", year)
     polls = list(
         Poll.objects.filter(council_province=province, council_year=year)
         .select_related("award_type")
@@ -102,7 +103,7 @@ def province_polls(request, year):
 
 @login_required
 def province_poll_create(request, year):
-    province = _province(request, "awards.manage_province_polls")
+    province = _province(request, "awards.manage_province_polls", year)
     award_type = get_object_or_404(
         AwardType, pk=request.GET.get("award") or request.POST.get("award") or 0, province=province
     )
@@ -151,7 +152,7 @@ def province_poll_create(request, year):
 @require_POST
 def province_minutes_pdf(request, year):
     """Make the minutes of the province council's vote count (PDF, by the worker)."""
-    province = _province(request, "awards.view_province_polls")  # the kind refuses others (403)
+    province = _province(request, "awards.view_province_polls", year)  # the kind refuses others (403)
     document = document_request(
         key=province_minutes.key(province.pk, year),
         kind=province_minutes.PROVINCE_MINUTES,

@@ -486,3 +486,16 @@ def test_a_province_polls_ballots_and_its_new_rounds_stay_unlinkable_to_the_coun
     voted = AuditEvent.objects.filter(action="poll.voted")
     assert voted.count() == 10 and all(set(map(str, e.data.values())).isdisjoint(ballot_ids) for e in voted)
     assert {f.name for f in Participation._meta.get_fields()} == {"id", "poll", "user", "at"}
+
+
+@pytest.mark.parametrize("year", [0, 1999, 70000])
+def test_a_province_year_out_of_range_is_not_found_on_the_province_council_doors(cast, client, year):
+    """The province's pages take the year from the address: a year no council sits in (or one the
+    database cannot hold) is not found, instead of a server error or a council of year 0."""
+    client.login(username="admin", password=PASSWORD)
+    seat = {"seat-TOTAL_FORMS": "1", "seat-INITIAL_FORMS": "0", "seat-0-name": "A", "seat-0-role": "chair"}
+    for name in ("province_polls", "province_council", "province_poll_create"):
+        assert client.get(reverse(f"awards:{name}", args=[year])).status_code == 404, name
+    assert client.post(reverse("awards:province_council", args=[year]), seat).status_code == 404
+    assert client.post(reverse("awards:province_minutes", args=[year])).status_code == 404
+    assert CouncilSeat.objects.count() == 0
