@@ -499,3 +499,23 @@ def test_a_province_year_out_of_range_is_not_found_on_the_province_council_doors
     assert client.post(reverse("awards:province_council", args=[year]), seat).status_code == 404
     assert client.post(reverse("awards:province_minutes", args=[year])).status_code == 404
     assert CouncilSeat.objects.count() == 0
+
+
+def test_a_probe_in_every_cell_of_a_setup_sheet_stays_text_on_the_preview(cast, client):
+    """Codes, names, kinds and roles written as `"><script>`… come back in the preview (values,
+    changes, reasons) as text."""
+    data = workbook(
+        units=[
+            [PROBE, PROBE, PROBE, PROBE, PROBE, PROBE, ""],
+            [cast.unit_a.code, PROBE, "", "huyện", "", "", ""],
+        ],
+        clusters=[[PROBE, PROBE, PROBE, PROBE, PROBE, PROBE]],
+        members=[[2026, PROBE, PROBE, PROBE]],
+        accounts=[[PROBE, PROBE, PROBE, PROBE, PROBE, PROBE]],
+    )
+    client.login(username="admin", password=PASSWORD)
+    page = client.post(reverse("clusters:bulk_preview"), {"file": SimpleUploadedFile("a.xlsx", data)})
+    html = page.content.decode()
+    assert page.status_code == 200 and not page.context["plan"].ok
+    assert "<script>alert" not in html and '" onmouseover="alert' not in html
+    assert "&lt;script&gt;alert(1)" in html
