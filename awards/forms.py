@@ -5,21 +5,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusters.dates import DayField, DayInput
+from clusters.dates import ClockInput, DayField, DayInput, MomentField
 from clusters.models import User
 from emulation.scoring.values import DecimalInput
 
 from .models import AwardRule, AwardType, Dossier, ElectorateKind, Outcome
 from .models.rules import RULE_FIELDS
 
-LOCAL = "%Y-%m-%dT%H:%M"
 
-
-class LocalDateTimeField(forms.DateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL)
-
-    def __init__(self, **kw):
-        super().__init__(input_formats=[LOCAL, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"], **kw)
+class LocalDateTimeField(MomentField):
+    """A poll's window: typed and shown as dd/mm/yyyy hh:mm whatever the browser's language."""
 
 
 class AwardTypeForm(forms.ModelForm):
@@ -142,8 +137,8 @@ class DossierForm(forms.ModelForm):
         field_classes = {"meeting_date": DayField}
         widgets = {
             "meeting_date": DayInput(),
-            "started_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "ended_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "started_at": ClockInput(),
+            "ended_at": ClockInput(),
             "attendance": forms.Textarea(attrs={"rows": 4}),
             "absentees": forms.Textarea(attrs={"rows": 2}),
             "counting_committee": forms.Textarea(attrs={"rows": 3}),

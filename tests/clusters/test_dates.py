@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 
 from awards.forms import DecisionForm, DossierForm
-from clusters.dates import DayField
+from clusters.dates import ClockInput, DayField, MomentField
 from emulation.pledges.forms import DraftForm
 from yearend.forms import NextYearForm
 
@@ -55,3 +55,33 @@ def test_the_box_is_text_with_a_dd_mm_yyyy_placeholder_and_shows_the_date_day_fi
 )
 def test_the_apps_date_fields_use_it(form_class, field):
     assert isinstance(form_class.base_fields[field], DayField)
+
+
+class _Moment(forms.Form):
+    at = MomentField(label="Lúc")
+
+
+def test_a_poll_window_is_typed_and_shown_as_dd_mm_yyyy_hh_mm():
+    form = _Moment({"at": "01/07/2025 14:30"})
+    assert form.is_valid(), form.errors
+    local = timezone.localtime(form.cleaned_data["at"])
+    assert (local.day, local.month, local.hour, local.minute) == (1, 7, 14, 30)
+    html = str(_Moment(initial={"at": datetime.datetime(2025, 7, 1, 14, 30)})["at"])
+    assert 'type="text"' in html and 'value="01/07/2025 14:30"' in html and "datetime-local" not in html
+    with translation.override("vi"):
+        refused = _Moment({"at": "07/13/2025 2:30 PM"})
+        assert not refused.is_valid()
+        assert "dd/mm/yyyy hh:mm" in refused.errors["at"][0]
+
+
+def test_no_form_of_the_apps_uses_the_browsers_own_date_or_time_pickers():
+    from awards.forms import PollForm
+    from awards.forms_council import ProvincePollForm
+
+    for form_class in (PollForm, ProvincePollForm, DossierForm):
+        html = "".join(str(f.widget.render(name, None)) for name, f in form_class.base_fields.items())
+        for native in ('type="date"', 'type="datetime-local"', 'type="time"'):
+            assert native not in html, (form_class.__name__, native)
+    for field in ("opens_at", "closes_at"):
+        assert isinstance(PollForm.base_fields[field], MomentField)
+    assert isinstance(DossierForm.base_fields["started_at"].widget, ClockInput)
