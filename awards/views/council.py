@@ -104,9 +104,8 @@ def province_polls(request, year):
 @login_required
 def province_poll_create(request, year):
     province = _province(request, "awards.manage_province_polls", year)
-    award_type = get_object_or_404(
-        AwardType, pk=request.GET.get("award") or request.POST.get("award") or 0, province=province
-    )
+    award = request.GET.get("award") or request.POST.get("award") or ""
+    award_type = get_object_or_404(AwardType, pk=int(award) if award.isdigit() else 0, province=province)
     nominations = list(
         Nomination.objects.filter(
             cluster_year__cluster__province=province, cluster_year__year=year, award_type=award_type

@@ -498,6 +498,9 @@ def test_a_province_year_out_of_range_is_not_found_on_the_province_council_doors
         assert client.get(reverse(f"awards:{name}", args=[year])).status_code == 404, name
     assert client.post(reverse("awards:province_council", args=[year]), seat).status_code == 404
     assert client.post(reverse("awards:province_minutes", args=[year])).status_code == 404
+    url = reverse("awards:province_poll_create", args=[cast.year.year])
+    for award in ("abc", "1e3", "-1", "99999999999999999999"):  # a server error before
+        assert client.get(url, {"award": award}).status_code == 404, award
     assert CouncilSeat.objects.count() == 0
 
 
