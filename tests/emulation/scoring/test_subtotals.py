@@ -57,9 +57,10 @@ def test_every_score_change_keeps_the_subtotals_equal_to_a_recount(sc):
     services.adjustment_remove(adjustment=deduction, reason="Nhầm", actor=sc.secretary)
     assert agree(sc)[sc.unit_a.pk]["deduction"] == 0
 
-    # a bonus on a sheet without any score yet still has its line
+    # a bonus on a sheet without any score yet still has its line (the head's sheet: the province
+    # admin reviews it, the secretary never reviews their own unit)
     services.adjustment_add(
-        sheet=sheet_of(fresh(sc.year), sc.head), kind="bonus", points="1", reason="x", actor=sc.secretary
+        sheet=sheet_of(fresh(sc.year), sc.head), kind="bonus", points="1", reason="x", actor=sc.admin
     )
     assert agree(sc)[sc.head.pk]["bonus"] == D("1")
 
