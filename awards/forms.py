@@ -59,10 +59,23 @@ def _window_initial():
 NEVER_SUBMITTED = _("never submitted its scores")
 
 
-class PollForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+class PollWindowForm(forms.Form):
+    """A poll's window, offered from now for two hours: every form that opens a poll or a round."""
+
     opens_at = LocalDateTimeField(label=_("Opens at"))
     closes_at = LocalDateTimeField(label=_("Closes at"))
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        if not self.is_bound:
+            opens, closes = _window_initial()
+            self.initial.setdefault("opens_at", opens)
+            self.initial.setdefault("closes_at", closes)
+
+
+class PollForm(PollWindowForm):
+    field_order = ["title", "opens_at", "closes_at"]
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
     electorate_kind = forms.ChoiceField(label=_("Who votes"), choices=ElectorateKind.choices)
     candidates = forms.MultipleChoiceField(
         label=_("Candidates"),
@@ -92,21 +105,10 @@ class PollForm(forms.Form):
         self.fields["voters"].label_from_instance = lambda u: (
             f"{u.full_name or u.username}" + (f" — {u.unit.short_name or u.unit.name}" if u.unit_id else "")
         )
-        if not self.is_bound:
-            opens, closes = _window_initial()
-            self.initial.setdefault("opens_at", opens)
-            self.initial.setdefault("closes_at", closes)
 
 
-class RunoffForm(forms.Form):
-    opens_at = LocalDateTimeField(label=_("Opens at"))
-    closes_at = LocalDateTimeField(label=_("Closes at"))
-
-    def __init__(self, *args, **kw):
-        super().__init__(*args, **kw)
-        if not self.is_bound:
-            opens, closes = _window_initial()
-            self.initial.update(opens_at=opens, closes_at=closes)
+class RunoffForm(PollWindowForm):
+    pass
 
 
 class ReceiptForm(forms.Form):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import User
 
-from .forms import LocalDateTimeField, RunoffForm
+from .forms import PollWindowForm, RunoffForm
 from .models import CouncilRole, TieBreak
 
 
@@ -60,10 +60,9 @@ class TieDecisionForm(forms.Form):
             self.initial["chair_name"] = chair_name
 
 
-class ProvincePollForm(forms.Form):
+class ProvincePollForm(PollWindowForm):
+    field_order = ["title", "opens_at", "closes_at"]
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    opens_at = LocalDateTimeField(label=_("Opens at"))
-    closes_at = LocalDateTimeField(label=_("Closes at"))
     seats = forms.IntegerField(label=_("Units the council may propose"), min_value=1, max_value=999)
     threshold_num = forms.IntegerField(label=_("vote threshold: numerator"), min_value=0, initial=1)
     threshold_den = forms.IntegerField(label=_("vote threshold: denominator"), min_value=1, initial=2)
@@ -92,8 +91,5 @@ class ProvincePollForm(forms.Form):
         ]
         self.fields["voters"].queryset = voters
         if not self.is_bound:
-            opens, closes = RunoffForm().initial["opens_at"], RunoffForm().initial["closes_at"]
-            self.initial.setdefault("opens_at", opens)
-            self.initial.setdefault("closes_at", closes)
             self.initial.setdefault("nominations", [str(n.pk) for n in nominations])
             self.initial.setdefault("voters", list(voters))

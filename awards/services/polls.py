@@ -201,20 +201,7 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
         secret=poll.secret,
         created_by=actor,
     )
-    PollCandidate.objects.bulk_create(
-        [
-            PollCandidate(
-                poll=child,
-                unit_id=c.unit_id,
-                name=c.name,
-                nomination_id=c.nomination_id,
-                position=i,
-                total=c.total,
-                rank=c.rank,
-            )
-            for i, c in enumerate(tied)
-        ]
-    )
+    candidates_carry(child, tied)
     Elector.objects.bulk_create(
         [Elector(poll=child, user_id=e.user_id, unit_id=e.unit_id) for e in poll.electors.all()]
     )
@@ -227,3 +214,22 @@ def runoff_open(*, poll, opens_at, closes_at, actor):
     )
     ballot_box.key_for(child)
     return child
+
+
+def candidates_carry(child, candidates):
+    """The candidates of an earlier round carried into the next (run-off or new round), in order,
+    with their scores and ranks for the tie-break."""
+    PollCandidate.objects.bulk_create(
+        [
+            PollCandidate(
+                poll=child,
+                unit_id=c.unit_id,
+                name=c.name,
+                nomination_id=c.nomination_id,
+                position=i,
+                total=c.total,
+                rank=c.rank,
+            )
+            for i, c in enumerate(candidates)
+        ]
+    )

@@ -19,7 +19,7 @@ from ..models import Elector, Poll, PollCandidate, PollStatus, RoundReason, TieB
 from ..progress import tie_pending
 from ..rules import polls_may_open
 from ._base import require_poll_manager
-from .polls import check_window, electors_checked, statutory_size
+from .polls import candidates_carry, check_window, electors_checked, statutory_size
 from .province_polls import council_electors
 
 
@@ -99,20 +99,7 @@ def round_open(*, poll, opens_at, closes_at, actor, voters=None):
         created_by=actor,
         statutory_size=statutory,
     )
-    PollCandidate.objects.bulk_create(
-        [
-            PollCandidate(
-                poll=child,
-                unit_id=c.unit_id,
-                name=c.name,
-                nomination_id=c.nomination_id,
-                position=i,
-                total=c.total,
-                rank=c.rank,
-            )
-            for i, c in enumerate(remaining)
-        ]
-    )
+    candidates_carry(child, remaining)
     Elector.objects.bulk_create([Elector(poll=child, user=u, unit_id=unit_id) for u, unit_id in electors])
     audit.record(
         actor=actor,
