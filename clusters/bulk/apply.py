@@ -5,18 +5,15 @@ upload and one per object created or changed, chained like any other (clusters.a
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .. import audit
+from ..accounts import password_link
 from ..models import AuditEvent, Cluster, ClusterYear, MemberRole, Membership, Province, Unit, User, UserRole
 from . import plan as plan_mod
 from . import reader
@@ -224,9 +221,7 @@ def send_password_links(users):
     with translation.override(settings.LANGUAGE_CODE):
         mails = []
         for user in users:
-            uid = urlsafe_base64_encode(force_bytes(user.pk))
-            token = default_token_generator.make_token(user)
-            link = settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
+            link = password_link(user)
             body = _(
                 "Dear %(name)s,\n\nAn account “%(username)s” was created for you on the emulation and "
                 "commendation system. Open this link to choose your password (it works once, for a few "
