@@ -8,6 +8,15 @@ from django.shortcuts import get_object_or_404
 from .models import Cluster, ClusterYear, Unit, User
 from .rules import merged_province_ids_of
 
+ID_MAX = 2**31 - 1  # the database's integer keys and years
+
+
+def query_int(value):
+    """An id or a year from the query string or a form: an int the database can hold, else None
+    (so that "abc" or 20 digits find nothing instead of failing with a server error)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and int(text) <= ID_MAX else None
+
 
 def require(user, perm, obj=None):
     if not user.has_perm(perm, obj):

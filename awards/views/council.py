@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusters.access import require, year_for
+from clusters.access import query_int, require, year_for
 from clusters.models import User
 from documents.services import document_request
 from documents.views import queued_response
@@ -104,8 +104,8 @@ def province_polls(request, year):
 @login_required
 def province_poll_create(request, year):
     province = _province(request, "awards.manage_province_polls", year)
-    award = request.GET.get("award") or request.POST.get("award") or ""
-    award_type = get_object_or_404(AwardType, pk=int(award) if award.isdigit() else 0, province=province)
+    award = query_int(request.GET.get("award") or request.POST.get("award"))
+    award_type = get_object_or_404(AwardType, pk=award or 0, province=province)
     nominations = list(
         Nomination.objects.filter(
             cluster_year__cluster__province=province, cluster_year__year=year, award_type=award_type

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusters.access import require
+from clusters.access import query_int, require
 
 from .. import decision_sheets, province, services
 from ..forms import BulkDecisionForm, DecisionUploadForm
@@ -21,24 +21,17 @@ from .common import show_errors
 SALT = "awards.decisions_import"
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def filters(request):
     """The year, cluster and award asked in the query string (the year defaults to the newest
     with nominations)."""
     pid = request.user.province_id
     years = province.years(pid)
-    year = _int(request.GET.get("year"))
+    year = query_int(request.GET.get("year"))
     return {
         "years": years,
         "year": year if year is not None else years[0],
-        "cluster_id": _int(request.GET.get("cluster")),
-        "award_id": _int(request.GET.get("award")),
+        "cluster_id": query_int(request.GET.get("cluster")),
+        "award_id": query_int(request.GET.get("award")),
         "awaiting": request.GET.get("awaiting") == "1",
     }
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusters import confirm
-from clusters.access import year_for
+from clusters.access import query_int, year_for
 from clusters.models import Role, Unit, User
 
 from .. import checks, progress, selectors, services
@@ -35,7 +35,7 @@ def poll_create(request, pk):
     cy = year_for(request, pk, "awards.manage_polls")
     award_type = get_object_or_404(
         AwardType,
-        pk=request.GET.get("award") or request.POST.get("award") or 0,
+        pk=query_int(request.GET.get("award") or request.POST.get("award")) or 0,
         province_id=cy.cluster.province_id,
     )
     rule = (
