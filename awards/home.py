@@ -9,6 +9,7 @@ from clusters.models import Role, Stage
 from emulation.scoring.rules import criteria_frozen
 
 from . import selectors
+from .models import PollStatus
 
 
 def todos(user, cluster_year):
@@ -21,11 +22,16 @@ def todos(user, cluster_year):
     if user.has_role(Role.CLUSTER_SECRETARY) and user.has_perm("awards.manage_polls", cluster_year):
         items.extend(
             Todo(
-                _("Close and count: %(poll)s") % {"poll": p.title},
+                (
+                    _("Close and count: %(poll)s")
+                    if p.status == PollStatus.OPEN
+                    else _("Publish the result or settle it: %(poll)s")
+                )
+                % {"poll": p.title},
                 reverse("awards:poll", args=[p.pk]),
-                p.closes_at,
+                p.closes_at if p.status == PollStatus.OPEN else None,
             )
-            for p in selectors.polls_to_close(cluster_year)
+            for p in selectors.polls_waiting_on_secretary(cluster_year)
         )
     return items
 

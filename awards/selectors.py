@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -252,12 +252,15 @@ def awards_by_year(cluster):
     )
 
 
-def polls_to_close(cluster_year):
-    """Open polls of the year whose window has ended (the secretary should close and count them)."""
+def polls_waiting_on_secretary(cluster_year):
+    """Polls of the year that wait on the secretary, in one query: open ones whose window has ended
+    (to close and count) and counted ones not yet published (to publish, or to settle a tie or a
+    failed quorum with a run-off, the chair's decision or a new round)."""
     return list(
-        Poll.objects.filter(
-            cluster_year=cluster_year, status=PollStatus.OPEN, closes_at__lte=timezone.now()
-        ).order_by("closes_at")
+        Poll.objects.filter(cluster_year=cluster_year)
+        .filter(Q(status=PollStatus.OPEN, closes_at__lte=timezone.now()) | Q(status=PollStatus.CLOSED))
+        .exclude(Exists(Poll.objects.filter(parent=OuterRef("pk"))))  # settled by a later round
+        .order_by("closes_at")
     )
 
 

@@ -118,6 +118,12 @@ def test_secretary_is_told_to_close_an_expired_poll_and_voters_to_vote(cast):
     Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
     assert [t.url for t in todos_for(cast.secretary, cy)] == [reverse("awards:poll", args=[poll.pk])]
     assert todos_for(cast.leader_a, cy) == []
+    # counted (nobody voted in time) but not published: still waiting on the secretary, until then
+    services.poll_close(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+    [todo] = todos_for(cast.secretary, cy)
+    assert todo.url == reverse("awards:poll", args=[poll.pk]) and "Công bố" in str(todo.text)
+    services.poll_publish(poll=poll, actor=cast.secretary, reason="Đã hết thời gian theo kế hoạch")
+    assert todos_for(cast.secretary, cy) == []
 
 
 def test_dossier_submission_needs_nominations_and_the_meeting_then_locks(cast):
