@@ -522,3 +522,18 @@ def test_a_probe_in_every_cell_of_a_setup_sheet_stays_text_on_the_preview(cast, 
     assert page.status_code == 200 and not page.context["plan"].ok
     assert "<script>alert" not in html and '" onmouseover="alert' not in html
     assert "&lt;script&gt;alert(1)" in html
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "-1", "1e3"])
+def test_ids_and_years_in_the_query_string_find_nothing_instead_of_failing(client, value):
+    from tests.factories import make_cast
+
+    cast = make_cast()
+    client.force_login(cast.admin)
+    decisions = client.get(
+        reverse("awards:decisions_bulk"), {"year": value, "cluster": value, "award": value}
+    )
+    assert decisions.status_code == 200
+    client.force_login(cast.secretary)
+    poll = client.get(reverse("awards:poll_create", args=[cast.year.pk]), {"award": value})
+    assert poll.status_code == 404
