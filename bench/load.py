@@ -7,13 +7,15 @@ only, bounded in count and in time. No Django here: it only reads a spec and wri
 
 Spec (written by bench/run.py):
     {"base": "http://127.0.0.1:PORT", "time_limit": seconds,
-     "pages": [{"name", "path", "session", "csrf", "samples", "warmup"}],          # pages
+     "pages": [{"name", "path", "session", "csrf", "samples", "warmup",
+                "upload": {"field", "filename", "content_b64"} (optional: POSTed as a file)}],  # pages
      "burst": {"path", "data", "voters": [{"session", "csrf", "clicks"}]},           # burst
      "arrivals": {"path", "data", "voters": [...], "offsets": [seconds after start]}} # arrivals
 
 Each sample: HTTP status, client milliseconds (round trip), server milliseconds and query count
 (from the X-Bench header of the timing middleware)."""
 
+import base64
 import json
 import sys
 import threading
@@ -25,9 +27,25 @@ import urllib.request
 BENCH_HEADER = "X-Bench"
 
 
-def _request(base, path, session, csrf, data=None, timeout=60):
+def _multipart(upload):
+    """A multipart/form-data body with one file (the bulk set-up preview)."""
+    boundary = "bench" + "x" * 20
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{upload["field"]}"; '
+        f'filename="{upload["filename"]}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+    ).encode()
+    body = head + base64.b64decode(upload["content_b64"]) + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _request(base, path, session, csrf, data=None, timeout=60, upload=None):
     body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+    content_type = None
+    if upload is not None:
+        body, content_type = _multipart(upload)
     req = urllib.request.Request(base + path, data=body, method="POST" if body is not None else "GET")  # noqa: S310
+    if content_type:
+        req.add_header("Content-Type", content_type)
     req.add_header("Cookie", f"sessionid={session}; csrftoken={csrf}")
     req.add_header("X-CSRFToken", csrf)
     req.add_header("Referer", base + "/")
@@ -57,13 +75,13 @@ def run_pages(spec):
     out = {p["name"]: {"path": p["path"], "samples": [], "warmup_status": []} for p in pages}
     for p in pages:
         for _ in range(p.get("warmup", 3)):
-            sample, _text = _request(base, p["path"], p["session"], p["csrf"])
+            sample, _text = _request(base, p["path"], p["session"], p["csrf"], upload=p.get("upload"))
             out[p["name"]]["warmup_status"].append(sample["status"])
     rounds = max(p["samples"] for p in pages)
     for i in range(rounds):
         for p in pages:
             if i < p["samples"] and time.monotonic() < deadline:
-                sample, _text = _request(base, p["path"], p["session"], p["csrf"])
+                sample, _text = _request(base, p["path"], p["session"], p["csrf"], upload=p.get("upload"))
                 out[p["name"]]["samples"].append(sample)
     return {"pages": out, "timed_out": time.monotonic() >= deadline}
 

@@ -1,6 +1,7 @@
 """Pages, requested from a separate load process (python -m bench.load) against
 gunicorn on loopback (the votes: bench/votes.py)."""
 
+import base64
 import json
 import subprocess
 import sys
@@ -35,6 +36,59 @@ def pick_overview(stack, admin_session):
     return "/clusters/"
 
 
+def complete_manifest(manifest):
+    """Ids the pages need that older manifests lack (derived from the data set, so that
+    `--reuse` works on a data set generated before they were added)."""
+    from clusters.models import ClusterYear
+
+    m = manifest
+    ranked = ClusterYear.objects.get(pk=m["ranking_year"])
+    m["results_year"] = (
+        ClusterYear.objects.filter(cluster_id=ranked.cluster_id, year=m["year"] - 1)
+        .values_list("pk", flat=True)
+        .first()
+        or m["ranking_year"]
+    )
+    m.setdefault("ranking_cluster", ranked.cluster_id)
+    m.setdefault("history_unit", m["sheet"]["unit"])
+    return m
+
+
+def setup_workbook(manifest):
+    """The province's own set-up workbook of the year (units, clusters, memberships, accounts):
+    previewed again it changes nothing, so every sample does the same work."""
+    from clusters.bulk import export
+    from clusters.models import Province
+
+    return export.export(Province.objects.get(pk=manifest["province"]), manifest["year"])
+
+
+def page_list(manifest, overview_path="/year-end/province/"):
+    """(name, path, user, upload) of every measured page: one list for the load, the profile
+    and the EXPLAIN of each page (bench/explain.py)."""
+    m = manifest
+    sheet = f"/scoring/year/{m['sheet']['year']}/unit/{m['sheet']['unit']}/"
+    return [
+        ("baseline", "/bench/baseline/", m["home_user"], None),
+        ("home", "/", m["home_user"], None),
+        ("score_entry", sheet, m["sheet"]["user"], None),
+        ("ranking", f"/scoring/year/{m['ranking_year']}/ranking/", m["secretary"], None),
+        ("ballot", f"/awards/polls/{m['ballot']['poll']}/vote/", m["ballot"]["user"], None),
+        ("results", f"/awards/polls/{m['results']['poll']}/", m["results"]["user"], None),
+        ("province_overview", overview_path, m["admin"], None),
+        ("year_end", f"/year-end/years/{m['results_year']}/", m["secretary"], None),
+        ("unit_history", f"/year-end/units/{m['history_unit']}/", m["admin"], None),
+        ("cluster_history", f"/year-end/clusters/{m['ranking_cluster']}/history/", m["admin"], None),
+        ("audit_chain", "/clusters/audit/chain/", m["admin"], None),
+        (
+            "bulk_preview",
+            "/clusters/setup/preview/",
+            m["admin"],
+            {"field": "file", "filename": "thiet-lap.xlsx", "content": setup_workbook(m)},
+        ),
+    ]
+
+
 def measure_pages(manifest, stack, samples, time_limit):
     users = {}
 
@@ -43,16 +97,8 @@ def measure_pages(manifest, stack, samples, time_limit):
             users[username] = session_for(username)
         return users[username]
 
-    m = manifest
-    pages = [
-        ("baseline", "/bench/baseline/", m["home_user"]),
-        ("home", "/", m["home_user"]),
-        ("score_entry", f"/scoring/year/{m['sheet']['year']}/unit/{m['sheet']['unit']}/", m["sheet"]["user"]),
-        ("ranking", f"/scoring/year/{m['ranking_year']}/ranking/", m["secretary"]),
-        ("ballot", f"/awards/polls/{m['ballot']['poll']}/vote/", m["ballot"]["user"]),
-        ("results", f"/awards/polls/{m['results']['poll']}/", m["results"]["user"]),
-        ("province_overview", pick_overview(stack, s(m["admin"])), m["admin"]),
-    ]
+    m = complete_manifest(manifest)
+    pages = page_list(m, pick_overview(stack, s(m["admin"])))
     spec = {
         "base": stack.url,
         "time_limit": time_limit,
@@ -64,13 +110,24 @@ def measure_pages(manifest, stack, samples, time_limit):
                 "csrf": s(user)["csrf"],
                 "samples": samples,
                 "warmup": 2 * stack.web_workers,
+                **(
+                    {
+                        "upload": {
+                            "field": upload["field"],
+                            "filename": upload["filename"],
+                            "content_b64": base64.b64encode(upload["content"]).decode(),
+                        }
+                    }
+                    if upload
+                    else {}
+                ),
             }
-            for name, path, user in pages
+            for name, path, user, upload in pages
         ],
     }
     raw = run_load("pages", spec, stack, "pages")
     figures = {}
-    for name, path, user in pages:
+    for name, path, user, _upload in pages:
         data = raw["pages"][name]
         ok = [x for x in data["samples"] if x["status"] == 200]
         fig = {

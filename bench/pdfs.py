@@ -195,9 +195,11 @@ def measure_signing(manifest):
         "first_ms": round(times[0], 1),
         "last_ms": round(times[-1], 1),  # + the whole file's check, DSS and document timestamp
         "growth_ms_per_earlier_signature": round(slope, 2),
-        "file_kb_after_first": round(sizes[0] / 1024, 1),
-        "file_kb_after_last": round(sizes[-1] / 1024, 1),
-        "official_kb": round(sizes[-1] / 1024, 1),
+        # KB = 1,000 bytes (the target's unit)
+        "file_kb_after_first": round(sizes[0] / 1000, 1),
+        "file_kb_after_last": round(sizes[-1] / 1000, 1),
+        "official_kb": round(sizes[-1] / 1000, 1),
+        "official_bytes": sizes[-1],
         "official_target_kb": 150,
         "samples": n,
     }

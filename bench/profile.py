@@ -3,7 +3,8 @@ cProfile (top functions by cumulative time), the SQL queries with their time, an
 of the slowest query.
 
     uv run python -m bench.profile baseline|ranking|score_entry|home|ballot|results|
-                                   province_overview|cast|aggregation
+                                   province_overview|year_end|unit_history|cluster_history|
+                                   audit_chain|bulk_preview|cast|aggregation
                                    [--db thidua_bench] [--repeat 5] [--top 25]
 
 `cast` needs a voter of the burst poll who has not voted yet (run it before the burst, or after
@@ -38,19 +39,12 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from bench.pages import complete_manifest, page_list
     from bench.sessions import session_for
     from clusters.models import ClusterYear
 
-    m = manifest
-    pages = {
-        "home": ("/", m["home_user"]),
-        "score_entry": (f"/scoring/year/{m['sheet']['year']}/unit/{m['sheet']['unit']}/", m["sheet"]["user"]),
-        "ranking": (f"/scoring/year/{m['ranking_year']}/ranking/", m["secretary"]),
-        "ballot": (f"/awards/polls/{m['ballot']['poll']}/vote/", m["ballot"]["user"]),
-        "results": (f"/awards/polls/{m['results']['poll']}/", m["results"]["user"]),
-        "province_overview": ("/year-end/province/", m["admin"]),
-        "baseline": ("/bench/baseline/", m["home_user"]),
-    }
+    m = complete_manifest(manifest)
+    pages = {name: (path, user, upload) for name, path, user, upload in page_list(m)}
     if args.figure == "aggregation":
         from emulation.scoring.selectors import ranking_for_year
 
@@ -78,12 +72,19 @@ def main():
             except Rollback:
                 return r
     else:
-        path, user = pages[args.figure]
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        path, user, upload = pages[args.figure]
         client = Client()
         client.cookies["sessionid"] = session_for(user)["session"]
 
         def run():
-            r = client.get(path)
+            if upload:
+                r = client.post(
+                    path, {upload["field"]: SimpleUploadedFile(upload["filename"], upload["content"])}
+                )
+            else:
+                r = client.get(path)
             assert r.status_code == 200, r.status_code
             return r
 

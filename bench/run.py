@@ -34,7 +34,7 @@ from bench.votes import measure_arrivals, measure_burst, reset_burst
 BENCH_DIR = Path(__file__).resolve().parent
 FULL_RESULTS = BENCH_DIR / "results.json"
 QUICK_RESULTS = ROOT / "var" / "bench-results-quick.json"  # not kept in git, like results.json
-NATIONAL_RESULTS = ROOT / "var" / "bench-results-national.json"
+NATIONAL_RESULTS = BENCH_DIR / "results-national.json"  # kept in git beside results.json
 
 
 def main():
@@ -90,14 +90,10 @@ def main():
             stack.configure_django()
             manifest = generate(**sizes)
             manifest_path.write_text(json.dumps(manifest))
-        from clusters.models import ClusterYear, Membership
+        from bench.pages import complete_manifest
+        from clusters.models import Membership
 
-        manifest["results_year"] = (
-            ClusterYear.objects.filter(cluster__years__pk=manifest["ranking_year"], year=manifest["year"] - 1)
-            .values_list("pk", flat=True)
-            .first()
-            or manifest["ranking_year"]
-        )
+        complete_manifest(manifest)
         print("\n-- ranking aggregation alone", flush=True)
         aggregation = measure_aggregation(manifest, samples=10 if quick else 30)
         print("-- starting Redis, gunicorn, Celery worker", flush=True)
@@ -149,7 +145,7 @@ def main():
             "summary_report": summary_report,
             "aggregation": aggregation,
         }
-        other_path = FULL_RESULTS if quick else QUICK_RESULTS
+        other_path = FULL_RESULTS if quick or args.national else QUICK_RESULTS
         other = json.loads(other_path.read_text()) if other_path.exists() and other_path != out else None
         results["targets"] = targets(results, other)
         results["seconds"] = round(time.monotonic() - started, 1)
