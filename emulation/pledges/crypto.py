@@ -3,6 +3,7 @@
 import base64
 import datetime
 import hashlib
+import secrets
 
 from cryptography import x509
 from cryptography.fernet import Fernet
@@ -38,20 +39,21 @@ def reencrypt(blob, *, old, new):
     return _fernet(new).encrypt(_fernet(old).decrypt(bytes(blob)))
 
 
-def _name(common_name, org, province_name):
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, province_name[:128]),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, org[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
-        ]
-    )
+def _name(common_name, org=None):
+    """A short distinguished name: each issued certificate and each signature carries its
+    issuer's name, hex-encoded in the PDF, so the province (named in the CA's and TSA's common
+    name) is not repeated as a state and an organisation."""
+    parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
+    if org:
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org[:64]))
+    return x509.Name([*parts, x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64])])
 
 
 def make_ca(province_name):
-    key = ec.generate_private_key(ec.SECP384R1())
-    name = _name(f"CA ký giao ước - {province_name}", province_name, province_name)
+    # P-256 like the leaves: every certificate it issues carries its signature (a P-384 one is
+    # ~31 bytes longer, twice in each pledge signature)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = _name(f"CA ký giao ước - {province_name}")
     now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
@@ -99,23 +101,29 @@ def _key_usage(*, signing=False, ca=False):
     )
 
 
-def _leaf(ca_cert, ca_key, subject, public_key, *, eku, crl_url, not_before, not_after):
+def _serial():
+    """64 random bits (as CAs must have), always 9 bytes of DER: a 20-byte serial costs 11 bytes
+    more in each certificate and each CMS signer identifier (4 a pledge signature, in hex)."""
+    return secrets.randbits(64) | 1 << 70
+
+
+def _leaf(ca_cert, ca_key, subject, public_key, *, eku, crl_url, not_before, not_after, key_usage=True):
+    """An end-entity certificate with only what validation reads: the key usage (signers), the
+    extended key usage, the CRL address. No basic constraints (an end entity without them is
+    not a CA), no key identifiers (the province CA is found by its name; each pledge signature
+    carries two of these certificates, hex-encoded)."""
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca_cert.subject)
         .public_key(public_key)
-        .serial_number(x509.random_serial_number())
+        .serial_number(_serial())
         .not_valid_before(not_before)
         .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(signing=True), critical=True)
         .add_extension(x509.ExtendedKeyUsage(eku), critical=eku == [ExtendedKeyUsageOID.TIME_STAMPING])
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
     )
+    if key_usage:
+        builder = builder.add_extension(_key_usage(signing=True), critical=True)
     if crl_url:
         point = x509.DistributionPoint(
             full_name=[x509.UniformResourceIdentifier(crl_url)],
@@ -133,7 +141,6 @@ def issue_unit_certificate(
     *,
     person_name,
     unit_name,
-    province_name,
     crl_url="",
     years=3,
     not_before=None,
@@ -147,7 +154,7 @@ def issue_unit_certificate(
     cert = _leaf(
         ca_cert,
         ca_key,
-        _name(person_name, f"UBND {unit_name}", province_name),
+        _name(person_name, f"UBND {unit_name}"),
         key.public_key(),
         eku=[DOCUMENT_SIGNING],
         crl_url=crl_url,
@@ -158,15 +165,17 @@ def issue_unit_certificate(
 
 
 def issue_tsa_certificate(ca_cert, ca_key, province_name, crl_url=""):
-    """The province time-stamping unit: EKU timeStamping (critical, as RFC 3161 requires)."""
+    """The province time-stamping unit: EKU timeStamping (critical, as RFC 3161 requires) and
+    nothing else but the CRL address; every timestamp token carries this certificate."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.datetime.now(datetime.UTC)
     cert = _leaf(
         ca_cert,
         ca_key,
-        _name(f"TSA ký giao ước - {province_name}", province_name, province_name),
+        _name(f"TSA - {province_name}"),
         key.public_key(),
         eku=[ExtendedKeyUsageOID.TIME_STAMPING],
+        key_usage=False,
         crl_url=crl_url,
         not_before=now - datetime.timedelta(days=1),
         not_after=min(ca_cert.not_valid_after_utc, now + datetime.timedelta(days=365 * 12)),

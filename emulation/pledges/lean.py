@@ -21,10 +21,15 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import attributes
 from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.signers import pdf_byterange
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, SignedAttributeProviderSpec
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
 MARGIN = 24  # bytes of DER: two ECDSA signatures may each come out 2 bytes longer, and more
+
+# pyHanko leaves 60 blanks for the /ByteRange numbers, filled in after writing; four numbers of
+# up to 11 digits (files under 100 GB) need 40. This process's pyHanko signs only pledges.
+pdf_byterange.BYTE_RANGE_ARR_PLACE_HOLDER_LENGTH = 40
 
 
 class LeanWriter(IncrementalPdfFileWriter):
@@ -42,6 +47,19 @@ class LeanWriter(IncrementalPdfFileWriter):
                 kind = obj.get("/Type")
                 if kind not in ("/Metadata", "/XRef"):
                     obj.compress()
+            elif isinstance(obj, generic.DictionaryObject) and "/ByteRange" in obj:
+                _hex_text(obj, "/Reason")
+
+
+def _hex_text(obj, key):
+    """A text string that needs UTF-16 written in hex (4 characters a letter) rather than as
+    pyHanko's octal escapes (5 to 8 a letter)."""
+    value = obj.get(key)
+    if isinstance(value, generic.TextStringObject):
+        try:
+            value.encode("ascii")
+        except UnicodeEncodeError:
+            obj[generic.NameObject(key)] = generic.ByteStringObject(b"\xfe\xff" + value.encode("utf-16-be"))
 
 
 class _SigningCertificate(attributes.SigningCertificateV2Provider):

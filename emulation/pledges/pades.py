@@ -30,6 +30,7 @@ from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timesta
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import StaticStampStyle
+from pyhanko.stamp.static import StaticContentStamp
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -99,7 +100,9 @@ class ProvinceTimeStamper(TimeStamper):
     is signed by a key whose certificate the province CA issued with EKU timeStamping."""
 
     def __init__(self, *, key, cert, chain=()):
-        super().__init__(include_nonce=True)
+        # no nonce: the request never leaves the process (a nonce and an accuracy would add
+        # 15 bytes to every token for nothing)
+        super().__init__(include_nonce=False)
         # The token carries the TSA's certificate (pyHanko's validator finds a token's signer
         # only there); its chain goes to the DSS after the last signature.
         self._signer = _signer(key, cert, chain)
@@ -114,7 +117,6 @@ class ProvinceTimeStamper(TimeStamper):
             "serial_number": secrets.randbits(62) | 1 << 62,
             "gen_time": datetime.datetime.now(datetime.UTC),  # to the microsecond: a revocation in
             # the same second must fall on the right side of it
-            "accuracy": {"seconds": 1},
         }
         if req["nonce"].native is not None:
             info["nonce"] = req["nonce"]
@@ -144,42 +146,44 @@ def _reserve(signer, timestamper):
     return lean.reserve(signer, timestamper, (timestamper.fingerprint, key.algorithm, key.bit_size))
 
 
+class _PlainStamp(StaticContentStamp):
+    """The stamp's appearance is its content and nothing else: pyHanko wraps a background in a
+    transparency graphics state (an /ExtGState resource with opacity 1) that every stamp would
+    carry for nothing."""
+
+    def render(self):
+        bg = self.style.background
+        bg.set_writer(self.writer)
+        content = bg.render()
+        self.import_resources(bg.resources)
+        return content
+
+
+class _PlainStampStyle(StaticStampStyle):
+    def create_stamp(self, writer, box, text_params):
+        return _PlainStamp(writer=writer, style=self, box=box)
+
+
 @off_loop
-def sign(
-    pdf,
-    *,
-    field,
-    key,
-    cert,
-    chain,
-    stamp,
-    reason,
-    location,
-    signer_name,
-    timestamper,
-    stamp_lines=None,
-    box=None,
-):
+def sign(pdf, *, field, key, cert, chain, stamp, reason, timestamper, stamp_lines=None, box=None):
     """Add one PAdES B-T signature in `field` (incremental update); returns the new bytes.
+
+    The signature dictionary names no signer and no place (the certificate names the person and
+    the unit, the document its place), and carries `reason`.
 
     With `stamp_lines` and a signing copy whose shared stamp font holds their letters, the stamp
     is drawn with that font (nothing embedded); otherwise `stamp` (PDF bytes, or a function
     returning them) is imported as the appearance."""
     signer = _signer(key, cert, chain)
     meta = signers.PdfSignatureMetadata(
-        field_name=field,
-        md_algorithm="sha256",
-        subfilter=SigSeedSubFilter.PADES,
-        reason=reason,
-        location=location,
-        name=signer_name,
+        field_name=field, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES, reason=reason
     )
     reserved = _reserve(signer, timestamper)
     writer = lean.LeanWriter(io.BytesIO(pdf))
     font = stampfont.shared_font(writer.root) if stamp_lines else None
     content = stampfont.stamp_content(font, stamp_lines, *box) if font is not None else None
     if content is not None:
-        style = StaticStampStyle(background=content, border_width=0, background_opacity=1)
+        style = _PlainStampStyle(background=content, border_width=0)
         return _sign_with(pdf, writer, meta, signer, timestamper, style, reserved)
     with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
         tmp.write(stamp() if callable(stamp) else stamp)

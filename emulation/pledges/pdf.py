@@ -148,12 +148,36 @@ def stamp_texts(version):
 
 
 def add_signature_fields(pdf, boxes, texts=None):
+    """The signing copy: one empty signature field per box, and what the signatures would
+    otherwise each add to the catalog once (a 23-signature file carries every revision):
+    PDF 2.0 with the ISO 32002 extension (ECDSA), /SigFlags 3, the named destinations moved
+    out of the catalog into their own object (the DSS rewrites the catalog once more)."""
+    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field, ensure_sig_flags
+    from pyhanko.sign.signers import constants
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    shared = {}  # one empty appearance per box size, shared by the unsigned fields
     for b in boxes:
         append_signature_field(writer, SigFieldSpec(sig_field_name=b.name, on_page=b.page, box=b.box))
+        widget = writer.root["/AcroForm"]["/Fields"][-1].get_object()
+        ap = widget["/AP"]
+        ref = ap.raw_get("/N")
+        size = (abs(b.box[2] - b.box[0]), abs(b.box[3] - b.box[1]))
+        if size in shared:
+            del writer.objects[(ref.generation, ref.idnum)]
+            ap[generic.NameObject("/N")] = shared[size]
+        else:
+            shared[size] = ref
+    if boxes:
+        ensure_sig_flags(writer)
+        writer.ensure_output_version((2, 0))
+        writer.register_extension(constants.ISO32002)
+        names = writer.root.get("/Names")
+        if isinstance(names, generic.DictionaryObject):
+            writer.root[generic.NameObject("/Names")] = writer.add_object(names)
+            writer.update_root()
     if boxes and stampfont.font_path() is not None:
         stampfont.add_font(writer, texts)  # one font for every signature stamp
     out = io.BytesIO()

@@ -142,7 +142,6 @@ def unit_certificate(unit, *, year, person_name, unit_name=None):
         crypto.decrypt_key(ca.key_encrypted),
         person_name=person_name,
         unit_name=unit_name or unit.name_in_year(year),
-        province_name=ca.province.name,
         crl_url=crl_url(ca.province),
     )
     with transaction.atomic():

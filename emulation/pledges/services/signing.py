@@ -246,8 +246,6 @@ def signature_apply(signature_id):
             stamp_lines=pledge_pdf.stamp_lines(**identity),
             box=pledge_pdf.BOX,
             reason=f"Ký giao ước thi đua năm {year}",
-            location=version.place,
-            signer_name=person,
             timestamper=timestamper(ca),
         )
         province_id = sig.unit.province_id

@@ -37,9 +37,7 @@ def self_signed(common_name, org):
 
 
 def issued_by(ca_cert, ca_key, unit, person="Nguyễn Văn Token", **validity):
-    return crypto.issue_unit_certificate(
-        ca_cert, ca_key, person_name=person, unit_name=unit.name, province_name="Hải Phòng", **validity
-    )
+    return crypto.issue_unit_certificate(ca_cert, ca_key, person_name=person, unit_name=unit.name, **validity)
 
 
 def sign_field(data, unit, cert, key, *, province, chain=(), person="Nguyễn Văn Token", with_timestamp=True):
@@ -55,7 +53,5 @@ def sign_field(data, unit, cert, key, *, province, chain=(), person="Nguyễn V�
         chain=list(chain),
         stamp=stamp,
         reason="Ký bằng USB token",
-        location="Hải Phòng",
-        signer_name=person,
         timestamper=timestamper(ca) if with_timestamp else None,
     )

@@ -41,7 +41,7 @@ def test_the_room_for_the_cms_is_tight_for_ecdsa_and_rsa_signers(cast):
     cert = crypto._leaf(
         gov_cert,
         gov_key,
-        crypto._name(cast.unit_b.leader_name, f"UBND {cast.unit_b.name}", "Hải Phòng"),
+        crypto._name(cast.unit_b.leader_name, f"UBND {cast.unit_b.name}"),
         key.public_key(),
         eku=[crypto.DOCUMENT_SIGNING],
         crl_url="",

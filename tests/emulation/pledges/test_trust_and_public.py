@@ -62,9 +62,7 @@ def test_admin_imports_lists_and_retires_a_root_audited(client, cast):
     page = client.get(url).content.decode()
     assert "CA Chính phủ" in page and "CA ký giao ước" in page and "Ngừng tin cậy" in page
     # a leaf certificate is not a root
-    leaf, _ = crypto.issue_unit_certificate(
-        cert, crypto.make_ca("x")[1], person_name="A", unit_name="B", province_name="C"
-    )
+    leaf, _ = crypto.issue_unit_certificate(cert, crypto.make_ca("x")[1], person_name="A", unit_name="B")
     response = client.post(
         url, {"name": "x", "file": SimpleUploadedFile("leaf.crt", crypto.cert_pem(leaf).encode())}
     )
