@@ -14,7 +14,7 @@ from clusters.selectors import year_memberships
 from emulation.pledges.models import PledgeSignature, SignatureState
 from emulation.pledges.selectors import pledge_summary
 from emulation.scoring.models import Adjustment, Criterion, ScoreSheet, SheetStatus
-from emulation.scoring.selectors import ranking_for_year
+from emulation.scoring.selectors import ranking_for_year, rankings_for_years
 
 from .models import HandOver
 
@@ -221,10 +221,11 @@ def unit_history(unit):
                 "number": decision.number if decision else "",
             }
         )
+    rankings = rankings_for_years([m.cluster_year for m in memberships])
     rows = []
     for m in memberships:
         cy = m.cluster_year
-        ranking_rows = ranking_for_year(cy)
+        ranking_rows = rankings[cy.pk]
         mine = next((r for r in ranking_rows if r.unit.pk == m.unit_id), None)
         rows.append(
             {

@@ -15,7 +15,7 @@ from clusters.models import Unit, UnitVersion
 from clusters.selectors import vn_sort_key
 
 from . import subtotals
-from .models import Criterion, CriterionKind, ScoreEntry, ScoreSheet, SheetStatus, TieBreak
+from .models import CriteriaTable, Criterion, CriterionKind, ScoreEntry, ScoreSheet, SheetStatus, TieBreak
 
 ZERO = Decimal("0.00")
 _DEC = DecimalField(max_digits=12, decimal_places=2)
@@ -49,24 +49,83 @@ def ranking_for_year(cluster_year, *, majors=None) -> list[RankingRow]:
     year's tie-break rule separates them. [] when nobody has scored yet.
 
     `majors`: the year's major criteria [(pk, code)] in order, when the caller already has them."""
-    from .selectors import table_of  # selectors re-exports this module
+    given = {cluster_year.pk: majors} if majors is not None else {}
+    return rankings_for_years([cluster_year], majors=given)[cluster_year.pk]
 
-    sums = subtotals.stored(cluster_year)
-    if not any(s["scored"] or s["bonus"] or s["deduction"] for s in sums.values()):
-        return []
-    table = table_of(cluster_year)
-    if majors is None:
-        majors = list(
-            Criterion.objects.filter(table__cluster_year=cluster_year, parent__isnull=True)
+
+def rankings_for_years(cluster_years, *, majors=None) -> dict[int, list[RankingRow]]:
+    """`ranking_for_year` of several cluster years (a unit's history) with the same queries as one
+    year: {cluster year id: rows}. `majors`: {cluster year id: [(pk, code)]} already known."""
+    sums_by_year = subtotals.stored_by_year([cy.pk for cy in cluster_years])
+    result = {cy.pk: [] for cy in cluster_years}
+    scored = [
+        cy
+        for cy in cluster_years
+        if any(s["scored"] or s["bonus"] or s["deduction"] for s in sums_by_year.get(cy.pk, {}).values())
+    ]
+    if not scored:
+        return result
+    ids = [cy.pk for cy in scored]
+    tables = _tables(scored)
+    majors = dict(majors or {})
+    missing = [pk for pk in ids if pk not in majors]
+    if missing:
+        for pk in missing:
+            majors[pk] = []
+        for cy_id, pk, code in (
+            Criterion.objects.filter(table__cluster_year_id__in=missing, parent__isnull=True)
             .order_by("position", "id")
-            .values_list("pk", "code")
+            .values_list("table__cluster_year_id", "pk", "code")
+        ):
+            majors[cy_id].append((pk, code))
+    sheets = defaultdict(dict)
+    for cy_id, unit_id, status, ineligible, reason in ScoreSheet.objects.filter(
+        cluster_year_id__in=ids
+    ).values_list("cluster_year_id", "unit_id", "status", "ineligible", "ineligible_reason"):
+        sheets[cy_id][unit_id] = (status, ineligible, reason)
+    units = defaultdict(list)
+    # no Membership instances: the year's id rides along on each unit
+    for unit in Unit.objects.filter(memberships__cluster_year_id__in=ids).annotate(
+        member_of=F("memberships__cluster_year_id")
+    ):
+        units[unit.member_of].append(unit)
+    old_names = _names_those_years(scored)
+    for cy in scored:
+        result[cy.pk] = _ranked_rows(
+            cy,
+            tables.get(cy.pk),
+            majors[cy.pk],
+            sums_by_year[cy.pk],
+            sheets[cy.pk],
+            units[cy.pk],
+            old_names[cy.pk],
         )
-    sheets = {
-        unit_id: (status, ineligible, reason)
-        for unit_id, status, ineligible, reason in ScoreSheet.objects.filter(
-            cluster_year=cluster_year
-        ).values_list("unit_id", "status", "ineligible", "ineligible_reason")
-    }
+    return result
+
+
+def _tables(cluster_years):
+    """The criteria table of each year, from the per-request cache of `table_of` where it is filled."""
+    tables, missing = {}, []
+    for cy in cluster_years:
+        cached = getattr(cy, "_scoring_table", None)
+        if cached is None:
+            missing.append(cy)
+        else:
+            tables[cy.pk] = cached or None
+    if missing:
+        found = {
+            t.cluster_year_id: t
+            for t in CriteriaTable.objects.select_related(
+                "tie_break_criterion", "locked_by", "reviewer_unit"
+            ).filter(cluster_year__in=missing)
+        }
+        for cy in missing:
+            cy._scoring_table = found.get(cy.pk) or False
+            tables[cy.pk] = found.get(cy.pk)
+    return tables
+
+
+def _ranked_rows(cluster_year, table, majors, sums, sheets, units, old_names):
     rule = table.tie_break if table else TieBreak.NONE
     tie_criterion = table.tie_break_criterion if table else None
     tie_values = {}
@@ -75,8 +134,6 @@ def ranking_for_year(cluster_year, *, majors=None) -> list[RankingRow]:
             tie_values = {u: s["majors"].get(tie_criterion.pk, ZERO) for u, s in sums.items()}
         else:
             tie_values = _subtree_sums(cluster_year, tie_criterion)
-    units = list(Unit.objects.filter(memberships__cluster_year=cluster_year))  # no Membership instances
-    old_names = _names_that_year(cluster_year)
     status_labels = {value: str(label) for value, label in SheetStatus.choices}
     empty = subtotals._empty()
     rows = []
@@ -109,16 +166,20 @@ def ranking_for_year(cluster_year, *, majors=None) -> list[RankingRow]:
     return rows
 
 
-def _names_that_year(cluster_year):
-    """Names as they were that year: one query for the renamed units only."""
-    year_end = datetime.date(cluster_year.year, 12, 31)
-    old_names = {}
-    for unit_id, name in (
-        UnitVersion.objects.filter(unit__memberships__cluster_year=cluster_year, valid_until__gt=year_end)
+def _names_those_years(cluster_years):
+    """{cluster year id: {unit id: name as it was that year}}: one query for the renamed units."""
+    year_end = {cy.pk: datetime.date(cy.year, 12, 31) for cy in cluster_years}
+    old_names = {cy.pk: {} for cy in cluster_years}
+    for cy_id, unit_id, name, valid_until in (
+        UnitVersion.objects.filter(
+            unit__memberships__cluster_year_id__in=list(year_end),
+            valid_until__gt=min(year_end.values()),
+        )
         .order_by("-valid_until")
-        .values_list("unit_id", "name")
+        .values_list("unit__memberships__cluster_year_id", "unit_id", "name", "valid_until")
     ):
-        old_names[unit_id] = name  # ordered latest first: the earliest still-valid version wins
+        if valid_until > year_end[cy_id]:
+            old_names[cy_id][unit_id] = name  # latest first: the earliest still-valid version wins
     return old_names
 
 

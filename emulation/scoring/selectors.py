@@ -204,4 +204,5 @@ def year_overview(cluster_year):
 from .ranking import RankingRow as RankingRow  # noqa: E402
 from .ranking import assign_ranks as assign_ranks  # noqa: E402
 from .ranking import ranking_for_year as ranking_for_year  # noqa: E402
+from .ranking import rankings_for_years as rankings_for_years  # noqa: E402
 from .ranking import tie_key as tie_key  # noqa: E402

@@ -102,16 +102,30 @@ def rebuild(cluster_year_ids=None):
 def stored(cluster_year):
     """{unit id: {"majors": {major id: points}, "self": …, "total": …, "scored": …, "bonus": …,
     "deduction": …}} from the subtotals; one query."""
-    out = defaultdict(_empty)
-    for unit_id, major_id, points, self_points, scored, bonus, deduction in Subtotal.objects.filter(
-        sheet__cluster_year=cluster_year
-    ).values_list("sheet__unit_id", "major_id", "points", "self_points", "scored", "bonus", "deduction"):
-        line = out[unit_id]
+    return stored_by_year([cluster_year.pk]).get(cluster_year.pk, {})
+
+
+def stored_by_year(cluster_year_ids):
+    """`stored` for several cluster years in one query: {cluster year id: {unit id: line}}."""
+    out = defaultdict(lambda: defaultdict(_empty))
+    for cy_id, unit_id, major_id, points, self_points, scored, bonus, deduction in Subtotal.objects.filter(
+        sheet__cluster_year_id__in=cluster_year_ids
+    ).values_list(
+        "sheet__cluster_year_id",
+        "sheet__unit_id",
+        "major_id",
+        "points",
+        "self_points",
+        "scored",
+        "bonus",
+        "deduction",
+    ):
+        line = out[cy_id][unit_id]
         if major_id is None:
             line.update(total=points, self=self_points, scored=scored, bonus=bonus, deduction=deduction)
         else:
             line["majors"][major_id] = points
-    return dict(out)
+    return {cy_id: dict(lines) for cy_id, lines in out.items()}
 
 
 def _empty():

@@ -122,6 +122,55 @@ def test_unit_history_table_and_chart(client, cast):
     assert client.get(reverse("yearend:unit_history", args=[cast.unit_a.pk])).status_code == 404
 
 
+def _scored_earlier_year(cast, year, a_points, b_points):
+    from clusters import services as cluster_services
+    from emulation.scoring import services as scoring
+    from emulation.scoring.models import ScoreSheet
+
+    cy = cluster_services.cluster_year_create(
+        cluster=cast.cluster, year=year, actor=cast.admin, copy_from=cast.year
+    )
+    major = scoring.criterion_add(
+        cluster_year=cy, actor=cast.admin, code="1", text="Kinh tế", max_points="100", kind="fixed"
+    )
+    ClusterYear.objects.filter(pk=cy.pk).update(stage=Stage.SCORING)
+    cy.refresh_from_db()
+    for unit, staff, points in ((cast.unit_a, cast.staff_a, a_points), (cast.unit_b, cast.staff_b, b_points)):
+        scoring.self_score_save(
+            sheet=ScoreSheet(cluster_year=cy, unit=unit), criterion=major, value=points, actor=staff
+        )
+    return cy
+
+
+def test_unit_history_reads_ten_years_with_the_queries_of_two(client, cast):
+    """The history used to rank each year apart (six queries a year): all years are ranked
+    together now, and each year's rank is the one its ranking page gives."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from emulation.scoring.selectors import ranking_for_year
+    from yearend.selectors import unit_history
+
+    years = [_scored_earlier_year(cast, cast.year.year - 1, "80", "90")]
+    years.append(_scored_earlier_year(cast, cast.year.year - 2, "95", "90"))
+    login(client, cast.admin)
+    url = reverse("yearend:unit_history", args=[cast.unit_a.pk])
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    for back in range(3, 11):
+        years.append(_scored_earlier_year(cast, cast.year.year - back, str(50 + back), "60"))
+    with CaptureQueriesContext(connection) as ten:
+        html = client.get(url).content.decode()
+    assert len(ten.captured_queries) == len(two.captured_queries)
+    assert str(cast.year.year - 10) in html
+    history = {h["cluster_year"].pk: h for h in unit_history(cast.unit_a)}
+    for cy in years:
+        rows = ranking_for_year(ClusterYear.objects.get(pk=cy.pk))
+        mine = next(r for r in rows if r.unit.pk == cast.unit_a.pk)
+        assert (history[cy.pk]["rank"], history[cy.pk]["total"]) == (mine.rank, mine.total)
+    assert [history[cy.pk]["rank"] for cy in years[:3]] == [2, 1, 2]
+
+
 @pytest.mark.parametrize(
     "name,method,who,status",
     [
