@@ -110,10 +110,11 @@ class CastRefusal(NamedTuple):
     message: str
 
 
-def cast_refusal(user, poll, *, is_elector=None, now=None):
+def cast_refusal(user, poll, *, is_elector=None, has_voted=None, now=None):
     """Why `user` may not cast a ballot in `poll` right now, or None. The ballot page and
     `services.ballot_cast` (under its row lock) both ask this; `is_elector` lets a caller that has
-    already read the elector row skip that query."""
+    already read the elector row skip that query, `has_voted` one that decides "already voted"
+    itself (the cast, by its insert) skip the participation's."""
     if is_elector is None:
         is_elector = Elector.objects.filter(poll_id=poll.pk, user_id=user.pk).exists()
     if not is_elector:
@@ -121,7 +122,9 @@ def cast_refusal(user, poll, *, is_elector=None, now=None):
             Refusal.NOT_ELECTOR,
             _("You are not on the list of voters of this poll, so your vote cannot be accepted."),
         )
-    if Participation.objects.filter(poll_id=poll.pk, user_id=user.pk).exists():
+    if has_voted is None:
+        has_voted = Participation.objects.filter(poll_id=poll.pk, user_id=user.pk).exists()
+    if has_voted:
         return CastRefusal(
             Refusal.ALREADY_VOTED,
             _("You have already voted in this poll. Each voter has exactly one ballot."),

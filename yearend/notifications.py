@@ -3,6 +3,8 @@ the e-mail preference. The notifications are written in the transaction of the s
 them; their e-mails go after commit through a Celery task (yearend.emails)."""
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from documents.queue import send as queue_send
@@ -53,8 +55,8 @@ def resolver(kind, ref, users):
     if users is not None:
         qs = qs.filter(user_id__in=[u.pk for u in users])
     now = timezone.now()
-    qs.filter(read_at__isnull=True).update(read_at=now)
-    qs.update(done_at=now)
+    # one statement: read now unless read before (the earlier time is kept), and done
+    qs.update(done_at=now, read_at=Coalesce("read_at", Value(now)))
 
 
 def unread_count(user):

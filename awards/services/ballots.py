@@ -5,7 +5,8 @@ ciphertext under the poll's key) that share no key; the audit event "poll.voted"
 but never the envelope or its receipt. Plaintext ballots exist only after the close (ballot_box)."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters import audit
@@ -14,11 +15,39 @@ from clusters.closing import refuse_if_closed
 from .. import ballot_box, notices
 from ..models import Elector, Participation, Poll
 from ..receipts import new_receipt_code
-from ..rules import cast_refusal
+from ..rules import Refusal, cast_refusal
 
 
 class VoteRefused(ValidationError):
-    """A vote that is not accepted (outside the window or the electorate, a second vote, …)."""
+    """A vote that is not accepted (outside the window or the electorate, a second vote, …).
+
+    `refusal` is the `rules.Refusal` when the vote is refused for who the voter is or when
+    (not on the list, already voted, outside the window), so that the ballot page answers as it
+    does to the same refusal found before the cast; None for a closed year or an invalid ballot."""
+
+    def __init__(self, message, refusal=None):
+        super().__init__(message, code=refusal.value if refusal else None)
+        self.refusal = refusal
+
+
+def _already_voted():
+    return VoteRefused(
+        _("You have already voted in this poll. Each voter has exactly one ballot."), Refusal.ALREADY_VOTED
+    )
+
+
+def _participation_insert(poll, actor):
+    """Write who voted; False when the voter already has a participation in the poll. One
+    statement: the unique constraint (poll, user) decides, ON CONFLICT on exactly that constraint
+    (any other error still raises)."""
+    table = Participation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (poll_id, user_id, at) VALUES (%s, %s, %s) "  # noqa: S608 (model's table)
+            "ON CONFLICT (poll_id, user_id) DO NOTHING RETURNING id",
+            [poll.pk, actor.pk, timezone.now()],
+        )
+        return cursor.fetchone() is not None
 
 
 @transaction.atomic
@@ -28,9 +57,14 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
     Who may cast and what a valid ballot is are decided by `rules.cast_refusal` and
     `Poll.ballot_problem`, which the ballot page asks too; here they are asked again under the lock.
     The voter's Elector row is locked first, so parallel submissions by one person queue up and
-    all but the first find the Participation; the unique constraint is the last line of defence.
-    `poll_close` locks the same rows, so no vote slips in while a poll is being counted. Polls are
-    locked FOR NO KEY UPDATE, which does not block the foreign-key checks (FOR KEY SHARE) of the
+    all but the first find the Participation; the unique constraint (poll, user) decides whether
+    this is the voter's first ballot: the Participation is inserted with ON CONFLICT DO NOTHING,
+    and a voter who has one is refused before anything else is written. (When the ballot is refused
+    for another reason the participation is looked up first, so that "already voted" is said
+    before the window or the ballot, as the ballot page says it.)
+    `poll_close` locks the same rows, so no vote slips in while a poll is being counted; the poll
+    is read again after the lock (the caller's copy may predate a close). Polls are locked FOR NO
+    KEY UPDATE, which does not block the foreign-key checks (FOR KEY SHARE) of the
     Participation and envelope inserts — a plain FOR UPDATE deadlocks a vote racing the close."""
     elector = Elector.objects.select_for_update().filter(poll_id=poll.pk, user_id=actor.pk).first()
     poll = Poll.objects.select_related("cluster_year__cluster").get(pk=poll.pk)
@@ -38,28 +72,24 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
         refuse_if_closed(poll)  # a closed year refuses every change, a ballot too
     except ValidationError as exc:
         raise VoteRefused(exc.messages[0]) from exc
-    refusal = cast_refusal(actor, poll, is_elector=elector is not None)
-    if refusal:
-        raise VoteRefused(refusal.message)
-    problem = poll.ballot_problem(candidate_ids, abstain)
+    # "already voted" is decided by the insert below (or looked up when the vote is refused)
+    refusal = cast_refusal(actor, poll, is_elector=elector is not None, has_voted=False)
+    valid_ids = list(poll.candidates.values_list("pk", flat=True))
+    problem = refusal.message if refusal else poll.ballot_problem(candidate_ids, abstain, valid_ids=valid_ids)
     if problem:
-        raise VoteRefused(problem)
-    ids = {int(i) for i in candidate_ids}
-    try:
-        with transaction.atomic():
-            Participation.objects.create(poll_id=poll.pk, user_id=actor.pk)
-    except IntegrityError as exc:
-        raise VoteRefused(
-            _("You have already voted in this poll. Each voter has exactly one ballot.")
-        ) from exc
+        if elector is not None and Participation.objects.filter(poll_id=poll.pk, user_id=actor.pk).exists():
+            raise _already_voted()
+        raise VoteRefused(problem, refusal.code if refusal else None)
+    if not _participation_insert(poll, actor):
+        raise _already_voted()
     code = new_receipt_code()
     ballot_box.envelope_put(
         poll=poll,
         code=code,
-        candidate_ids=ids,
+        candidate_ids={int(i) for i in candidate_ids},
         abstain=abstain,
         voter_name="" if poll.secret else (actor.full_name or actor.username),
-        n_candidates=poll.candidates.count(),
+        n_candidates=len(valid_ids),
     )
     audit.record(
         actor=actor,

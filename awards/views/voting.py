@@ -59,34 +59,44 @@ def vote(request, pk):
 
 def _vote(request, poll, candidates):
     """Who may cast and what a valid ballot is are asked of `rules.cast_refusal` and
-    `Poll.ballot_problem`, as `services.ballot_cast` asks them; this view only picks the page."""
+    `Poll.ballot_problem`, as `services.ballot_cast` asks them; this view only picks the page.
+    The cast itself is not asked beforehand: the service asks under its lock, and its refusal
+    (`VoteRefused.refusal`) picks the same page as the same refusal found here would."""
     context = {"poll": poll, "candidates": candidates}
-    refusal = cast_refusal(request.user, poll)
-    if refusal and refusal.code == Refusal.ALREADY_VOTED:
-        return render(request, "awards/vote_done.html", context)
+    casting = request.method == "POST" and request.POST.get("step") == "cast"
+    refusal = None if casting else cast_refusal(request.user, poll)
     if refusal:
-        context["refusal"] = refusal.message
-        status = 403 if refusal.code == Refusal.NOT_ELECTOR else 409 if request.method == "POST" else 200
-        return render(request, "awards/vote.html", context, status=status)
+        return _refused(request, context, refusal.code, refusal.message)
     if request.method != "POST":
         return render(request, "awards/vote.html", context)
     chosen = [c for c in candidates if str(c.pk) in request.POST.getlist("candidate")]
     abstain = request.POST.get("abstain") == "1"
     ids = [c.pk for c in chosen]
-    context.update(chosen=chosen, abstain=abstain)
-    if request.POST.get("step") == "cast":
+    if casting:
         try:
-            context["receipt"] = services.ballot_cast(
-                poll=poll, actor=request.user, candidate_ids=ids, abstain=abstain
-            )
+            receipt = services.ballot_cast(poll=poll, actor=request.user, candidate_ids=ids, abstain=abstain)
         except services.VoteRefused as exc:
-            context["error"] = exc.messages[0]
+            if exc.refusal is not None:
+                return _refused(request, context, exc.refusal, exc.messages[0])
+            context.update(chosen=chosen, abstain=abstain, error=exc.messages[0])
             return render(request, "awards/vote.html", context, status=409)
+        context.update(chosen=chosen, abstain=abstain, receipt=receipt)
         return render(request, "awards/vote_done.html", context)
+    context.update(chosen=chosen, abstain=abstain)
     context["error"] = poll.ballot_problem(ids, abstain, valid_ids=ids)
     if context["error"]:
         return render(request, "awards/vote.html", context, status=400)
     return render(request, "awards/vote_confirm.html", context)
+
+
+def _refused(request, context, code, message):
+    """The page for a voter who may not cast now: "you have voted" for a second ballot, else the
+    reason without the form (403 off the list of voters; 409 for a POST outside the window)."""
+    if code == Refusal.ALREADY_VOTED:
+        return render(request, "awards/vote_done.html", context)
+    context["refusal"] = message
+    status = 403 if code == Refusal.NOT_ELECTOR else 409 if request.method == "POST" else 200
+    return render(request, "awards/vote.html", context, status=status)
 
 
 @login_required

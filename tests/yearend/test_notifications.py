@@ -199,3 +199,25 @@ def test_a_registered_token_certificate_asks_the_province_admin_until_confirmed(
         certificate=UnitCertificate.objects.get(pk=uc.pk), actor=cast.admin
     )
     assert unread(cast.admin, "certificate.confirm") == 0
+
+
+def test_resolving_a_step_marks_it_done_and_read_keeping_an_earlier_reading(cast, django_assert_num_queries):
+    """One UPDATE: every open notification of the step is done; one already read keeps the time
+    it was read, an unread one is read now; another person's, another step's stay open."""
+    import datetime
+
+    from django.utils import timezone
+
+    for user in (cast.staff_a, cast.staff_b, cast.leader_a):
+        notify([user], kind="poll.vote", ref="7", text="Bỏ phiếu", url="/")
+    notify([cast.staff_a], kind="poll.vote", ref="8", text="Bỏ phiếu", url="/")
+    earlier = timezone.now() - datetime.timedelta(days=2)
+    Notification.objects.filter(user=cast.staff_b, ref="7").update(read_at=earlier)
+    with django_assert_num_queries(1):
+        notifications.resolver("poll.vote", "7", [cast.staff_a, cast.staff_b])
+    people = (cast.staff_a, cast.staff_b, cast.leader_a)
+    a, b, leader = (Notification.objects.get(user=u, ref="7") for u in people)
+    assert a.done_at and a.read_at == a.done_at
+    assert b.done_at and b.read_at == earlier
+    assert leader.done_at is None and leader.read_at is None
+    assert Notification.objects.get(user=cast.staff_a, ref="8").done_at is None
