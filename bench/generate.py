@@ -240,6 +240,11 @@ def main():
     stack.create_database()
     stack.configure_django()
     manifest = generate(**sizes_from(args))
+    # the file bench.run --reuse and bench.profile read (bench.run writes the same after generating)
+    manifest_path = stack.logs.parent / f"{args.db}-manifest.json"
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest))
+    print(f"manifest: {manifest_path}")
     print(json.dumps(manifest)[:2000])
     return 0
 
