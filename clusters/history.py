@@ -9,17 +9,24 @@ Apps register their event types and the fields of their events from `AppConfig.r
   `new` dicts) shown as "label: value"; `fmt(value) -> str` for codes (choices), else
   `value_text`. Keys without a registered field are not shown (ids, hashes, snapshots).
 
-Templates use the `readable` tags: `{{ e|event_label }}` and `{% for line in e|event_details %}`."""
+Templates use the `readable` tags: `{{ e|event_label }}` and `{% for line in e|event_details %}`;
+a whole trail is `history_html(events)` (the `{% history_list events %}` tag, clusters/_history.html),
+built in Python because the score sheet shows one per row. `trail(queryset)` reads audit events
+as `Line`s (no model instances: the score sheet reads one per row) for all of these."""
 
 import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from .formatting import number
+from .html import html, html_join
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,39 @@ _FIELDS: dict[str, Field] = {}
 NUMERIC = re.compile(r"-?\d+(\.\d+)?$")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """What a history shows of an audit event; `actor` is the person's name ("" for the system)."""
+
+    at: datetime.datetime
+    action: str
+    data: dict
+    reason: str
+    actor: str
+    object_type: str
+    object_id: str
+
+
+def trail(events):
+    """An AuditEvent queryset (filtered and ordered) as Lines, in one query with the actors' names."""
+    fields = (
+        "at",
+        "action",
+        "data",
+        "reason",
+        "actor__full_name",
+        "actor__username",
+        "object_type",
+        "object_id",
+    )
+    return [
+        Line(at, action, data, reason, full_name or username or "", object_type, object_id)
+        for at, action, data, reason, full_name, username, object_type, object_id in events.values_list(
+            *fields
+        )
+    ]
 
 
 def register_event(action, label, *, value=None, pair=True, fields=None):
@@ -142,6 +182,30 @@ def event_details(event):
         if key not in ("old", "new") and field and value not in (None, "", [], {}):
             lines.append(f"{field.label}: {_fmt(kind, key, value)}")
     return lines
+
+
+def _when(at):
+    """The `date:"SHORT_DATETIME_FORMAT"` filter: local time, the active language's format."""
+    return date_format(template_localtime(at), "SHORT_DATETIME_FORMAT") if at else ""
+
+
+def _event_html(event):
+    return html(
+        '\n  <li class="border-top pt-1">{} · {} · <strong class="fw-semibold">{}</strong>\n'
+        "    {}\n    {}</li>\n",
+        _when(event.at),
+        event.actor or "—",
+        event_label(event),
+        html_join("<br>{}", ((line,) for line in event_details(event))),
+        html("<br><em>{}: {}</em>", _("Reason"), event.reason) if event.reason else "",
+    )
+
+
+def history_html(events):
+    """One audit trail as a list, each value escaped: when, who, what, the details and the reason."""
+    items = [_event_html(e) for e in events] or [html("<li>{}</li>", _("No change recorded."))]
+    # every item is the output of html(): safe to join
+    return html('<ul class="small list-unstyled history">{}</ul>', mark_safe("".join(items)))  # noqa: S308
 
 
 def _choice(enum):

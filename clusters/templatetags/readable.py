@@ -1,5 +1,6 @@
-"""What pages show people, written for them: `{{ event|event_label }}`, `{{ event|event_details }}`
-(audit events, clusters.history) and `{{ value|number }}` (92,58; 1.250; clusters.formatting)."""
+"""What pages show people, written for them: `{{ event|event_label }}`, `{{ event|event_details }}`,
+`{% history_list events %}` (audit events, clusters.history) and `{{ value|number }}` (92,58; 1.250;
+clusters.formatting)."""
 
 from django import template
 
@@ -9,3 +10,4 @@ register = template.Library()
 register.filter("event_label", history.event_label)
 register.filter("event_details", history.event_details)
 register.filter("number", formatting.number)
+register.simple_tag(history.history_html, name="history_list")

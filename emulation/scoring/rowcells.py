@@ -1,10 +1,10 @@
 """The cells of a score sheet row (self-score, evidence, reviewed score) as HTML; see rowhtml.py.
 `page` holds the labels, URL patterns and CSRF field of the page; `context` the template's."""
 
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from clusters.formatting import editable, points
+from clusters.html import html
 
 from .models import CriterionKind
 
@@ -16,7 +16,7 @@ def _url(page, name, pk):
 
 
 def _invalid(flag, describedby):
-    return format_html(' aria-invalid="true" aria-describedby="{}"', describedby) if flag else ""
+    return html(' aria-invalid="true" aria-describedby="{}"', describedby) if flag else ""
 
 
 def _get(obj, name):
@@ -33,7 +33,7 @@ def self_cell(context, page, c, e):
     self_points = _get(e, "self_points")
     if not context.get("can_self"):
         parts = [
-            format_html(
+            html(
                 '  <td data-label="{}">\n      <span class="num">{}</span>\n',
                 t["self_score"],
                 points(self_points) or "—",
@@ -41,7 +41,7 @@ def self_cell(context, page, c, e):
         ]
         if c.kind == CriterionKind.TARGET_SHARE and _get(e, "achieved") is not None:
             parts.append(
-                format_html(
+                html(
                     '      <div class="small">{} {} / {}</div>\n',
                     t["achieved"],
                     points(e.achieved),
@@ -49,14 +49,14 @@ def self_cell(context, page, c, e):
                 )
             )
         if _get(e, "note"):
-            parts.append(format_html('      <div class="small">{}</div>\n', e.note))
+            parts.append(html('      <div class="small">{}</div>\n', e.note))
         parts.append("  </td>\n")
         return parts
     error = context.get("error")
     invalid = _invalid(error, f"error-{pk}")
     url = _url(page, "row_save", pk)
     parts = [
-        format_html(
+        html(
             '  <td data-label="{}">\n    <form method="post" action="{}" hx-post="{}" hx-target="#row-{}" '
             'hx-swap="outerHTML" class="d-flex flex-column gap-1 row-form">{}\n',
             t["self_score"],
@@ -69,7 +69,7 @@ def self_cell(context, page, c, e):
     if c.kind == CriterionKind.YES_NO:
         saved = "" if self_points is None else ("có" if self_points > 0 else "không")
         parts.append(
-            format_html(
+            html(
                 '      <label class="visually-hidden" for="value-{}">{}</label>\n'
                 '      <select class="form-select form-select-sm score-input" name="value" id="value-{}" '
                 'data-saved="{}"{}>\n'
@@ -89,7 +89,7 @@ def self_cell(context, page, c, e):
     elif c.kind == CriterionKind.TARGET_SHARE:
         achieved, target = editable(_get(e, "achieved")), editable(_get(e, "target"))
         parts.append(
-            format_html(
+            html(
                 '      <label class="form-label small mb-0" for="value-{}">{}</label>\n'
                 '      <input class="form-control form-control-sm num score-input" name="value" '
                 'id="value-{}" '
@@ -112,13 +112,11 @@ def self_cell(context, page, c, e):
             )
         )
         if self_points is not None:
-            parts.append(
-                format_html('      <div class="small">= {} {}</div>\n', points(self_points), t["points"])
-            )
+            parts.append(html('      <div class="small">= {} {}</div>\n', points(self_points), t["points"]))
     else:
         own = editable(self_points)
         parts.append(
-            format_html(
+            html(
                 '      <label class="visually-hidden" for="value-{}">{}</label>\n'
                 '      <input class="form-control form-control-sm num score-input" name="value" '
                 'id="value-{}" '
@@ -139,7 +137,7 @@ def self_cell(context, page, c, e):
         state = "saved" if self_points is not None else "empty"
         message = t["saved_now"] if context.get("saved") else (t["saved"] if self_points is not None else "")
     parts.append(
-        format_html(
+        html(
             '      <label class="visually-hidden" for="note-{}">{}</label>\n'
             '      <input class="form-control form-control-sm" name="note" id="note-{}" placeholder="{}" '
             'data-saved="{}" value="{}">\n'
@@ -157,9 +155,7 @@ def self_cell(context, page, c, e):
             _posted(context, "note") if error else note,
             t["save"],
             code,
-            format_html(
-                '      <div class="text-danger small" id="error-{}" role="alert">{}</div>\n', pk, error
-            )
+            html('      <div class="text-danger small" id="error-{}" role="alert">{}</div>\n', pk, error)
             if error
             else "",
             state,
@@ -174,14 +170,12 @@ def self_cell(context, page, c, e):
 
 def evidence_cell(context, page, c, row):
     t, pk, can_self = page["t"], c.pk, context.get("can_self")
-    parts = [
-        format_html('  <td data-label="{}">\n    <ul class="list-unstyled small mb-1">\n', t["evidence"])
-    ]
+    parts = [html('  <td data-label="{}">\n    <ul class="list-unstyled small mb-1">\n', t["evidence"])]
     for ev in row.evidence:
         remove = ""
         if can_self:
             url = _url(page, "evidence_delete", ev.pk)
-            remove = format_html(
+            remove = html(
                 '<form method="post" action="{}" hx-post="{}" hx-target="#row-{}" hx-swap="outerHTML">{}'
                 '<button class="btn btn-link btn-sm p-0 text-danger" type="submit">{}<span '
                 'class="visually-hidden"> {}</span></button></form>',
@@ -193,7 +187,7 @@ def evidence_cell(context, page, c, row):
                 ev.original_name,
             )
         parts.append(
-            format_html(
+            html(
                 '      <li class="d-flex gap-1 align-items-center"><a href="{}">{}</a>{}</li>\n',
                 _url(page, "evidence_download", ev.pk),
                 ev.original_name,
@@ -201,13 +195,13 @@ def evidence_cell(context, page, c, row):
             )
         )
     if not row.evidence:
-        parts.append(format_html('      <li class="text-body-secondary">{}</li>\n', t["no_files"]))
+        parts.append(html('      <li class="text-body-secondary">{}</li>\n', t["no_files"]))
     parts.append("    </ul>\n")
     if can_self:
         error = context.get("evidence_error")
         url = _url(page, "evidence_upload", pk)
         parts.append(
-            format_html(
+            html(
                 '    <form method="post" enctype="multipart/form-data" action="{}" hx-post="{}" '
                 'hx-encoding="multipart/form-data" '
                 'hx-target="#row-{}" hx-swap="outerHTML" class="d-flex flex-column gap-1">{}\n'
@@ -227,7 +221,7 @@ def evidence_cell(context, page, c, row):
                 _invalid(error, f"evidence-error-{pk}"),
                 t["attach"],
                 c.code,
-                format_html(
+                html(
                     '      <div class="text-danger small" id="evidence-error-{}" role="alert">{}</div>\n',
                     pk,
                     error,
@@ -243,20 +237,20 @@ def evidence_cell(context, page, c, row):
 def review_cell(context, page, c, e):
     t, pk = page["t"], c.pk
     reviewed, self_points = _get(e, "reviewed_points"), _get(e, "self_points")
-    parts = [format_html('  <td data-label="{}">\n    ', t["reviewed_score"])]
+    parts = [html('  <td data-label="{}">\n    ', t["reviewed_score"])]
     if reviewed is not None:
         parts.append(
-            format_html(
+            html(
                 '<span class="num{}">{}</span>',
                 " fw-bold text-danger" if e.adjusted else "",
                 points(reviewed),
             )
         )
         if e.adjusted:
-            parts.append(format_html('\n    <div class="small">{}: {}</div>', t["adjusted"], e.review_reason))
+            parts.append(html('\n    <div class="small">{}: {}</div>', t["adjusted"], e.review_reason))
     elif self_points is not None:
         parts.append(
-            format_html(
+            html(
                 '<span class="num text-body-secondary">{}</span> <span class="small '
                 'text-body-secondary">({})</span>',
                 points(self_points),
@@ -270,7 +264,7 @@ def review_cell(context, page, c, e):
         error = context.get("review_error")
         url = _url(page, "review_save", pk)
         parts.append(
-            format_html(
+            html(
                 '    <form method="post" action="{}" hx-post="{}" hx-target="#row-{}" hx-swap="outerHTML" '
                 'class="d-flex flex-column gap-1 mt-1">{}\n'
                 '      <label class="visually-hidden" for="reviewed-{}">{}</label>\n'
@@ -299,7 +293,7 @@ def review_cell(context, page, c, e):
                 _posted(context, "reason") if error else "",
                 t["adjust"],
                 c.code,
-                format_html(
+                html(
                     '      <div class="text-danger small" id="review-error-{}" role="alert">{}</div>\n',
                     pk,
                     error,

@@ -3,17 +3,18 @@
 A sheet has ~50 rows and the template of a row had ~90 nodes (labels, URLs, forms): rendered
 through the template engine it was three quarters of the score entry page's time. Here the labels
 are translated and the URLs reversed once per page (cached in the render context), each row is a
-few format_html calls; every value is escaped by format_html/conditional_escape. The history
-of a row keeps its template (scoring/_history.html)."""
+few calls of clusters.html.html (format_html without its overhead); every value is escaped. The history
+of a row too (`history_details`, also behind scoring/_history.html: one markup for the rows and the
+pages)."""
 
-from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from clusters.formatting import points
+from clusters.history import history_html
+from clusters.html import html
 
 from .models import CriterionKind
 from .rowcells import _ANY, evidence_cell, review_cell, self_cell
@@ -65,27 +66,38 @@ def _page(context):
             "review_save": reverse("scoring:review_save", args=args),
             "evidence_download": reverse("scoring:evidence_download", args=[_ANY]),
             "evidence_delete": reverse("scoring:evidence_delete", args=[_ANY]),
-            "csrf": format_html(
+            "csrf": html(
                 '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token", "")
             ),
-            "history": get_template("scoring/_history.html"),
         }
         cache["scoring_row_page"] = page
     return page
 
 
+def history_details(events):
+    """The audit trail folded under "History (n changes)"; nothing without events."""
+    if not events:
+        return ""
+    n = len(events)
+    return html(
+        '<details class="small">\n  <summary>{}</summary>\n  {}\n</details>',
+        ngettext("History (%(n)s change)", "History (%(n)s changes)", n) % {"n": n},
+        history_html(events),
+    )
+
+
 def render_row(context, row):
-    """The row's <tr>; every dynamic value went through format_html (escaped)."""
+    """The row's <tr>; every dynamic value went through html() (escaped)."""
     page, c, e = _page(context), row.criterion, row.entry
     t = page["t"]
     leaf = c.is_leaf
     parts = [
-        format_html(
+        html(
             '<tr id="row-{}" class="{}"{}>\n  <th scope="row" class="text-nowrap ps-{}" '
             'data-label="{}">{}</th>\n',
             c.pk,
             "" if leaf else "table-light",
-            format_html(' data-leaf="1" data-code="{}" data-evidence="{}"', c.code, len(row.evidence))
+            html(' data-leaf="1" data-code="{}" data-evidence="{}"', c.code, len(row.evidence))
             if leaf
             else "",
             (getattr(c, "level", 0) or 0) + 1,
@@ -95,20 +107,20 @@ def render_row(context, row):
     ]
     kind_note = ""
     if c.kind == CriterionKind.TARGET_SHARE:
-        kind_note = format_html(" · {}", t["share"])
+        kind_note = html(" · {}", t["share"])
     elif c.kind == CriterionKind.YES_NO:
-        kind_note = format_html(" · {}", t["yes_no"])
+        kind_note = html(" · {}", t["yes_no"])
     parts.append(
-        format_html(
+        html(
             '  <td class="criterion-text" data-label="{}">\n    {}\n'
             '    <div class="small text-body-secondary">{} {} {}{}</div>\n{}  </td>\n',
             t["criterion"],
-            c.text if leaf else format_html("<strong>{}</strong>", c.text),
+            c.text if leaf else html("<strong>{}</strong>", c.text),
             t["deduction_up_to"] if c.kind == CriterionKind.DEDUCTION else t["maximum"],
             points(c.max_points),
             t["points"],
             kind_note,
-            format_html('    <div class="small fst-italic">{}</div>\n', c.guidance) if c.guidance else "",
+            html('    <div class="small fst-italic">{}</div>\n', c.guidance) if c.guidance else "",
         )
     )
     if not leaf:
@@ -117,8 +129,8 @@ def render_row(context, row):
         parts += self_cell(context, page, c, e)
         parts += evidence_cell(context, page, c, row)
         parts += review_cell(context, page, c, e)
-        history = page["history"].render({"events": row.history}) if row.history else ""
-        parts.append(format_html('  <td data-label="{}">{}</td>\n', t["history"], history))
+        history = history_details(row.history)
+        parts.append(html('  <td data-label="{}">{}</td>\n', t["history"], history))
     parts.append("</tr>")
-    # every part is a constant or the output of format_html/a template: safe to join as HTML
+    # every part is a constant or the output of html(): safe to join as HTML
     return mark_safe("".join(parts))  # noqa: S308

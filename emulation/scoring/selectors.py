@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q
 
+from clusters.history import trail
 from clusters.models import AuditEvent, Membership
 from clusters.selectors import vn_sort_key
 
@@ -80,15 +81,25 @@ class SheetRow:
 
 def sheet_view(sheet):
     """The whole table with this sheet's entries, evidence and history: constant queries."""
+    return sheet_page(sheet)[0]
+
+
+def sheet_page(sheet):
+    """sheet_view's rows and the sheet's own history (submitted, sent back...), the audit trails of
+    the entries and of the sheet in one query, read as clusters.history Lines: constant queries."""
     cy = sheet.cluster_year
     criteria = criteria_tree(cy)
     entries = {e.criterion_id: e for e in ScoreEntry.objects.filter(sheet=sheet).prefetch_related("evidence")}
-    history = defaultdict(list)
-    if entries:
-        ids = {str(e.pk): e.criterion_id for e in entries.values()}
-        for event in AuditEvent.objects.filter(
-            object_type="scoring.scoreentry", object_id__in=list(ids)
-        ).select_related("actor"):
+    ids = {str(e.pk): e.criterion_id for e in entries.values()}
+    history, own = defaultdict(list), []
+    events = AuditEvent.objects.filter(
+        Q(object_type="scoring.scoreentry", object_id__in=list(ids))
+        | Q(object_type="scoring.scoresheet", object_id=str(sheet.pk))
+    )
+    for event in trail(events):
+        if event.object_type == "scoring.scoresheet":
+            own.append(event)
+        else:
             history[ids[event.object_id]].append(event)
     rows = []
     for c in criteria:
@@ -101,7 +112,7 @@ def sheet_view(sheet):
                 evidence=list(e.evidence.all()) if e else [],
             )
         )
-    return rows
+    return rows, own
 
 
 def sheet_view_empty(cluster_year):
@@ -155,14 +166,6 @@ def sheet_summary(sheet, rows=None, adjustments=()):
 
 def sheet_adjustments(sheet):
     return list(Adjustment.objects.filter(sheet=sheet).select_related("created_by"))
-
-
-def sheet_history(sheet):
-    return list(
-        AuditEvent.objects.filter(object_type="scoring.scoresheet", object_id=str(sheet.pk)).select_related(
-            "actor"
-        )
-    )
 
 
 def year_overview(cluster_year):

@@ -24,3 +24,11 @@ def score_row(context, row):
     from ..rowhtml import render_row
 
     return render_row(context, row)
+
+
+@register.simple_tag
+def history_details(events):
+    """A row's or a page's audit trail, folded: "History (n changes)" (emulation/scoring/rowhtml.py)."""
+    from ..rowhtml import history_details as html
+
+    return html(events)

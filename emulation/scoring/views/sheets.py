@@ -18,7 +18,7 @@ from ._base import _errors, _sheet, _sheet_url, _xlsx
 
 def _sheet_context(request, cy, sheet):
     user = request.user
-    rows = selectors.sheet_view(sheet) if sheet.pk else selectors.sheet_view_empty(cy)
+    rows, history = selectors.sheet_page(sheet) if sheet.pk else (selectors.sheet_view_empty(cy), [])
     table = selectors.table_of(cy)
     can_review = user.has_perm("scoring.review", sheet)
     adjustments = selectors.sheet_adjustments(sheet) if sheet.pk else []
@@ -33,7 +33,7 @@ def _sheet_context(request, cy, sheet):
         "can_submit": user.has_perm("scoring.submit_sheet", sheet),
         "can_review": can_review,
         "adjustments": adjustments,
-        "history": selectors.sheet_history(sheet) if sheet.pk else [],
+        "history": history,
         "adjustment_form": AdjustmentForm(prefix="adj") if can_review else None,
         "eligibility_form": EligibilityForm(
             prefix="elig", initial={"ineligible": sheet.ineligible, "reason": sheet.ineligible_reason}

@@ -166,7 +166,7 @@ def test_sheet_page_query_count_is_constant(client, sc, django_assert_num_querie
     client.force_login(sc.secretary)
     url = sheet_url(sc, sc.unit_a)
     client.get(url)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
 
 

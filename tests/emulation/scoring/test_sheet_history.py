@@ -1,0 +1,147 @@
+"""The history of each row and of the sheet on the score entry page, built in Python
+(clusters.history.history_html, emulation.scoring.rowhtml.history_details): the markup of the
+templates it replaced, escaped, translated, only this sheet's events, constant queries."""
+
+import re
+
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from clusters.audit import history_for
+from clusters.history import trail
+from clusters.models import AuditEvent
+from emulation.scoring import services
+from emulation.scoring.models import Criterion, CriterionKind, ScoreEntry
+from emulation.scoring.rowhtml import history_details
+
+from .conftest import sheet
+
+# clusters/_history.html and scoring/_history.html as they were before the history was built in Python
+OLD_TEMPLATE = """{% load i18n readable %}{% if events %}<details class="small">
+  <summary>{% blocktrans count n=events|length %}History ({{ n }} change){% plural %}\
+History ({{ n }} changes){% endblocktrans %}</summary>
+  <ul class="small list-unstyled history">{% for e in events %}
+  <li class="border-top pt-1">{{ e.at|date:"SHORT_DATETIME_FORMAT" }} · {{ e.actor|default:"—" }} · \
+<strong class="fw-semibold">{{ e|event_label }}</strong>
+    {% for line in e|event_details %}<br>{{ line }}{% endfor %}
+    {% if e.reason %}<br><em>{% trans "Reason" %}: {{ e.reason }}</em>{% endif %}</li>
+{% empty %}<li>{% trans "No change recorded." %}</li>{% endfor %}</ul>
+</details>{% endif %}"""
+
+
+def squeeze(html):
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+def sheet_url(sc, unit):
+    return reverse("scoring:sheet", args=[sc.year.pk, unit.pk])
+
+
+def test_row_history_has_the_markup_of_the_templates_it_replaced(sc):
+    s = sheet(sc, sc.unit_a)
+    entry = services.self_score_save(
+        sheet=s, criterion=sc.criteria.c11, value="5", note="a < b", actor=sc.staff_a
+    )
+    services.self_score_save(sheet=s, criterion=sc.criteria.c11, value="6", note='"x" & y', actor=sc.staff_a)
+    services.review_adjust(
+        sheet=s, criterion=sc.criteria.c11, value="4", reason="<b>Thiếu</b>", actor=sc.secretary
+    )
+    events = list(history_for(entry))  # model instances, as the templates were given
+    assert len(events) == 3
+    for language in ("vi", "en"):
+        with translation.override(language):
+            old = Template(OLD_TEMPLATE).render(Context({"events": events}))
+            assert squeeze(history_details(trail(history_for(entry)))) == squeeze(old)
+            assert squeeze(history_details(events)) == squeeze(old)
+    assert history_details([]) == ""
+
+
+def test_history_on_the_page_is_escaped_and_translated(client, sc):
+    sc.staff_a.full_name = "Cán bộ <i>A</i>"
+    sc.staff_a.save()
+    s = sheet(sc, sc.unit_a)
+    services.self_score_save(
+        sheet=s, criterion=sc.criteria.c11, value="5", note="<script>alert(1)</script>", actor=sc.staff_a
+    )
+    services.self_score_save(sheet=s, criterion=sc.criteria.c11, value="6", note="ok", actor=sc.staff_a)
+    for c, v in [
+        (sc.criteria.c12, "40"),
+        (sc.criteria.c21, "có"),
+        (sc.criteria.c22, "200"),
+        (sc.criteria.c31, "0"),
+    ]:
+        services.self_score_save(sheet=s, criterion=c, value=v, actor=sc.staff_a)
+    services.sheet_submit(sheet=s, actor=sc.staff_a)
+    services.sheet_reopen(sheet=s, actor=sc.secretary, reason='Thiếu minh chứng <img src=x onerror="y">')
+    client.force_login(sc.staff_a)
+    html = client.get(sheet_url(sc, sc.unit_a)).content.decode()
+    row = html[html.index(f'id="row-{sc.criteria.c11.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Lịch sử (2 thay đổi)" in row and "Lưu điểm tự chấm" in row
+    assert "ghi chú: &lt;script&gt;alert(1)&lt;/script&gt; → ok" in row
+    assert "Cán bộ &lt;i&gt;A&lt;/i&gt;" in row
+    assert "<script>alert" not in html and "<i>A</i>" not in html
+    # the sheet's own history, read in the same query as the rows'
+    own = html[html.index("Lịch sử của phiếu chấm") :]
+    assert "Nộp bảng điểm" in own and "Trả lại bảng điểm để sửa" in own
+    assert "Lý do: Thiếu minh chứng &lt;img src=x onerror=&quot;y&quot;&gt;" in own
+    assert '<img src=x onerror="y">' not in html
+
+
+def test_another_units_draft_and_its_history_stay_hidden(client, sc):
+    mine = sheet(sc, sc.unit_a)
+    theirs = sheet(sc, sc.unit_b)
+    services.self_score_save(
+        sheet=mine, criterion=sc.criteria.c11, value="5", note="ghi chú A", actor=sc.staff_a
+    )
+    services.self_score_save(
+        sheet=theirs, criterion=sc.criteria.c11, value="7", note="bí mật B", actor=sc.staff_b
+    )
+    client.force_login(sc.staff_a)
+    html = client.get(sheet_url(sc, sc.unit_a)).content.decode()
+    assert "ghi chú A" in html and "bí mật B" not in html
+    assert client.get(sheet_url(sc, sc.unit_b)).status_code == 403
+    client.force_login(sc.other)  # another province
+    assert client.get(sheet_url(sc, sc.unit_a)).status_code == 404
+
+
+def _grow(sc, s, rows, saves):
+    """`rows` more scored rows under criterion 2, each saved `saves` times (one event per save)."""
+    for i in range(rows):
+        c = Criterion.objects.create(
+            table=sc.criteria.m1.table,
+            parent=sc.criteria.m2,
+            major=sc.criteria.m2,
+            code=f"2.{i + 3}",
+            text=f"Thêm {i}",
+            max_points=10,
+            kind=CriterionKind.FIXED,
+            position=100 + i,
+        )
+        for k in range(saves):
+            services.self_score_save(sheet=s, criterion=c, value=str(k + 1), actor=sc.staff_a)
+
+
+def _page_queries(client, sc, django_assert_num_queries, rows, saves):
+    s = sheet(sc, sc.unit_a)
+    _grow(sc, s, rows, saves)
+    services.self_score_save(sheet=s, criterion=sc.criteria.c11, value="1", actor=sc.staff_a)
+    client.force_login(sc.staff_a)
+    url = sheet_url(sc, sc.unit_a)
+    client.get(url)
+    with django_assert_num_queries(14):
+        html = client.get(url).content.decode()
+    return html
+
+
+def test_query_count_with_few_rows_and_events(client, sc, django_assert_num_queries):
+    html = _page_queries(client, sc, django_assert_num_queries, rows=0, saves=1)
+    assert html.count("<details") == 1
+
+
+def test_query_count_with_50_rows_and_150_events(client, sc, django_assert_num_queries):
+    html = _page_queries(client, sc, django_assert_num_queries, rows=45, saves=3)
+    assert ScoreEntry.objects.filter(sheet__unit=sc.unit_a).count() == 46
+    assert AuditEvent.objects.filter(object_type="scoring.scoreentry").count() >= 136
+    assert html.count("Lịch sử (3 thay đổi)") == 45
