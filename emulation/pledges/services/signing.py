@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters import audit
+from clusters.models import Unit
 from documents.models import Document, DocumentState
 from documents.services import document_finish
 
@@ -21,6 +22,7 @@ from ._common import (
     is_member,
     lock_pledge,
     member_units,
+    nfc,
     same_person,
     signed_document_key,
 )
@@ -29,6 +31,24 @@ from .keys import ensure_tsa, unit_certificate
 
 class NotReady(Exception):
     """The signing copy is not rendered yet: the task retries later."""
+
+
+def _leader_replaced(version, unit):
+    """Refuse when the unit's leader of record is no longer the person the finalised pledge
+    names for it: the printed name under the block is in the signing copy, and a new leader
+    must not sign under the old leader's name (nor be issued a certificate in it)."""
+    recorded, _unit_name = version.signatory(unit)
+    current = nfc(Unit.objects.filter(pk=unit.pk).values_list("leader_name", flat=True).first())  # as of now
+    if current and recorded and not same_person(current, recorded):
+        raise ValidationError(
+            _(
+                "The finalised pledge names %(recorded)s as the signer for %(unit)s, but the unit's "
+                "leader is now %(current)s. Nobody can sign under another person's name: if the "
+                "leader's name was entered wrongly, the province administrator corrects it; "
+                "otherwise the cluster secretary asks the province how the unit signs."
+            )
+            % {"recorded": recorded, "unit": unit.name, "current": current}
+        )
 
 
 def _check_can_sign(pledge, version, unit, user):
@@ -40,6 +60,7 @@ def _check_can_sign(pledge, version, unit, user):
         raise ValidationError(_("This unit is not a member of the cluster this year."))
     if version.signatures.filter(unit=unit).exclude(state=SignatureState.FAILED).exists():
         raise ValidationError(_("This unit has already signed the pledge."))
+    _leader_replaced(version, unit)
 
 
 @transaction.atomic
@@ -219,6 +240,10 @@ def signature_apply(signature_id):
         if current is None:
             raise NotReady
         year = pledge.cluster_year.year
+        try:
+            _leader_replaced(version, sig.unit)  # replaced between the request and now
+        except ValidationError as exc:
+            return _fail(sig, exc.messages[0])
         person, unit_name = version.signatory(sig.unit)  # the one record of who signs
         person = person or sig.signer_name
         try:

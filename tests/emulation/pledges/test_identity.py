@@ -103,9 +103,38 @@ def test_a_name_with_a_letter_outside_the_pledges_stamp_font_is_still_stamped(re
     cast, version = renamed
     version.signatories[str(cast.unit_a.pk)]["person"] = "Zoë Ứng"
     version.save(update_fields=["signatories"])
+    Unit.objects.filter(pk=cast.unit_a.pk).update(leader_name="Zoë Ứng")  # the record is the unit's
+    cast.leader_a.unit.refresh_from_db()
     sig = sign_in_process(version, cast.leader_a)
     assert sig.state == SignatureState.DONE, sig.message
     text = " ".join(
         pdfcheck.text(pdfcheck.save(services.current_pdf(version), "pledge-stamp-own-font.pdf")).split()
     )
     assert "Đã ký số bởi: Zoë Ứng" in text
+
+
+def test_a_leader_replaced_after_finalisation_does_not_sign_under_the_old_leaders_name(renamed):
+    """The record names the leader of the pledge's finalisation; after the unit's leader is
+    replaced, the new leader's signature would carry the old leader's printed name, stamp and
+    certificate: refused, in Vietnamese, at the request and in the task."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    cast, version = renamed
+    recorded = version.signatories[str(cast.unit_a.pk)]["person"]
+    Unit.objects.filter(pk=cast.unit_a.pk).update(leader_name="Lê Văn Mới")
+    cast.leader_a.unit.refresh_from_db()
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        services.signature_request(version=version, user=cast.leader_a)
+    message = refused.value.messages[0]
+    assert recorded in message and "Lê Văn Mới" in message and "quản trị" in message, message
+    assert not version.signatures.exists()
+    assert not UnitCertificate.objects.filter(unit=cast.unit_a, person_name=recorded).exists()
+    # a request made before the change fails in the task, with the same message
+    Unit.objects.filter(pk=cast.unit_a.pk).update(leader_name=recorded.upper())  # same person
+    cast.leader_a.unit.refresh_from_db()
+    sig = services.signature_request(version=version, user=cast.leader_a)
+    Unit.objects.filter(pk=cast.unit_a.pk).update(leader_name="Lê Văn Mới")
+    sig = services.signature_apply(sig.pk)
+    assert sig.state == SignatureState.FAILED and "Lê Văn Mới" in sig.message, sig.message
+    assert not UnitCertificate.objects.filter(unit=cast.unit_a, person_name=recorded).exists()
