@@ -265,6 +265,20 @@ def test_the_pages_walk_upload_preview_apply(cast, client):
     assert exported.status_code == 200 and len(reader.read(exported.content)["members"]) == members.count()
 
 
+def test_the_preview_lists_what_changes_and_only_counts_the_unchanged_rows(cast, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bulk.apply(province=cast.province, actor=cast.admin, data=full())
+    units = [UNITS[0], ["xa-tan-hung", "Xã Tân Hưng Mới", "Tân Hưng", "xã", "hd-vinh-bao", "", ""]]
+    client.login(username="admin", password=PASSWORD)
+    upload = SimpleUploadedFile("thiet-lap.xlsx", workbook(units=units))
+    page = client.post(reverse("clusters:bulk_preview"), {"file": upload})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Xã Tân Hưng Mới" in html and 'class="fate-changed"' in html
+    assert 'class="fate-unchanged"' not in html and "1 dòng không đổi không được liệt kê." in html
+
+
 def test_a_non_workbook_and_other_users_are_refused_at_the_door(cast, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
