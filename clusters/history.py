@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
@@ -184,28 +184,57 @@ def event_details(event):
     return lines
 
 
-def _when(at):
-    """The `date:"SHORT_DATETIME_FORMAT"` filter: local time, the active language's format."""
-    return date_format(template_localtime(at), "SHORT_DATETIME_FORMAT") if at else ""
+class TrailWriter:
+    """Audit trails as HTML lists, each value escaped: when, who, what, the details and the reason.
+    One writer serves every trail of a page (the score sheet has one per row): the labels are
+    translated once, and each minute's time formatted once (the format shows no seconds)."""
+
+    _SECONDS = set("sucrUv")  # format characters finer than the minute: then no sharing
+
+    def __init__(self):
+        self.reason = _("Reason")
+        self.none = html("<li>{}</li>", _("No change recorded."))
+        self.labels = {}
+        self.times = {} if not set(get_format("SHORT_DATETIME_FORMAT")) & self._SECONDS else None
+
+    def when(self, at):
+        """The `date:"SHORT_DATETIME_FORMAT"` filter: local time, the active language's format."""
+        if not at:
+            return ""
+        if self.times is None:
+            return date_format(template_localtime(at), "SHORT_DATETIME_FORMAT")
+        minute = at.replace(second=0, microsecond=0)
+        text = self.times.get(minute)
+        if text is None:
+            text = self.times[minute] = date_format(template_localtime(minute), "SHORT_DATETIME_FORMAT")
+        return text
+
+    def label(self, event):
+        text = self.labels.get(event.action)
+        if text is None:
+            text = self.labels[event.action] = event_label(event)
+        return text
+
+    def item(self, event):
+        return html(
+            '\n  <li class="border-top pt-1">{} · {} · <strong class="fw-semibold">{}</strong>\n'
+            "    {}\n    {}</li>\n",
+            self.when(event.at),
+            event.actor or "—",
+            self.label(event),
+            html_join("<br>{}", ((line,) for line in event_details(event))),
+            html("<br><em>{}: {}</em>", self.reason, event.reason) if event.reason else "",
+        )
+
+    def html(self, events):
+        items = [self.item(e) for e in events] or [self.none]
+        # every item is the output of html(): safe to join
+        return html('<ul class="small list-unstyled history">{}</ul>', mark_safe("".join(items)))  # noqa: S308
 
 
-def _event_html(event):
-    return html(
-        '\n  <li class="border-top pt-1">{} · {} · <strong class="fw-semibold">{}</strong>\n'
-        "    {}\n    {}</li>\n",
-        _when(event.at),
-        event.actor or "—",
-        event_label(event),
-        html_join("<br>{}", ((line,) for line in event_details(event))),
-        html("<br><em>{}: {}</em>", _("Reason"), event.reason) if event.reason else "",
-    )
-
-
-def history_html(events):
-    """One audit trail as a list, each value escaped: when, who, what, the details and the reason."""
-    items = [_event_html(e) for e in events] or [html("<li>{}</li>", _("No change recorded."))]
-    # every item is the output of html(): safe to join
-    return html('<ul class="small list-unstyled history">{}</ul>', mark_safe("".join(items)))  # noqa: S308
+def history_html(events, writer=None):
+    """One audit trail as a list (`writer`: the page's TrailWriter when it shows several)."""
+    return (writer or TrailWriter()).html(events)
 
 
 def _choice(enum):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from clusters.formatting import points
-from clusters.history import history_html
+from clusters.history import TrailWriter, history_html
 from clusters.html import html
 
 from .models import CriterionKind
@@ -66,6 +66,7 @@ def _page(context):
             "review_save": reverse("scoring:review_save", args=args),
             "evidence_download": reverse("scoring:evidence_download", args=[_ANY]),
             "evidence_delete": reverse("scoring:evidence_delete", args=[_ANY]),
+            "trail": TrailWriter(),
             "csrf": html(
                 '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token", "")
             ),
@@ -74,15 +75,16 @@ def _page(context):
     return page
 
 
-def history_details(events):
-    """The audit trail folded under "History (n changes)"; nothing without events."""
+def history_details(events, writer=None):
+    """The audit trail folded under "History (n changes)"; nothing without events. `writer`: the
+    page's clusters.history.TrailWriter (rows share it)."""
     if not events:
         return ""
     n = len(events)
     return html(
         '<details class="small">\n  <summary>{}</summary>\n  {}\n</details>',
         ngettext("History (%(n)s change)", "History (%(n)s changes)", n) % {"n": n},
-        history_html(events),
+        history_html(events, writer),
     )
 
 
@@ -129,7 +131,7 @@ def render_row(context, row):
         parts += self_cell(context, page, c, e)
         parts += evidence_cell(context, page, c, row)
         parts += review_cell(context, page, c, e)
-        history = history_details(row.history)
+        history = history_details(row.history, page["trail"])
         parts.append(html('  <td data-label="{}">{}</td>\n', t["history"], history))
     parts.append("</tr>")
     # every part is a constant or the output of html(): safe to join as HTML

@@ -16,6 +16,7 @@ from .models import (
     CriteriaTable,
     Criterion,
     CriterionKind,
+    Evidence,
     ScoreEntry,
     ScoreSheet,
     SheetStatus,
@@ -85,11 +86,16 @@ def sheet_view(sheet):
 
 
 def sheet_page(sheet):
-    """sheet_view's rows and the sheet's own history (submitted, sent back...), the audit trails of
-    the entries and of the sheet in one query, read as clusters.history Lines: constant queries."""
+    """sheet_view's rows and the sheet's own history (submitted, sent back...): four queries — the
+    criteria, the entries, their evidence (one plain query grouped here: prefetch_related and a
+    queryset per row cost more than the rest of the read), and the audit trails of the entries and
+    of the sheet together, read as clusters.history Lines."""
     cy = sheet.cluster_year
     criteria = criteria_tree(cy)
-    entries = {e.criterion_id: e for e in ScoreEntry.objects.filter(sheet=sheet).prefetch_related("evidence")}
+    entries = {e.criterion_id: e for e in ScoreEntry.objects.filter(sheet=sheet)}
+    evidence = defaultdict(list)
+    for ev in Evidence.objects.filter(entry__sheet=sheet):
+        evidence[ev.entry_id].append(ev)
     ids = {str(e.pk): e.criterion_id for e in entries.values()}
     history, own = defaultdict(list), []
     events = AuditEvent.objects.filter(
@@ -109,7 +115,7 @@ def sheet_page(sheet):
                 criterion=c,
                 entry=e,
                 history=history.get(c.pk, []),
-                evidence=list(e.evidence.all()) if e else [],
+                evidence=evidence.get(e.pk, []) if e else [],
             )
         )
     return rows, own

@@ -145,3 +145,50 @@ def test_query_count_with_50_rows_and_150_events(client, sc, django_assert_num_q
     assert ScoreEntry.objects.filter(sheet__unit=sc.unit_a).count() == 46
     assert AuditEvent.objects.filter(object_type="scoring.scoreentry").count() >= 136
     assert html.count("Lịch sử (3 thay đổi)") == 45
+
+
+def test_times_are_the_date_filters_and_a_minute_is_formatted_once(sc):
+    from datetime import UTC, datetime
+
+    from clusters.history import Line, TrailWriter
+
+    def line(*hms):
+        return Line(datetime(2026, 3, 1, *hms, tzinfo=UTC), "score.self_saved", {}, "", "A", "", "")
+
+    events = [line(3, 5, 1), line(3, 5, 59), line(3, 6, 0)]
+    for language in ("vi", "en"):
+        with translation.override(language):
+            writer = TrailWriter()
+            got = [writer.when(e.at) for e in events]
+            filtered = [
+                Template('{{ at|date:"SHORT_DATETIME_FORMAT" }}').render(Context({"at": e.at}))
+                for e in events
+            ]
+            assert got == filtered and got[0] == got[1] != got[2]
+            assert len(writer.times) == 2
+
+
+def test_each_row_lists_its_own_evidence_only(client, sc):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    mine, theirs = sheet(sc, sc.unit_a), sheet(sc, sc.unit_b)
+    for s, c, actor, name in [
+        (mine, sc.criteria.c11, sc.staff_a, "a-11.pdf"),
+        (mine, sc.criteria.c12, sc.staff_a, "a-12.pdf"),
+        (mine, sc.criteria.c12, sc.staff_a, "a-12-bis.pdf"),
+        (theirs, sc.criteria.c11, sc.staff_b, "b-11.pdf"),
+    ]:
+        services.self_score_save(sheet=s, criterion=c, value="1", actor=actor)
+        services.evidence_add(
+            sheet=s, criterion=c, actor=actor, upload=SimpleUploadedFile(name, b"%PDF-1.4", "application/pdf")
+        )
+    client.force_login(sc.staff_a)
+    html = client.get(sheet_url(sc, sc.unit_a)).content.decode()
+
+    def row(c):
+        part = html[html.index(f'id="row-{c.pk}"') :]
+        return part[: part.index("</tr>")]
+
+    assert "a-11.pdf" in row(sc.criteria.c11) and "a-12" not in row(sc.criteria.c11)
+    assert row(sc.criteria.c12).index("a-12.pdf") < row(sc.criteria.c12).index("a-12-bis.pdf")
+    assert "a-11" not in row(sc.criteria.c12) and "b-11.pdf" not in html
