@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -21,12 +23,30 @@ ZERO = Decimal("0.00")
 _DEC = DecimalField(max_digits=12, decimal_places=2)
 
 
+class RankedUnit(NamedTuple):
+    """The unit of a ranking line: what its readers use (`pk`, code, name, short name), not a model
+    instance — building 1,000 `Unit` instances was a third of a 1,000-unit ranking's time. Its
+    name is today's; the name of the ranked year is `RankingRow.unit_name`."""
+
+    id: int
+    code: str
+    name: str
+    short_name: str
+
+    @property
+    def pk(self):
+        return self.id
+
+    def __str__(self):
+        return self.name
+
+
 @dataclass
 class RankingRow:
     """One member unit's line of the year's ranking: the public result of `ranking_for_year`, read
     by the awards (candidates) and year-end (report, unit history) apps."""
 
-    unit: Unit
+    unit: RankedUnit
     unit_name: str
     total: Decimal
     rank: int
@@ -84,11 +104,11 @@ def rankings_for_years(cluster_years, *, majors=None) -> dict[int, list[RankingR
     ).values_list("cluster_year_id", "unit_id", "status", "ineligible", "ineligible_reason"):
         sheets[cy_id][unit_id] = (status, ineligible, reason)
     units = defaultdict(list)
-    # no Membership instances: the year's id rides along on each unit
-    for unit in Unit.objects.filter(memberships__cluster_year_id__in=ids).annotate(
-        member_of=F("memberships__cluster_year_id")
+    # no model instances: the year's id and what the readers of a line use (RankedUnit)
+    for cy_id, *fields in Unit.objects.filter(memberships__cluster_year_id__in=ids).values_list(
+        "memberships__cluster_year_id", "id", "code", "name", "short_name"
     ):
-        units[unit.member_of].append(unit)
+        units[cy_id].append(RankedUnit(*fields))
     old_names = _names_those_years(scored)
     for cy in scored:
         result[cy.pk] = _ranked_rows(
@@ -137,15 +157,18 @@ def _ranked_rows(cluster_year, table, majors, sums, sheets, units, old_names):
     status_labels = {value: str(label) for value, label in SheetStatus.choices}
     empty = subtotals._empty()
     rows = []
+    no_sheet = ("", False, "")
     for unit in units:
-        line = sums.get(unit.pk, empty)
-        status, ineligible, reason = sheets.get(unit.pk, ("", False, ""))
-        by_major = {code: line["majors"].get(pk, ZERO) for pk, code in majors}
+        unit_id = unit.id
+        line = sums.get(unit_id, empty)
+        status, ineligible, reason = sheets.get(unit_id, no_sheet)
+        points = line["majors"]
+        by_major = {code: points.get(pk, ZERO) for pk, code in majors}
         reviewed = sum(by_major.values(), ZERO)
         rows.append(
             RankingRow(
                 unit=unit,
-                unit_name=old_names.get(unit.pk, unit.name),
+                unit_name=old_names.get(unit_id, unit.name),
                 total=reviewed + line["bonus"] - line["deduction"],
                 rank=0,
                 eligible=not ineligible,
@@ -156,7 +179,7 @@ def _ranked_rows(cluster_year, table, majors, sums, sheets, units, old_names):
                 reviewed=reviewed,
                 self_total=line["self"],
                 status=status_labels.get(status, ""),
-                tie_value=tie_values.get(unit.pk, ZERO) if tie_values or tie_criterion else None,
+                tie_value=tie_values.get(unit_id, ZERO) if tie_values or tie_criterion else None,
             )
         )
     assign_ranks(rows, rule)
@@ -214,27 +237,24 @@ def tie_key(row, rule):
 
 def assign_ranks(rows, rule):
     """Sort by total then the tie-break keys (all descending); equal keys share a rank (1, 2, 2, 4)
-    and are listed in the Vietnamese order of their names (the name key, costly, only for ties)."""
-    rows.sort(key=lambda r: tie_key(r, rule), reverse=True)
+    and are listed in the Vietnamese order of their names (the name key, costly, only for ties).
+    Each row's key is made once."""
+    keyed = sorted(((tie_key(r, rule), r) for r in rows), key=itemgetter(0), reverse=True)
     ordered = []
-    for _key, group in groupby(rows, key=lambda r: tie_key(r, rule)):
-        group = list(group)
-        if len(group) > 1:
+    position = 0
+    ranks_by_total = defaultdict(set)
+    for _key, group in groupby(keyed, key=itemgetter(0)):
+        group = [r for _k, r in group]
+        tied = len(group) > 1
+        if tied:
             group.sort(key=lambda r: vn_sort_key(r.unit_name))
+        rank = position + 1
+        for r in group:
+            r.rank, r.tied = rank, tied
+        ranks_by_total[group[0].total].add(rank)
+        position += len(group)
         ordered.extend(group)
     rows[:] = ordered
-    previous, rank = None, 0
-    for position, r in enumerate(rows, 1):
-        key = tie_key(r, rule)
-        if key != previous:
-            rank, previous = position, key
-        r.rank = rank
-    counts = defaultdict(int)
-    ranks_by_total = defaultdict(set)
     for r in rows:
-        counts[r.rank] += 1
-        ranks_by_total[r.total].add(r.rank)
-    for r in rows:
-        r.tied = counts[r.rank] > 1
         r.tie_broken = len(ranks_by_total[r.total]) > 1
     return rows

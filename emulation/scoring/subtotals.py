@@ -13,7 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Field, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from .models import Adjustment, AdjustmentKind, CriterionKind, ScoreEntry, ScoreSheet, Subtotal
@@ -105,9 +105,18 @@ def stored(cluster_year):
     return stored_by_year([cluster_year.pk]).get(cluster_year.pk, {})
 
 
+def _sheet_line(column):
+    """A column read on the sheet's line only (NULL on the majors' rows, of which `stored` reads
+    only the points): 5 of 6 rows then carry no numbers to convert. No output converter (the
+    driver gives Decimal and int already): Django's per-value Decimal() for an expression cost as
+    much as the whole query."""
+    return Case(When(major_id=None, then=F(column)), output_field=Field())
+
+
 def stored_by_year(cluster_year_ids):
-    """`stored` for several cluster years in one query: {cluster year id: {unit id: line}}."""
-    out = defaultdict(lambda: defaultdict(_empty))
+    """`stored` for several cluster years in one query: {cluster year id: {unit id: line}}.
+    (Plain dicts filled in place: ~6 rows per unit, 6,000 for a 1,000-unit year.)"""
+    out = {}
     for cy_id, unit_id, major_id, points, self_points, scored, bonus, deduction in Subtotal.objects.filter(
         sheet__cluster_year_id__in=cluster_year_ids
     ).values_list(
@@ -115,17 +124,23 @@ def stored_by_year(cluster_year_ids):
         "sheet__unit_id",
         "major_id",
         "points",
-        "self_points",
-        "scored",
-        "bonus",
-        "deduction",
+        _sheet_line("self_points"),
+        _sheet_line("scored"),
+        _sheet_line("bonus"),
+        _sheet_line("deduction"),
     ):
-        line = out[cy_id][unit_id]
+        lines = out.get(cy_id)
+        if lines is None:
+            lines = out[cy_id] = {}
+        line = lines.get(unit_id)
+        if line is None:
+            line = lines[unit_id] = _empty()
         if major_id is None:
-            line.update(total=points, self=self_points, scored=scored, bonus=bonus, deduction=deduction)
+            line["total"], line["self"], line["scored"] = points, self_points, scored
+            line["bonus"], line["deduction"] = bonus, deduction
         else:
             line["majors"][major_id] = points
-    return {cy_id: dict(lines) for cy_id, lines in out.items()}
+    return out
 
 
 def _empty():

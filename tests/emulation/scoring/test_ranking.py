@@ -73,8 +73,8 @@ def test_totals_are_reviewed_score_plus_bonus_minus_deduction(sc):
     )
     b = score_all(sc, sc.unit_b, sc.staff_b, values(sc, "10", "45,83", c21="không"))  # 10+45.83+0+10 = 65.83
     services.eligibility_set(sheet=b, ineligible=True, reason="Vi phạm", actor=sc.secretary)
-    rows = {r.unit: r for r in ranking_for_year(fresh(sc.year))}
-    ra, rb, rh = rows[sc.unit_a], rows[sc.unit_b], rows[sc.head]
+    rows = {r.unit.pk: r for r in ranking_for_year(fresh(sc.year))}
+    ra, rb, rh = rows[sc.unit_a.pk], rows[sc.unit_b.pk], rows[sc.head.pk]
     assert ra.by_major == {"1": Decimal("54.00"), "2": Decimal("25.00"), "3": Decimal("-1.00")}
     assert (ra.bonus, ra.deduction, ra.total, ra.rank, ra.eligible) == (
         Decimal("3"),
@@ -92,15 +92,15 @@ def test_year_tie_break_rule_is_applied(sc):
     score_all(sc, sc.unit_a, sc.staff_a, values(sc, "10", "40"))
     score_all(sc, sc.unit_b, sc.staff_b, values(sc, "5", "45"))
     rows = ranking_for_year(fresh(sc.year))
-    assert [(r.unit, r.rank) for r in rows][:2] in (
-        [(sc.unit_a, 1), (sc.unit_b, 1)],
-        [(sc.unit_b, 1), (sc.unit_a, 1)],
+    assert [(r.unit.pk, r.rank) for r in rows][:2] in (
+        [(sc.unit_a.pk, 1), (sc.unit_b.pk, 1)],
+        [(sc.unit_b.pk, 1), (sc.unit_a.pk, 1)],
     )
     services.tie_break_set(
         cluster_year=fresh(sc.year), rule=TieBreak.CRITERION, criterion=sc.criteria.c12, actor=sc.admin
     )
     rows = ranking_for_year(fresh(sc.year))
-    assert [(r.unit, r.rank) for r in rows][:2] == [(sc.unit_b, 1), (sc.unit_a, 2)]
+    assert [(r.unit.pk, r.rank) for r in rows][:2] == [(sc.unit_b.pk, 1), (sc.unit_a.pk, 2)]
     services.tie_break_set(
         cluster_year=fresh(sc.year), rule=TieBreak.CRITERION, criterion=sc.criteria.m1, actor=sc.admin
     )  # a major criterion: equal again (50 each)
@@ -165,6 +165,53 @@ def _grow(sc, n_units):
         )
         Adjustment.objects.create(sheet=s, kind="bonus", points=Decimal("1"), reason="x")
     subtotals.refresh_year(cy)  # written around the services: rebuild what they would keep
+
+
+@pytest.mark.parametrize("rule", [TieBreak.NONE, TieBreak.BONUS])
+def test_ranking_lines_agree_with_a_recount_and_name_their_units(sc, rule):
+    """Ranks, totals and ties against a recount from the entries (rank = 1 + the units ahead),
+    ties listed by name, and each line's unit (a light RankedUnit, no model instance) naming the
+    same unit as the database."""
+    from clusters.models import Unit
+    from clusters.selectors import vn_sort_key
+    from emulation.scoring.ranking import RankedUnit
+
+    _grow(sc, 12)  # scores i % 5: ties of two or three units, a bonus each
+    score_all(sc, sc.unit_a, sc.staff_a, values(sc, "8", "40"))
+    cy = fresh(sc.year)
+    a = sheet_of(cy, sc.unit_a)
+    services.adjustment_add(sheet=a, kind="bonus", points="2", reason="Cờ thi đua", actor=sc.secretary)
+    services.adjustment_add(sheet=a, kind="deduction", points="0,5", reason="Chậm", actor=sc.secretary)
+    if rule != TieBreak.NONE:
+        services.tie_break_set(cluster_year=fresh(sc.year), rule=rule, criterion=None, actor=sc.admin)
+    recount = subtotals.recount(fresh(sc.year))
+    units = {u.pk: u for u in Unit.objects.filter(memberships__cluster_year=cy)}
+    key = {}
+    for u in units:  # a member without a sheet ranks with zero
+        line = recount.get(u, subtotals._empty())
+        total = line["total"] + line["bonus"] - line["deduction"]
+        key[u] = (total, line["bonus"] if rule == TieBreak.BONUS else 0)
+    rows = ranking_for_year(fresh(sc.year))
+    assert sorted(r.unit.pk for r in rows) == sorted(units)
+    for r in rows:
+        mine = key[r.unit.pk]
+        assert r.total == mine[0]
+        assert r.rank == 1 + sum(1 for k in key.values() if k > mine)
+        assert r.tied == (sum(1 for k in key.values() if k == mine) > 1)
+        assert isinstance(r.unit, RankedUnit)
+        unit = units[r.unit.pk]
+        assert (r.unit.pk, r.unit.code, r.unit.name, r.unit.short_name, str(r.unit)) == (
+            unit.pk,
+            unit.code,
+            unit.name,
+            unit.short_name,
+            str(unit),
+        )
+    assert [r.rank for r in rows] == sorted(r.rank for r in rows)
+    for rank in {r.rank for r in rows}:
+        names = [r.unit_name for r in rows if r.rank == rank]
+        assert names == sorted(names, key=vn_sort_key)
+    assert any(r.tied for r in rows) and len({r.rank for r in rows}) > 3
 
 
 @pytest.mark.parametrize("n_units", [3, 25])
