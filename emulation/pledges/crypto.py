@@ -39,11 +39,12 @@ def reencrypt(blob, *, old, new):
     return _fernet(new).encrypt(_fernet(old).decrypt(bytes(blob)))
 
 
-def _name(common_name, org=None):
-    """A short distinguished name: each issued certificate and each signature carries its
-    issuer's name, hex-encoded in the PDF, so the province (named in the CA's and TSA's common
-    name) is not repeated as a state and an organisation."""
-    parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
+def _name(common_name, org=None, country="VN"):
+    """A short distinguished name: each pledge signature carries its issuer's name four times
+    (two certificates, two signer identifiers), hex-encoded, so the province CA's name is its
+    common name alone (the province is in it) and the TSA's too; a unit certificate names the
+    country, the unit (O) and the person (CN)."""
+    parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, country)] if country else []
     if org:
         parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org[:64]))
     return x509.Name([*parts, x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64])])
@@ -53,7 +54,7 @@ def make_ca(province_name):
     # P-256 like the leaves: every certificate it issues carries its signature (a P-384 one is
     # ~31 bytes longer, twice in each pledge signature)
     key = ec.generate_private_key(ec.SECP256R1())
-    name = _name(f"CA ký giao ước - {province_name}")
+    name = _name(f"CA ký giao ước {province_name}", country=None)
     now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
@@ -172,7 +173,7 @@ def issue_tsa_certificate(ca_cert, ca_key, province_name, crl_url=""):
     cert = _leaf(
         ca_cert,
         ca_key,
-        _name(f"TSA - {province_name}"),
+        _name(f"TSA {province_name}", country=None),
         key.public_key(),
         eku=[ExtendedKeyUsageOID.TIME_STAMPING],
         key_usage=False,

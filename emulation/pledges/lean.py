@@ -31,6 +31,40 @@ MARGIN = 24  # bytes of DER: two ECDSA signatures may each come out 2 bytes long
 # up to 11 digits (files under 100 GB) need 40. This process's pyHanko signs only pledges.
 pdf_byterange.BYTE_RANGE_ARR_PLACE_HOLDER_LENGTH = 40
 
+# pyHanko writes "<<\n/Key value\n>>" and "[ a b ]"; each signature's update writes four
+# dictionaries (widget, appearance, signature, xref stream). Written without the blanks PDF does
+# not need (a name, dictionary, array or string delimits itself): ~60 bytes a signature.
+_SELF_DELIMITED = (
+    generic.NameObject,
+    generic.DictionaryObject,
+    generic.ArrayObject,
+    generic.TextStringObject,
+    generic.ByteStringObject,
+)
+
+
+def _write_dictionary(self, stream, handler=None, container_ref=None):
+    stream.write(b"<<")
+    for key, value in list(self.items()):
+        key.write_to_stream(stream, handler, container_ref)
+        if not isinstance(value, _SELF_DELIMITED):
+            stream.write(b" ")
+        value.write_to_stream(stream, handler, container_ref)
+    stream.write(b">>")
+
+
+def _write_array(self, stream, handler=None, container_ref=None):
+    stream.write(b"[")
+    for n, item in enumerate(self):
+        if n and not isinstance(item, _SELF_DELIMITED):
+            stream.write(b" ")
+        item.write_to_stream(stream, handler=handler, container_ref=container_ref)
+    stream.write(b"]")
+
+
+generic.DictionaryObject.write_to_stream = _write_dictionary
+generic.ArrayObject.write_to_stream = _write_array
+
 
 class LeanWriter(IncrementalPdfFileWriter):
     """An incremental update that writes only what the signature changes."""

@@ -221,10 +221,10 @@ def validation_context(*, roots, crls, certs=(), moment=None):
 
 @off_loop
 def add_long_term_data(pdf, *, roots, crls, certs, timestamper):
-    """After the last signature: the DSS with the roots, `certs` (the TSA's, and chain
-    certificates the signatures do not carry) and every CRL, then a document timestamp over all
-    of it (B-LT, then B-LTA); returns the new bytes. Each signer's own certificate is in its
-    CMS already and is not copied into the DSS."""
+    """After the last signature: the DSS with the roots, `certs` (chain certificates the
+    signatures do not carry) and every CRL, then a document timestamp over all of it (B-LT,
+    then B-LTA); returns the new bytes. Each signer's own certificate is in its CMS and the
+    TSA's in every token: neither is copied into the DSS."""
     writer = lean.LeanWriter(io.BytesIO(pdf))
     DocumentSecurityStore.supply_dss_in_writer(
         writer,

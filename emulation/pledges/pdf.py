@@ -150,8 +150,8 @@ def stamp_texts(version):
 def add_signature_fields(pdf, boxes, texts=None):
     """The signing copy: one empty signature field per box, and what the signatures would
     otherwise each add to the catalog once (a 23-signature file carries every revision):
-    PDF 2.0 with the ISO 32002 extension (ECDSA), /SigFlags 3, the named destinations moved
-    out of the catalog into their own object (the DSS rewrites the catalog once more)."""
+    PDF 2.0 with the ISO 32002 extension (ECDSA), /SigFlags 3; and no named destinations in
+    the catalog (the DSS rewrites it once more)."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field, ensure_sig_flags
@@ -175,8 +175,14 @@ def add_signature_fields(pdf, boxes, texts=None):
         writer.ensure_output_version((2, 0))
         writer.register_extension(constants.ISO32002)
         names = writer.root.get("/Names")
-        if isinstance(names, generic.DictionaryObject):
-            writer.root[generic.NameObject("/Names")] = writer.add_object(names)
+        if isinstance(names, generic.DictionaryObject) and "/Dests" in names:
+            # WeasyPrint names a destination for each signature box's anchor; nothing links to
+            # them (the outline's entries carry their own), and each catalog rewrite copied them
+            del names["/Dests"]
+            if not names:
+                del writer.root["/Names"]
+            elif isinstance(writer.root.raw_get("/Names"), generic.IndirectObject):
+                writer.update_container(names)
             writer.update_root()
     if boxes and stampfont.font_path() is not None:
         stampfont.add_font(writer, texts)  # one font for every signature stamp

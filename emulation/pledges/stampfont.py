@@ -3,11 +3,12 @@ Liberation Serif in its AcroForm default resources, and each stamp's appearance 
 it. 23 stamps therefore add no font bytes at all (a stamp rendered as its own PDF re-embedded
 ~15 KB of font each time). The subset holds the letters of this pledge's stamps (the signer
 records' names, the stamp's own words, the digits): ~4 KB instead of ~14 KB for ASCII and every
-Vietnamese letter; the letters are listed in the font dictionary (/GUChars), and a stamp with a
-letter outside them is drawn another way by the caller."""
+Vietnamese letter; its ToUnicode map tells which letters it has, and a stamp with a letter
+outside them is drawn another way by the caller."""
 
 import functools
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -154,7 +155,6 @@ def add_font(writer, texts=None):
                 pdf_name("/Encoding"): pdf_name("/Identity-H"),
                 pdf_name("/DescendantFonts"): generic.ArrayObject([writer.add_object(cid_font)]),
                 pdf_name("/ToUnicode"): writer.add_object(to_unicode),
-                pdf_name("/GUChars"): generic.TextStringObject(chars),
             }
         )
     )
@@ -173,19 +173,31 @@ def shared_font(reader_root):
         return None
 
 
+_ESCAPES = {ord("\\"): b"\\\\", ord("("): b"\\(", ord(")"): b"\\)", ord("\r"): b"\\r", ord("\n"): b"\\n"}
+
+
 def _encode(text, gid, widths):
+    """The glyph ids of `text` as a literal string (two bytes a glyph; hex would take four) and
+    its width in ems."""
     text = unicodedata.normalize("NFC", text)
     glyphs = [gid.get(ch, 0) for ch in text]
-    return b"<" + b"".join(b"%04X" % g for g in glyphs) + b">", sum(widths.get(g, 500) for g in glyphs) / 1000
+    raw = b"".join(g.to_bytes(2, "big") for g in glyphs)
+    literal = b"(" + b"".join(_ESCAPES.get(b, bytes([b])) for b in raw) + b")"
+    return literal, sum(widths.get(g, 500) for g in glyphs) / 1000
 
 
 def font_chars(font_ref):
-    """The letters of a signing copy's stamp font (all of them for a copy made before the
-    subset followed the pledge)."""
+    """The letters of a signing copy's stamp font: those its ToUnicode map names (a copy of
+    2026 lists them in /GUChars; one made before the subset followed the pledge has them all)."""
+    font = font_ref.get_object()
+    if "/GUChars" in font:
+        return str(font["/GUChars"])
     try:
-        return str(font_ref.get_object()["/GUChars"])
+        cmap = font["/ToUnicode"].data
     except KeyError:
         return charset()
+    pairs = re.findall(rb"<[0-9A-F]{4}> <([0-9A-F]+)>", cmap)
+    return "".join(sorted({bytes.fromhex(h.decode()).decode("utf-16-be") for h in pairs}))
 
 
 def stamp_content(font_ref, lines, width, height):
@@ -199,9 +211,9 @@ def stamp_content(font_ref, lines, width, height):
     ops = [b"q", RED, b"1 w 0.5 0.5 %.2f %.2f re S" % (width - 1, height - 1), b"BT"]
     y = height - pad - size
     for line in lines:
-        hex_text, em = _encode(line, gid, widths)
+        glyphs, em = _encode(line, gid, widths)
         fit = min(size, (width - 2 * pad) / em) if em else size
-        ops.append(b"/FS %.2f Tf 1 0 0 1 %.2f %.2f Tm %s Tj" % (fit, pad, y, hex_text))
+        ops.append(b"/FS %.2f Tf 1 0 0 1 %.2f %.2f Tm %s Tj" % (fit, pad, y, glyphs))
         y -= size * 1.3
     ops += [b"ET", b"Q"]
     resources = PdfResources()

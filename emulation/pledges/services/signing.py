@@ -141,7 +141,7 @@ def _complete(pledge, version, doc, data, actor):
     """After the last unit: the whole file must check out (every signature trusted and bound),
     then the DSS with the CRLs and a document timestamp are added (B-LT/B-LTA) and the file
     becomes the official copy. A file that does not check out never becomes official."""
-    from ..authority import authority_of, province_crls, trust_roots, tsa_certificates
+    from ..authority import authority_of, province_crls, trust_roots
     from ..verification import check_file
 
     report = check_file(version, data)
@@ -160,7 +160,7 @@ def _complete(pledge, version, doc, data, actor):
         data,
         roots=trust_roots(province_id),
         crls=province_crls(province_id),
-        certs=tsa_certificates(province_id),  # signers' certificates are in their CMS
+        certs=(),  # the signers' and the TSA's certificates are in every CMS and token already
         timestamper=timestamper(ca),
     )
     doc = _store_signed(version, final)

@@ -49,11 +49,21 @@ def test_every_signature_has_a_timestamp_token_and_the_dss_holds_the_crl(officia
     crls, certs = _dss_crls(data)
     ca = crypto.load_cert(cast.province.signing_ca.certificate_pem)
     assert crls and all(crypto.x509.load_der_x509_crl(c).issuer == ca.subject for c in crls)
-    # the DSS carries what no signature carries: the CA and the TSA; each signer's certificate
-    # is in its own CMS (not copied again)
+    # the DSS carries what no signature carries: the CA; each signer's certificate is in its own
+    # CMS and the TSA's in every timestamp token (not copied again)
     (tsa,) = tsa_certificates(cast.province.pk)
     dss_names = {crypto.common_name(crypto.load_cert(crypto.der_to_pem(c.dump()))) for c in certs}
-    assert dss_names == {crypto.common_name(ca), crypto.common_name(tsa)}
+    assert dss_names == {crypto.common_name(ca)}
+    tokens = [stamp.signed_data for stamp in stamps] + [
+        attr["values"][0]["content"]
+        for sig in sigs
+        for attr in sig.signer_info["unsigned_attrs"]
+        if attr["type"].native == "signature_time_stamp_token"
+    ]
+    tsa_der = tsa.public_bytes(crypto.serialization.Encoding.DER)
+    assert len(tokens) == 4 and all(
+        any(c.chosen.dump() == tsa_der for c in t["certificates"]) for t in tokens
+    )
     assert {sig.signer_cert.subject.native["common_name"] for sig in sigs} == {
         cast.unit_a.leader_name,
         cast.unit_b.leader_name,
