@@ -16,6 +16,8 @@ def _esc(value):
     kind = type(value)
     if kind is str:
         return _escape(value)
+    if kind is SafeString:
+        return value
     if kind is int:
         return str(value)
     if isinstance(value, Promise):

@@ -1,7 +1,6 @@
 """The cells of a score sheet row (self-score, evidence, reviewed score) as HTML; see rowhtml.py.
-`page` holds the labels, URL patterns and CSRF field of the page; `context` the template's."""
-
-from django.utils.translation import gettext as _
+`page` holds the labels (escaped), the per-row sentences, URL patterns and CSRF field of the page;
+`context` the template's."""
 
 from clusters.formatting import editable, points
 from clusters.html import html
@@ -76,7 +75,7 @@ def self_cell(context, page, c, e):
                 '        <option value="">—</option>\n        <option value="có"{}>{}</option>\n'
                 '        <option value="không"{}>{}</option>\n      </select>\n',
                 pk,
-                _("Achieved? (criterion %(code)s)") % {"code": code},
+                page["s"]["achieved_q"] % {"code": code},
                 pk,
                 saved,
                 invalid,
@@ -99,7 +98,7 @@ def self_cell(context, page, c, e):
                 'inputmode="decimal" '
                 'autocomplete="off" data-saved="{}" value="{}">\n',
                 pk,
-                _("Achieved (%(code)s)") % {"code": code},
+                page["s"]["achieved_code"] % {"code": code},
                 pk,
                 achieved,
                 _posted(context, "value") if error else achieved,
@@ -122,7 +121,7 @@ def self_cell(context, page, c, e):
                 'id="value-{}" '
                 'inputmode="decimal" autocomplete="off" placeholder="0 – {}" data-saved="{}" value="{}"{}>\n',
                 pk,
-                _("Points for criterion %(code)s") % {"code": code},
+                page["s"]["points_for"] % {"code": code},
                 pk,
                 points(c.max_points),
                 own,
@@ -148,7 +147,7 @@ def self_cell(context, page, c, e):
             'data-server-text="{}">{}</div>\n'
             "    </form>\n  </td>\n",
             pk,
-            _("Note for criterion %(code)s") % {"code": code},
+            page["s"]["note_for"] % {"code": code},
             pk,
             t["note"],
             note,
@@ -216,7 +215,7 @@ def evidence_cell(context, page, c, row):
                 pk,
                 page["csrf"],
                 pk,
-                _("Evidence file for criterion %(code)s") % {"code": c.code},
+                page["s"]["evidence_for"] % {"code": c.code},
                 pk,
                 _invalid(error, f"evidence-error-{pk}"),
                 t["attach"],
@@ -282,12 +281,12 @@ def review_cell(context, page, c, e):
                 pk,
                 page["csrf"],
                 pk,
-                _("Reviewed points for criterion %(code)s") % {"code": c.code},
+                page["s"]["reviewed_for"] % {"code": c.code},
                 pk,
                 _posted(context, "reviewed") if error else points(_get(e, "final_points")),
                 _invalid(error, f"review-error-{pk}"),
                 pk,
-                _("Reason for the adjustment of %(code)s") % {"code": c.code},
+                page["s"]["reason_for"] % {"code": c.code},
                 pk,
                 t["reason_required"],
                 _posted(context, "reason") if error else "",

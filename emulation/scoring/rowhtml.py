@@ -8,6 +8,7 @@ of a row too (`history_details`, also behind scoring/_history.html: one markup f
 pages)."""
 
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -52,6 +53,20 @@ def _labels():
     }
 
 
+def _row_texts():
+    """The per-row sentences (a criterion code goes into each): translated once per page, not
+    escaped yet (the code is put in first, then html() escapes the whole)."""
+    return {
+        "achieved_q": _("Achieved? (criterion %(code)s)"),
+        "achieved_code": _("Achieved (%(code)s)"),
+        "points_for": _("Points for criterion %(code)s"),
+        "note_for": _("Note for criterion %(code)s"),
+        "evidence_for": _("Evidence file for criterion %(code)s"),
+        "reviewed_for": _("Reviewed points for criterion %(code)s"),
+        "reason_for": _("Reason for the adjustment of %(code)s"),
+    }
+
+
 def _page(context):
     """Labels, URL patterns and the CSRF field, once per page render."""
     cache = context.render_context
@@ -60,7 +75,10 @@ def _page(context):
         year, sheet = context["year"], context["sheet"]
         args = [year.pk, sheet.unit_id, _ANY]
         page = {
-            "t": _labels(),
+            # escaped once here: html() passes SafeStrings through
+            "t": {key: conditional_escape(text) for key, text in _labels().items()},
+            "s": _row_texts(),
+            "summaries": {},
             "row_save": reverse("scoring:row_save", args=args),
             "evidence_upload": reverse("scoring:evidence_upload", args=args),
             "review_save": reverse("scoring:review_save", args=args),
@@ -75,15 +93,20 @@ def _page(context):
     return page
 
 
-def history_details(events, writer=None):
+def history_details(events, writer=None, summaries=None):
     """The audit trail folded under "History (n changes)"; nothing without events. `writer`: the
-    page's clusters.history.TrailWriter (rows share it)."""
+    page's clusters.history.TrailWriter, `summaries` its {n: summary} (rows share them)."""
     if not events:
         return ""
     n = len(events)
+    summary = summaries.get(n) if summaries is not None else None
+    if summary is None:
+        summary = ngettext("History (%(n)s change)", "History (%(n)s changes)", n) % {"n": n}
+        if summaries is not None:
+            summaries[n] = summary
     return html(
         '<details class="small">\n  <summary>{}</summary>\n  {}\n</details>',
-        ngettext("History (%(n)s change)", "History (%(n)s changes)", n) % {"n": n},
+        summary,
         history_html(events, writer),
     )
 
@@ -131,8 +154,14 @@ def render_row(context, row):
         parts += self_cell(context, page, c, e)
         parts += evidence_cell(context, page, c, row)
         parts += review_cell(context, page, c, e)
-        history = history_details(row.history, page["trail"])
+        history = history_details(row.history, page["trail"], page["summaries"])
         parts.append(html('  <td data-label="{}">{}</td>\n', t["history"], history))
     parts.append("</tr>")
     # every part is a constant or the output of html(): safe to join as HTML
     return mark_safe("".join(parts))  # noqa: S308
+
+
+def render_rows(context, rows):
+    """The rows' <tr>s one after the other."""
+    # every row is the output of render_row (escaped values only)
+    return mark_safe("".join([render_row(context, row) for row in rows]))  # noqa: S308

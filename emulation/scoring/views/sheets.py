@@ -40,7 +40,6 @@ def _sheet_context(request, cy, sheet):
         )
         if can_review
         else None,
-        "upload_form": UploadForm(),
         "kinds": CriterionKind,
         "adjustment_kinds": AdjustmentKind,
     }

@@ -192,3 +192,14 @@ def test_each_row_lists_its_own_evidence_only(client, sc):
     assert "a-11.pdf" in row(sc.criteria.c11) and "a-12" not in row(sc.criteria.c11)
     assert row(sc.criteria.c12).index("a-12.pdf") < row(sc.criteria.c12).index("a-12-bis.pdf")
     assert "a-11" not in row(sc.criteria.c12) and "b-11.pdf" not in html
+
+
+def test_a_year_without_criteria_says_so(client, db):
+    from clusters.models import ClusterYear, Stage
+    from tests.factories import make_cast
+
+    cast = make_cast()
+    ClusterYear.objects.filter(pk=cast.year.pk).update(stage=Stage.SCORING)
+    client.force_login(cast.staff_a)
+    html = client.get(reverse("scoring:sheet", args=[cast.year.pk, cast.unit_a.pk])).content.decode()
+    assert "Bộ tiêu chí của năm này đang trống." in html and "<details" not in html
