@@ -35,7 +35,7 @@ class AwardsConfig(AppConfig):
             can_view=province_minutes.can_view,
             can_request=province_minutes.can_request,
         )
-        register_todo_provider(home.todos)
+        register_todo_provider(home.todos, for_years=home.todos_for_years)
         register_year_link_provider(home.year_links)
         register_home_panel(home.ballots_panel, order=0)  # above the province dashboard
         events.register()

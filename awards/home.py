@@ -13,14 +13,26 @@ from .models import PollStatus
 
 
 def todos(user, cluster_year):
-    if not user.is_authenticated or cluster_year.stage != Stage.VOTING:
-        return []  # polls are open only in the voting stage: no query for the other years
-    items = [
-        Todo(_("Vote: %(poll)s") % {"poll": p.title}, reverse("awards:vote", args=[p.pk]), p.closes_at)
-        for p in selectors.open_polls_for_voter(user, cluster_year)
-    ]
-    if user.has_role(Role.CLUSTER_SECRETARY) and user.has_perm("awards.manage_polls", cluster_year):
-        items.extend(
+    return todos_for_years(user, [cluster_year])[cluster_year.pk]
+
+
+def todos_for_years(user, cluster_years):
+    """{cluster year id: [Todo]}: the ballots waiting for the person and, for the year's
+    secretary, the polls to close, publish or settle — two queries at most for all the years."""
+    items = {cy.pk: [] for cy in cluster_years}
+    # polls are open only in the voting stage: no query for the other years
+    voting = [cy for cy in cluster_years if cy.stage == Stage.VOTING]
+    if not user.is_authenticated or not voting:
+        return items
+    for p in selectors.open_polls_for_voter(user, voting):
+        items[p.cluster_year_id].append(
+            Todo(_("Vote: %(poll)s") % {"poll": p.title}, reverse("awards:vote", args=[p.pk]), p.closes_at)
+        )
+    if not user.has_role(Role.CLUSTER_SECRETARY):
+        return items
+    managed = [cy for cy in voting if user.has_perm("awards.manage_polls", cy)]
+    for p in selectors.polls_waiting_on_secretary(managed) if managed else ():
+        items[p.cluster_year_id].append(
             Todo(
                 (
                     _("Close and count: %(poll)s")
@@ -31,7 +43,6 @@ def todos(user, cluster_year):
                 reverse("awards:poll", args=[p.pk]),
                 p.closes_at if p.status == PollStatus.OPEN else None,
             )
-            for p in selectors.polls_waiting_on_secretary(cluster_year)
         )
     return items
 

@@ -137,7 +137,8 @@ def polls_for_year(cluster_year, user=None):
 
 
 def open_polls_for_voter(user, cluster_year=None):
-    """Open polls (inside their window) where the user may vote and has not voted yet."""
+    """Open polls (inside their window) where the user may vote and has not voted yet; of one
+    cluster year, or of a list of them."""
     now = timezone.now()
     qs = (
         Poll.objects.filter(
@@ -146,7 +147,9 @@ def open_polls_for_voter(user, cluster_year=None):
         .exclude(participations__user_id=user.pk)
         .select_related("award_type", "cluster_year__cluster")
     )
-    if cluster_year is not None:
+    if isinstance(cluster_year, list | tuple):
+        qs = qs.filter(cluster_year__in=cluster_year)
+    elif cluster_year is not None:
         qs = qs.filter(cluster_year=cluster_year)
     return list(qs.order_by("closes_at"))
 
@@ -253,11 +256,13 @@ def awards_by_year(cluster):
 
 
 def polls_waiting_on_secretary(cluster_year):
-    """Polls of the year that wait on the secretary, in one query: open ones whose window has ended
-    (to close and count) and counted ones not yet published (to publish, or to settle a tie or a
-    failed quorum with a run-off, the chair's decision or a new round)."""
+    """Polls of the year (or of a list of years) that wait on the secretary, in one query: open
+    ones whose window has ended (to close and count) and counted ones not yet published (to
+    publish, or to settle a tie or a failed quorum with a run-off, the chair's decision or a new
+    round)."""
+    years = cluster_year if isinstance(cluster_year, list | tuple) else [cluster_year]
     return list(
-        Poll.objects.filter(cluster_year=cluster_year)
+        Poll.objects.filter(cluster_year__in=years)
         .filter(Q(status=PollStatus.OPEN, closes_at__lte=timezone.now()) | Q(status=PollStatus.CLOSED))
         .exclude(Exists(Poll.objects.filter(parent=OuterRef("pk"))))  # settled by a later round
         .order_by("closes_at")

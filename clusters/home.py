@@ -2,7 +2,10 @@
 
 Apps register from `AppConfig.ready()` (registering the same provider twice keeps one):
 
-- `register_todo_provider(fn)`: `fn(user, cluster_year) -> list[Todo]`, listed on the home page;
+- `register_todo_provider(fn, for_years=None)`: `fn(user, cluster_year) -> list[Todo]`, listed on
+  the home page; `for_years(user, cluster_years) -> {cluster year id: list[Todo]}`, when given,
+  answers for every year the home page shows at once (its queries then do not grow with the
+  years shown);
 - `register_year_link_provider(fn)`: `fn(user, cluster_year) -> list[(label, url)]`, the links
   from a year's page to its registration, scores, pledge, polls, …;
 - `register_home_panel(fn, order=10)`: `fn(request) -> HTML or None`, shown at the top of the
@@ -21,6 +24,7 @@ class Todo:
 
 
 _TODO_PROVIDERS = []
+_TODO_FOR_YEARS = {}  # provider -> its for_years
 _YEAR_LINK_PROVIDERS = []
 _HOME_PANELS = []
 
@@ -30,8 +34,10 @@ def _register(providers, fn):
         providers.append(fn)
 
 
-def register_todo_provider(fn):
+def register_todo_provider(fn, for_years=None):
     _register(_TODO_PROVIDERS, fn)
+    if for_years is not None:
+        _TODO_FOR_YEARS[fn] = for_years
 
 
 def register_year_link_provider(fn):
@@ -53,6 +59,22 @@ def todos_for(user, cluster_year):
     items = []
     for provider in _TODO_PROVIDERS:
         items.extend(provider(user, cluster_year))
+    return items
+
+
+def todos_by_year(user, cluster_years):
+    """{cluster year id: [Todo]} for several years (the home page), each provider's items in
+    provider order; a provider with `for_years` is asked once for all of them."""
+    items = {cy.pk: [] for cy in cluster_years}
+    for provider in _TODO_PROVIDERS:
+        for_years = _TODO_FOR_YEARS.get(provider)
+        if for_years is not None:
+            found = for_years(user, cluster_years)
+            for cy in cluster_years:
+                items[cy.pk].extend(found.get(cy.pk, ()))
+        else:
+            for cy in cluster_years:
+                items[cy.pk].extend(provider(user, cy))
     return items
 
 

@@ -23,7 +23,7 @@ from .forms import (
     StageRevertForm,
     UnitForm,
 )
-from .home import home_panels, links_for, todos_for
+from .home import home_panels, links_for, todos_by_year, todos_for
 from .models import Cluster, ClusterYear, Membership, Role, Stage, Unit
 from .unit_event_forms import OnDateForm
 
@@ -51,8 +51,12 @@ def home(request):
         )
     years = list(selectors.years_for_user(user)[:5])
     for cy in years:
-        cy.todos = todos_for(user, cy)
+        # the members are loaded with the year: the rules read the units' roles from them
+        cy._unit_roles = {m.unit_id: m.role for m in cy.memberships.all()}
         cy.my_membership = next((m for m in cy.memberships.all() if m.unit_id == user.unit_id), None)
+    todos = todos_by_year(user, years)
+    for cy in years:
+        cy.todos = todos[cy.pk]
     context["my_years"] = years
     return render(request, "clusters/home.html", context)
 
