@@ -128,6 +128,8 @@ class ChainCheck:
     broken_at: object = None
     problem: str = ""
     code: str = ""  # missing, link, content, paper, truncated
+    other_seq: int | None = None  # missing: the number expected; truncated: the last event found
+    seen_seq: int = 0  # how far the chain reached: the head verified, or the stored head
 
     @property
     def ok(self):
@@ -149,48 +151,81 @@ FIELDS = (
 )
 
 
-def _break(check, row, code, problem):
+def problem_text(code, seq=None, other_seq=None, *, event_found=True):
+    """What is wrong with the first broken link, in the active language (the page words a stored
+    check's problem when it is shown, not in the worker's language)."""
+    if code == "missing":
+        return _("event number %(n)s is missing before it") % {"n": other_seq}
+    if code == "link":
+        return _("it does not point to the event before it (removed, inserted or moved)")
+    if code == "content":
+        return _("its content was changed after it was recorded")
+    if code == "paper" and event_found:
+        return _("its hash differs from the one printed on paper")
+    if code == "paper":
+        return _("event number %(n)s printed on paper is no longer in the chain") % {"n": seq}
+    if code == "truncated":
+        return _("the chain ended at event number %(n)s; the events after number %(last)s were removed") % {
+            "n": seq,
+            "last": other_seq,
+        }
+    return ""
+
+
+def _break(check, row, code, other_seq=None):
     check.code, check.broken_id, check.broken_seq = code, row["id"], row["seq"]
-    check.broken_action, check.broken_at, check.problem = row["action"], row["at"], problem
+    check.broken_action, check.broken_at, check.other_seq = row["action"], row["at"], other_seq
+    check.problem = problem_text(code, row["seq"], other_seq)
     return check
 
 
-def verify_chain(province_id, *, expect=None):
+def _stored_head(province_id):
+    return AuditChainHead.objects.filter(key=chain_key(province_id)).values_list("seq", "hash").first()
+
+
+PROGRESS_EVERY = 5000
+
+
+def verify_chain(province_id, *, expect=None, progress=None):
     """Recompute the province's chain and name its first broken link.
 
-    `expect` = (seq, hash) read from paper: the event with that number must still have that hash."""
+    `expect` = (seq, hash) read from paper: the event with that number must still have that hash.
+    `progress(n)` is called every PROGRESS_EVERY events with the number checked so far.
+
+    The stored head is read before the events: events recorded while the check runs (it takes
+    seconds on a large chain) are not taken for a cut or forged end; the stored head read again
+    afterwards must cover every event found."""
     check = ChainCheck(province_id=province_id)
-    prev, expected_seq, last = GENESIS, 1, None
+    before = _stored_head(province_id)
+    check.seen_seq = before[0] if before else 0
+    prev, expected_seq, last, hash_at_head = GENESIS, 1, None, None
     rows = AuditEvent.objects.filter(province_id=province_id).order_by("seq").values(*FIELDS)
     for row in rows.iterator(chunk_size=2000):
         if row["seq"] != expected_seq:
-            return _break(
-                check, row, "missing", _("event number %(n)s is missing before it") % {"n": expected_seq}
-            )
+            return _break(check, row, "missing", expected_seq)
         if row["prev_hash"] != prev:
-            return _break(
-                check, row, "link", _("it does not point to the event before it (removed, inserted or moved)")
-            )
+            return _break(check, row, "link")
         fields = {k: row[k] for k in FIELDS if k not in ("id", "hash")}
         if event_hash(province_id=province_id, **fields) != row["hash"]:
-            return _break(check, row, "content", _("its content was changed after it was recorded"))
+            return _break(check, row, "content")
         if expect and row["seq"] == expect[0] and row["hash"] != expect[1]:
-            return _break(check, row, "paper", _("its hash differs from the one printed on paper"))
+            return _break(check, row, "paper")
+        if before and row["seq"] == before[0]:
+            hash_at_head = row["hash"]
         prev, expected_seq, last = row["hash"], expected_seq + 1, row
         check.count += 1
+        if progress and check.count % PROGRESS_EVERY == 0:
+            progress(check.count)
     check.head = ChainHead(last["seq"], last["hash"], last["at"]) if last else ChainHead(0, GENESIS)
-    stored = AuditChainHead.objects.filter(key=chain_key(province_id)).values_list("seq", "hash").first()
-    if stored and stored != (check.head.seq, check.head.hash):
-        check.code, check.broken_seq, check.problem = (
-            "truncated",
-            stored[0],
-            _("the chain ended at event number %(n)s; the events after number %(last)s were removed")
-            % {"n": stored[0], "last": check.head.seq},
-        )
+    check.seen_seq = max(check.seen_seq, check.head.seq)
+    after = _stored_head(province_id) if last else before
+    cut = before and before[0] > 0 and (check.head.seq < before[0] or hash_at_head != before[1])
+    beyond = after and check.head.seq > after[0]
+    if cut or beyond:
+        stored = before if cut else after
+        check.code, check.broken_seq, check.other_seq = "truncated", stored[0], check.head.seq
+        check.problem = problem_text("truncated", stored[0], check.head.seq)
     elif expect and expect[0] > check.head.seq:
-        check.code, check.broken_seq, check.problem = (
-            "paper",
-            expect[0],
-            _("event number %(n)s printed on paper is no longer in the chain") % {"n": expect[0]},
-        )
+        check.code, check.broken_seq = "paper", expect[0]
+        check.problem = problem_text("paper", expect[0], event_found=False)
     return check

@@ -282,6 +282,20 @@ def register_clusters():
         ("province.saved", gettext_lazy("Province saved"), None),
     ]:
         register_event(action, label, value=value, fields=unit_fields if action.startswith("unit.") else None)
+    check_fields = {
+        "intact": (gettext_lazy("intact"), value_text),
+        "count": (gettext_lazy("events checked"), None),
+        "head_seq": (gettext_lazy("head of the chain"), str),
+        "broken_seq": (gettext_lazy("first broken link"), str),
+        "expect_seq": (gettext_lazy("event number printed"), str),
+    }
+    register_event(
+        "audit_chain.check_requested", gettext_lazy("Audit trail check requested"), fields=check_fields
+    )
+    register_event("audit_chain.checked", gettext_lazy("Audit trail checked"), fields=check_fields)
+    register_event(
+        "audit_chain.check_failed", gettext_lazy("Audit trail check not completed"), fields=check_fields
+    )
 
     def roles(value):
         return ", ".join(_choice(Role)(r) for r in value) if isinstance(value, list) else _choice(Role)(value)

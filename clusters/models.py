@@ -397,3 +397,90 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"{self.key}#{self.seq}"
+
+
+class ChainCheckState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+CHAIN_CHECK_PENDING = (ChainCheckState.QUEUED, ChainCheckState.RUNNING)
+
+
+class AuditChainCheck(models.Model):
+    """One check of a province's audit chain, run by a Celery task (clusters.chain_checks), never
+    in a request. At most one queued or running check per province (partial unique constraint).
+
+    `seen_seq` is how far the chain reached when it was checked (the head the check verified, or
+    the stored head when it broke earlier): the page compares it with the head now. A broken link
+    is kept as its code and numbers, and the message is worded when shown, in the reader's language.
+    `broken_event_id` is a plain number, not a foreign key: the audit table stays free of
+    references, so the check never stands in the way of its own evidence."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # None: the nightly check
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=8, choices=ChainCheckState.choices, default=ChainCheckState.QUEUED)
+    checked = models.PositiveBigIntegerField(default=0)  # events checked so far (progress)
+    total = models.PositiveBigIntegerField(default=0)  # the chain's length when the check started
+    count = models.PositiveBigIntegerField(default=0)
+    head_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+    head_at = models.DateTimeField(null=True, blank=True)
+    seen_seq = models.PositiveBigIntegerField(default=0)
+    broken_code = models.CharField(max_length=10, blank=True)  # missing, link, content, paper, truncated
+    broken_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    broken_other_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    broken_event_id = models.BigIntegerField(null=True, blank=True)
+    expect_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    expect_hash = models.CharField(max_length=64, blank=True)
+    message = models.CharField(max_length=300, blank=True)  # why a check failed to run
+
+    class Meta:
+        verbose_name = _("audit trail check")
+        verbose_name_plural = _("audit trail checks")
+        indexes = [models.Index(fields=["province", "-id"], name="chain_check_latest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province"],
+                condition=Q(state__in=["queued", "running"]),
+                name="chain_check_one_pending_per_province",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.province_id} {self.requested_at:%Y-%m-%d %H:%M} {self.state}"
+
+    @property
+    def is_pending(self):
+        return self.state in CHAIN_CHECK_PENDING
+
+    @property
+    def ok(self):
+        return self.state == ChainCheckState.DONE and not self.broken_code
+
+    @property
+    def percent(self):
+        return min(99, self.checked * 100 // self.total) if self.total else 0
+
+    def events_since(self, head_seq):
+        """Events recorded after the check read the chain (`head_seq`: the stored head now), not
+        counting the check's own verdict, recorded right after it."""
+        return max(0, (head_seq or 0) - self.seen_seq - 1)
+
+    @property
+    def problem(self):
+        from .audit import problem_text
+
+        return problem_text(
+            self.broken_code,
+            self.broken_seq,
+            self.broken_other_seq,
+            event_found=self.broken_event_id is not None,
+        )

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -250,6 +251,12 @@ CELERY_BEAT_SCHEDULE = {
     "yearend-send-reminders": {"task": "yearend.send_reminders", "schedule": 3600.0},
     # The daily digest of notifications (and any immediate e-mail that could not be queued).
     "yearend-send-digests": {"task": "yearend.send_digests", "schedule": 86400.0},
+    # Every province's audit chain recomputed at night (local time), so that the admin's check page
+    # always has a recent result; the page also offers a check on demand.
+    "clusters-audit-chains-nightly": {
+        "task": "clusters.check_audit_chains_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

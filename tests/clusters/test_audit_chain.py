@@ -14,9 +14,10 @@ from clusters import accounts, audit, services
 from clusters.audit import verify_chain
 from clusters.chain import GENESIS
 from clusters.history import event_label
-from clusters.models import AuditChainHead, AuditEvent, Role, User
+from clusters.models import AuditChainCheck, AuditChainHead, AuditEvent, Role, User
 from documents.models import Document
 from tests import pdfcheck
+from tests.clusters.helpers import run_check_from_page
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -238,13 +239,16 @@ def test_chain_page_shows_the_head_and_only_for_province_admins(client, cast):
     events = _events(cast, 3)
     client.force_login(cast.staff_a)
     assert client.get(reverse("clusters:audit_chain")).status_code == 403
+    assert client.post(reverse("clusters:audit_chain")).status_code == 403
     client.force_login(cast.admin)
-    page = client.get(reverse("clusters:audit_chain")).content.decode()
-    assert events[-1].hash in page and 'class="alert alert-success"' in page
-    page = client.get(
-        reverse("clusters:audit_chain"), {"seq": events[0].seq, "hash": "a" * 64}
-    ).content.decode()
+    page = run_check_from_page(client)
+    # the head checked is the request itself, recorded right after the last event
+    head = AuditEvent.objects.get(province=cast.province, action="audit_chain.check_requested")
+    assert head.seq == events[-1].seq + 1
+    assert head.hash in page and 'class="alert alert-success"' in page
+    page = run_check_from_page(client, {"seq": events[0].seq, "hash": "a" * 64})
     assert 'class="alert alert-danger"' in page
+    assert not AuditChainCheck.objects.filter(requested_by=cast.staff_a).exists()
 
 
 @pytest.mark.postgres
@@ -256,11 +260,12 @@ def test_chain_page_names_the_first_broken_event_in_vietnamese_not_its_code(clie
     _sql("UPDATE clusters_auditevent SET data = '{\"x\": 1}' WHERE id = %s", [broken.pk])
     client.force_login(cast.admin)
     with translation.override("vi"):
-        page = client.get(reverse("clusters:audit_chain"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+        page = run_check_from_page(client, HTTP_ACCEPT_LANGUAGE="vi")
         label = str(event_label(broken))
     assert 'class="alert alert-danger"' in page
     assert f"{broken.seq}" in page and label in page and label != broken.action
     assert broken.action not in page
+    assert "nội dung của nó đã bị sửa sau khi được ghi" in page  # worded in the reader's language
 
 
 @pytest.mark.poppler

@@ -18,8 +18,9 @@ from awards import ballot_box, services
 from awards.models import PollKey
 from clusters import audit
 from clusters.audit import verify_chain
-from clusters.models import AuditEvent, Province, Role, Stage
+from clusters.models import AuditChainCheck, AuditEvent, Province, Role, Stage
 from tests.awards.helpers import award_types, leaders, open_poll, rule
+from tests.clusters.helpers import run_check_from_page
 from tests.factories import ClusterFactory, ProvinceFactory, make_user, make_year
 
 pytestmark = pytest.mark.postgres
@@ -152,11 +153,13 @@ def test_another_provinces_broken_chain_neither_shows_nor_breaks_the_admins_page
     assert verify_chain(mine.pk).ok
     assert verify_chain(theirs.pk).broken_id == victim.pk
     client.force_login(admin)
-    page = client.get(reverse("clusters:audit_chain")).content.decode()
+    page = run_check_from_page(client)
     assert "redteam.theirs" not in page and str(victim.hash) not in page
+    assert 'class="alert alert-success"' in page
     client.force_login(other)
-    page = client.get(reverse("clusters:audit_chain")).content.decode()
-    assert "redteam.theirs" in page or f"#{victim.seq}" in page or str(victim.seq) in page
+    page = run_check_from_page(client)
+    assert 'class="alert alert-danger"' in page and str(victim.seq) in page
+    assert AuditChainCheck.objects.filter(province=mine).count() == 1  # each admin checked their own
 
 
 @pytest.mark.parametrize(

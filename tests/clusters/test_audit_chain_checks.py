@@ -1,0 +1,276 @@
+"""The audit chain check runs in a Celery task, never in the request: the page shows the latest
+check, whether one is queued or running, and how many events were recorded since (issue 17)."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connections, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from clusters import audit, chain_checks
+from clusters.models import AuditChainCheck, AuditEvent, ChainCheckState, Role
+from clusters.tasks import check_audit_chain, check_audit_chains_nightly
+from tests.clusters.helpers import run_check_from_page
+from tests.factories import PASSWORD, ProvinceFactory, make_user
+
+pytestmark = pytest.mark.django_db
+URL = reverse("clusters:audit_chain")
+
+
+def _events(cast, n):
+    audit.bulk_append(
+        [
+            AuditEvent(
+                province_id=cast.province.pk,
+                actor=cast.admin,
+                action="unit.noted",
+                object_type="x",
+                object_id=str(i),
+                data={"i": i},
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def test_the_page_never_recomputes_the_chain_and_its_queries_do_not_grow_with_it(
+    client, cast, monkeypatch, django_assert_num_queries
+):
+    def refuse(*args, **kwargs):
+        raise AssertionError("verify_chain called in the request")
+
+    client.login(username=cast.admin.username, password=PASSWORD)
+    for size in (3, 300):
+        _events(cast, size)
+        run_check_from_page(client)
+        _events(cast, size)  # recorded since the check
+        monkeypatch.setattr(audit, "verify_chain", refuse)
+        client.get(URL)  # warm the session
+        # session, user, province, roles, latest done check, newer checks, chain head
+        with django_assert_num_queries(7):
+            page = client.get(URL).content.decode()
+        monkeypatch.undo()
+        assert f"Có {size} sự kiện được ghi sau lần kiểm tra này" in page
+        assert 'class="alert alert-success"' in page
+
+
+def test_a_second_click_while_a_check_is_pending_queues_nothing(
+    client, cast, django_capture_on_commit_callbacks
+):
+    client.force_login(cast.admin)
+    with django_capture_on_commit_callbacks() as queued:
+        first = client.post(URL)
+        second = client.post(URL, {"seq": 1, "hash": "a" * 64}, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert len(queued) == 1  # one task sent
+    assert AuditChainCheck.objects.filter(province=cast.province).count() == 1
+    assert AuditEvent.objects.filter(action="audit_chain.check_requested").count() == 1
+    assert "không tạo thêm lần khác" in second.content.decode()
+    check = AuditChainCheck.objects.get()
+    assert check.expect_seq is None  # the first request's (no) comparison stays
+    assert chain_checks.check_claim(check.pk)
+    assert client.post(URL).status_code == 302  # running: still not queued again
+    assert AuditChainCheck.objects.count() == 1
+    page = client.get(URL).content.decode()
+    assert 'id="chain-pending"' in page and 'hx-trigger="every 2s"' in page
+    assert "Đang kiểm tra: đã xét 0 trên khoảng" in page
+    assert check_audit_chain(check_id=check.pk)["state"] is None  # claimed already: not run twice
+    chain_checks.check_finish(check.pk, audit.verify_chain(cast.province.pk))
+    page = client.get(URL).content.decode()
+    assert 'id="chain-pending"' not in page and 'hx-trigger="every 2s"' not in page
+    assert 'class="alert alert-success"' in page
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(URL)  # done: a new click queues a new check
+    assert len(queued) == 1 and AuditChainCheck.objects.count() == 2
+
+
+def test_the_database_refuses_a_second_pending_check_of_a_province(cast):
+    chain_checks.check_request(province=cast.province, actor=cast.admin)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditChainCheck.objects.create(province=cast.province, requested_at=timezone.now())
+    AuditChainCheck.objects.create(province=cast.other_province, requested_at=timezone.now())
+
+
+def _request_in_thread(province, actor, barrier, results):
+    try:
+        barrier.wait(10)
+        results.append(chain_checks.check_request(province=province, actor=actor)[1])
+    except Exception as exc:  # noqa: BLE001  (reported by the test)
+        results.append(exc)
+    finally:
+        connections.close_all()
+
+
+def test_parallel_clicks_queue_one_check(transactional_db):
+    province = ProvinceFactory()
+    admin = make_user("rt_chain", province=province, roles=[Role.PROVINCE_ADMIN])
+    barrier, results = threading.Barrier(6), []
+    threads = [
+        threading.Thread(target=_request_in_thread, args=(province, admin, barrier, results))
+        for _ in range(6)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results, key=str) == [False] * 5 + [True], results
+    assert AuditChainCheck.objects.filter(province=province).count() == 1
+    assert AuditEvent.objects.filter(province=province, action="audit_chain.check_requested").count() == 1
+
+
+def test_only_the_province_admin_checks_and_only_their_own_province(client, cast):
+    with pytest.raises(PermissionDenied):
+        chain_checks.check_request(province=cast.province, actor=cast.other)
+    with pytest.raises(PermissionDenied):
+        chain_checks.check_request(province=cast.province, actor=cast.staff_a)
+    client.force_login(cast.admin)
+    run_check_from_page(client)
+    ours = AuditChainCheck.objects.get(province=cast.province)
+    client.force_login(cast.other)  # the other province's admin: their own page, their own check
+    page = client.get(URL).content.decode()
+    assert ours.head_hash not in page and "Chuỗi nhật ký chưa được kiểm tra lần nào." in page
+    assert client.post(URL).status_code == 302
+    assert AuditChainCheck.objects.filter(province=cast.province).count() == 1
+    assert AuditChainCheck.objects.filter(province=cast.other_province, requested_by=cast.other).count() == 1
+    for who in (cast.staff_a, cast.secretary, cast.leader_a):
+        client.force_login(who)
+        assert client.get(URL).status_code == 403 and client.post(URL).status_code == 403
+    assert AuditChainCheck.objects.count() == 2
+
+
+def test_a_paper_head_that_does_not_match_is_named_and_the_form_is_checked(client, cast):
+    _events(cast, 4)
+    client.force_login(cast.admin)
+    response = client.post(URL, {"seq": 2, "hash": "xyz"})
+    assert response.status_code == 200 and not AuditChainCheck.objects.exists()
+    assert "64" in response.content.decode()  # the form's error
+    page = run_check_from_page(client, {"seq": 2, "hash": "b" * 64})
+    check = AuditChainCheck.objects.get()
+    assert (check.state, check.broken_code, check.broken_seq) == ("done", "paper", 2)
+    assert (check.expect_seq, check.expect_hash) == (2, "b" * 64)
+    assert (
+        'class="alert alert-danger"' in page and "mã băm của nó khác với mã băm in trên văn bản giấy" in page
+    )
+    event = AuditEvent.objects.filter(action="audit_chain.checked").get()
+    assert event.data["intact"] is False and event.data["problem_code"] == "paper"
+    assert event.actor_id == cast.admin.pk
+
+
+def test_a_check_that_breaks_is_failed_audited_and_shown(client, cast, monkeypatch):
+    client.force_login(cast.admin)
+    run_check_from_page(client)  # a good one first
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk")
+
+    monkeypatch.setattr(audit, "verify_chain", broken)
+    client.post(URL)
+    check = AuditChainCheck.objects.get(state="queued")
+    with pytest.raises(RuntimeError):
+        check_audit_chain(check_id=check.pk)
+    check.refresh_from_db()
+    assert check.state == ChainCheckState.FAILED and check.finished_at
+    assert AuditEvent.objects.filter(action="audit_chain.check_failed", object_id=str(check.pk)).exists()
+    page = client.get(URL).content.decode()
+    assert 'id="chain-failed"' in page and "Không hoàn tất được việc kiểm tra" in page
+    assert 'class="alert alert-success"' in page  # the last completed check is still shown
+
+
+def test_queue_down_fails_the_check_with_a_message(
+    client, cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    def down(**kwargs):
+        raise ConnectionError("broker")
+
+    monkeypatch.setattr(check_audit_chain, "delay", down)
+    client.force_login(cast.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL)
+    check = AuditChainCheck.objects.get()
+    assert check.state == "failed"
+    page = client.get(URL).content.decode()
+    assert 'id="chain-failed"' in page and "Hàng đợi xử lý tạm thời không hoạt động" in page
+    assert client.post(URL).status_code == 302  # failed: a new click queues again
+    assert AuditChainCheck.objects.filter(state="queued").count() == 1
+
+
+def test_a_lost_check_is_replaced_after_a_while(cast):
+    old, created = chain_checks.check_request(province=cast.province, actor=cast.admin)
+    assert created and chain_checks.check_claim(old.pk)
+    AuditChainCheck.objects.filter(pk=old.pk).update(
+        started_at=timezone.now() - chain_checks.STALE_AFTER - datetime.timedelta(seconds=1)
+    )
+    new, created = chain_checks.check_request(province=cast.province, actor=cast.admin)
+    assert created and new.pk != old.pk
+    old.refresh_from_db()
+    assert old.state == "failed" and old.message
+    assert check_audit_chain(check_id=old.pk)["state"] is None  # a late worker does not run it
+
+
+def test_the_nightly_job_checks_every_province_with_events_once(cast):
+    _events(cast, 2)
+    assert check_audit_chains_nightly()["queued"] >= 1
+    assert check_audit_chains_nightly()["queued"] == 0  # still pending: not queued twice
+    check = AuditChainCheck.objects.get(province=cast.province)
+    assert check.requested_by is None
+    check_audit_chain(check_id=check.pk)
+    check.refresh_from_db()
+    assert check.ok and check.count == AuditEvent.objects.filter(province=cast.province).count() - 1
+    from django.conf import settings
+
+    assert any(
+        job["task"] == "clusters.check_audit_chains_nightly" for job in settings.CELERY_BEAT_SCHEDULE.values()
+    )
+
+
+def test_progress_is_recorded_and_events_recorded_during_the_check_are_not_a_cut(cast, monkeypatch):
+    """Before: the stored head was read after the events, so an event recorded while the check ran
+    (seconds on a large chain) read as 'the events after number N were removed'."""
+    _events(cast, 7)
+    monkeypatch.setattr(audit, "PROGRESS_EVERY", 3)
+    seen = []
+
+    def progress(n):
+        seen.append(n)
+        audit.record(actor=cast.admin, action="unit.noted", obj=cast.unit_a, data={"during": n})
+
+    before = AuditEvent.objects.filter(province=cast.province).count()
+    check = audit.verify_chain(cast.province.pk, progress=progress)
+    assert seen[:2] == [3, 6]
+    assert check.ok, check.problem
+    assert check.count == before
+
+
+def test_the_problem_is_worded_when_shown_not_stored_in_the_workers_language(client, cast):
+    client.force_login(cast.admin)
+    page = run_check_from_page(client, {"seq": 99, "hash": "c" * 64})
+    assert "sự kiện số 99 in trên văn bản giấy không còn trong chuỗi" in page
+    check = AuditChainCheck.objects.get()
+    assert (check.broken_code, check.broken_seq, check.broken_event_id) == ("paper", 99, None)
+    with translation.override("en"):
+        assert check.problem == "event number 99 printed on paper is no longer in the chain"
+
+
+@pytest.mark.worker
+def test_the_real_worker_runs_the_check_the_page_queues(client, celery_worker, cast):
+    from tests.conftest import wait_for
+
+    client.force_login(cast.admin)
+    assert client.post(URL).status_code == 302
+    wait_for(lambda: AuditChainCheck.objects.filter(state="done").count() == 1, timeout=60)
+    check = AuditChainCheck.objects.get()
+    page = client.get(URL).content.decode()
+    assert check.ok and check.started_at and check.finished_at and check.count >= 1
+    assert check.head_hash in page and 'class="alert alert-success"' in page
+    assert "Không có sự kiện nào được ghi sau lần kiểm tra này." in page
+    # against a head printed on paper that the chain no longer has
+    assert client.post(URL, {"seq": 1, "hash": "d" * 64}).status_code == 302
+    wait_for(lambda: AuditChainCheck.objects.filter(state="done").count() == 2, timeout=60)
+    page = client.get(URL).content.decode()
+    assert (
+        'class="alert alert-danger"' in page and "mã băm của nó khác với mã băm in trên văn bản giấy" in page
+    )
+    assert AuditEvent.objects.filter(province=cast.province, action="audit_chain.checked").count() == 2
