@@ -1,7 +1,11 @@
 """Start-up refusals: outside DEBUG the application never runs on a public or missing secret.
 
 Checked by a system check (runserver, migrate and every management command that runs checks),
-by the WSGI/ASGI entry points (gunicorn) and by the Celery worker and beat at start-up."""
+by the WSGI/ASGI entry points (gunicorn) and by the Celery worker and beat at start-up.
+
+And the web process's heap once started (`settle_heap`)."""
+
+import gc
 
 from django.conf import settings
 from django.core import checks
@@ -42,3 +46,14 @@ def refuse_insecure_start():
 
 def check_secrets(app_configs=None, **kwargs):
     return [checks.Error(p, id="emulation.E001") for p in secret_problems()]
+
+
+def settle_heap():
+    """Move what start-up allocated (modules, settings, the apps: ~100,000 objects) out of reach
+    of the garbage collector's full collections, which otherwise walk all of it each time a page
+    that builds many objects (a 1,000-unit ranking) sets one off: the tail of such a page was
+    these collections (CPU p95 104 ms for a 24 ms median, 28 ms without them). Called by the WSGI
+    and ASGI entry points once the application is loaded (each gunicorn worker imports them after
+    the fork). Objects made later are collected as usual."""
+    gc.collect()
+    gc.freeze()
