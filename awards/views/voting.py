@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from .. import selectors, services
 from ..forms import ReceiptForm
@@ -21,7 +22,37 @@ PAGES = ("awards/vote.html", "awards/vote_confirm.html", "awards/vote_done.html"
 def _padded_size(request, poll, candidates):
     """One response size for every POST of this poll's ballot, whatever is chosen: the largest
     page it can produce (every candidate chosen, abstention, a receipt and a long message shown at
-    once), rounded up to the next KiB plus one."""
+    once), rounded up to the next KiB plus one.
+
+    That page is the site's layout for this person (base.html: their name, unit, menu) plus what
+    the ballot pages' blocks add to it, which names nobody: the layout is rendered for each
+    request, the blocks' share once per process for the poll's data and language
+    (tests/awards/test_cast_request.py holds the sum to the three pages rendered whole)."""
+    layout = len(render_to_string("base.html", {}, request).encode())
+    key = (
+        poll.pk,
+        poll.title,
+        poll.quota,
+        poll.secret,
+        poll.closes_at,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        tuple((c.pk, c.name, c.total, c.rank) for c in candidates),
+    )
+    extra = _BLOCKS.get(key)
+    if extra is None:
+        extra = _largest_page(request, poll, candidates) - layout
+        if len(_BLOCKS) >= 512:
+            _BLOCKS.clear()
+        _BLOCKS[key] = extra
+    return ((layout + extra) // 1024 + 2) * 1024
+
+
+_BLOCKS = {}  # what the ballot pages' blocks add to the layout, by poll data and language
+
+
+def _largest_page(request, poll, candidates):
+    """The largest of the three ballot pages, rendered whole for this request."""
     worst = {
         "poll": poll,
         "candidates": candidates,
@@ -31,8 +62,7 @@ def _padded_size(request, poll, candidates):
         "error": "X" * 600,
         "refusal": "X" * 600,
     }
-    biggest = max(len(render_to_string(t, worst, request).encode()) for t in PAGES)
-    return (biggest // 1024 + 2) * 1024
+    return max(len(render_to_string(t, worst, request).encode()) for t in PAGES)
 
 
 def _pad(response, size):

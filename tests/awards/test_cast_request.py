@@ -92,3 +92,54 @@ def test_refusals_found_by_the_service_answer_as_the_ballot_page_does(client):
     assert r.status_code == 200 and "đã được ghi nhận" in r.content.decode()
     assert Participation.objects.filter(poll=poll).count() == 1
     assert BallotEnvelope.objects.filter(poll=poll).count() == 1
+
+
+def test_the_padded_size_is_the_largest_ballot_page_for_each_person():
+    """The layout is measured per request and the blocks' share kept per process: what each
+    ballot page adds to the layout must be the same for every reader (the pages name nobody), and
+    the padded size what rendering the three pages whole gives, for people whose layout differs
+    (a long name, no unit, the province admin's menu)."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from awards.views import voting
+
+    poll, voters, cands = _poll(4)
+    province = poll.cluster_year.cluster.province
+    long_name = voters[1]
+    long_name.full_name = "Nguyễn Thị Thanh Hương Ngọc Bích Phương Thảo " * 3
+    long_name.save(update_fields=["full_name"])
+    people = [
+        voters[0],
+        long_name,
+        make_user("hoidong", province=province, roles=[Role.COUNCIL_MEMBER]),
+        make_user("qtv", province=province, roles=[Role.PROVINCE_ADMIN]),
+    ]
+    url = reverse("awards:vote", args=[poll.pk])
+    worst = {
+        "poll": poll,
+        "candidates": cands,
+        "chosen": cands,
+        "abstain": True,
+        "receipt": "X" * 19,
+        "error": "X" * 600,
+        "refusal": "X" * 600,
+    }
+    layouts, shares = set(), {t: set() for t in voting.PAGES}
+    with translation.override("vi"):
+        voting._BLOCKS.clear()
+        for user in people:  # the first fills the blocks' share, the others read it
+            request = RequestFactory().post(url)
+            request.user, request.session = user, SessionStore()
+            request._messages = FallbackStorage(request)
+            layout = len(render_to_string("base.html", {}, request).encode())
+            layouts.add(layout)
+            for t in voting.PAGES:
+                shares[t].add(len(render_to_string(t, worst, request).encode()) - layout)
+            whole = voting._largest_page(request, poll, cands)
+            assert voting._padded_size(request, poll, cands) == (whole // 1024 + 2) * 1024
+    assert len(layouts) == len(people)  # four different layouts
+    assert all(len(share) == 1 for share in shares.values()), shares
