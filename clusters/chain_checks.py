@@ -12,7 +12,8 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from documents import queue
 
@@ -191,6 +192,22 @@ def check_all_provinces():
     for province in Province.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()]):
         created += _request(province, None)[1]
     return created
+
+
+def age_text(at, now=None):
+    """How old a result is, in words ("5 phút trước"); Django's timesince is not translated into
+    Vietnamese for every unit."""
+    seconds = max(0, int(((now or timezone.now()) - at).total_seconds()))
+    if seconds < 60:
+        return _("just now")
+    if seconds < 3600:
+        n = seconds // 60
+        return ngettext("%(n)s minute ago", "%(n)s minutes ago", n) % {"n": n}
+    if seconds < 48 * 3600:
+        n = seconds // 3600
+        return ngettext("%(n)s hour ago", "%(n)s hours ago", n) % {"n": n}
+    n = seconds // 86400
+    return ngettext("%(n)s day ago", "%(n)s days ago", n) % {"n": n}
 
 
 def latest(province_id):

@@ -52,6 +52,7 @@ def audit_chain(request):
         "failed": failed,
         "pending": pending,
         "since": done.events_since(head_seq) if done else 0,
+        "age": chain_checks.age_text(done.finished_at) if done else "",
         "broken": broken,
         "form": form,
     }

@@ -274,3 +274,16 @@ def test_the_real_worker_runs_the_check_the_page_queues(client, celery_worker, c
         'class="alert alert-danger"' in page and "mã băm của nó khác với mã băm in trên văn bản giấy" in page
     )
     assert AuditEvent.objects.filter(province=cast.province, action="audit_chain.checked").count() == 2
+
+
+def test_the_page_says_how_old_the_result_is_in_vietnamese(client, cast):
+    client.force_login(cast.admin)
+    run_check_from_page(client)
+    AuditChainCheck.objects.update(finished_at=timezone.now() - datetime.timedelta(hours=26, minutes=5))
+    page = client.get(URL).content.decode()
+    assert "Lần kiểm tra gần nhất: 26 giờ trước" in page
+    now = timezone.now()
+    with translation.override("vi"):
+        assert chain_checks.age_text(now, now) == "vừa xong"
+        assert chain_checks.age_text(now - datetime.timedelta(minutes=5), now) == "5 phút trước"
+        assert chain_checks.age_text(now - datetime.timedelta(days=3), now) == "3 ngày trước"
