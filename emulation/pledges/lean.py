@@ -25,15 +25,19 @@ from pyhanko.sign.signers import pdf_byterange
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, SignedAttributeProviderSpec
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
-MARGIN = 24  # bytes of DER: two ECDSA signatures may each come out 2 bytes longer, and more
+MARGIN = 16  # bytes of DER: two ECDSA signatures may each come out 2 bytes longer, the token's
+# time a few digits longer; 23 signatures came within 2 bytes of the measure (a miss falls back
+# to pyHanko's estimate)
 
 # pyHanko leaves 60 blanks for the /ByteRange numbers, filled in after writing; four numbers of
 # up to 11 digits (files under 100 GB) need 40. This process's pyHanko signs only pledges.
 pdf_byterange.BYTE_RANGE_ARR_PLACE_HOLDER_LENGTH = 40
 
-# pyHanko writes "<<\n/Key value\n>>" and "[ a b ]"; each signature's update writes four
-# dictionaries (widget, appearance, signature, xref stream). Written without the blanks PDF does
-# not need (a name, dictionary, array or string delimits itself): ~60 bytes a signature.
+# pyHanko writes "<<\n/Key value\n>>", "[ a b ]" and text strings with octal escapes; each
+# signature's update writes four dictionaries (widget, appearance, signature, xref stream).
+# Written without the blanks PDF does not need (a name, dictionary, array or string delimits
+# itself) and strings as their bytes: ~140 bytes a signature. This process's pyHanko writes
+# only pledges (unencrypted: an encrypted file keeps pyHanko's own string writing).
 _SELF_DELIMITED = (
     generic.NameObject,
     generic.DictionaryObject,
@@ -62,8 +66,30 @@ def _write_array(self, stream, handler=None, container_ref=None):
     stream.write(b"]")
 
 
+_ESCAPES = {ord("\\"): b"\\\\", ord("("): b"\\(", ord(")"): b"\\)", ord("\r"): b"\\r", ord("\n"): b"\\n"}
+_write_text = generic.TextStringObject.write_to_stream
+
+
+def literal(raw):
+    """`raw` bytes as a PDF literal string: every byte as it is but the three PDF escapes
+    and line ends (pyHanko writes every byte that is not a letter or a digit as a 4-character
+    octal escape: the date's ':' and '+', the fields' '-', each byte of a UTF-16 reason)."""
+    return b"(" + b"".join(_ESCAPES.get(b, bytes([b])) for b in raw) + b")"
+
+
+def _write_text_string(self, stream, handler=None, container_ref=None):
+    if handler is not None or self.force_output_encoding is not None:
+        return _write_text(self, stream, handler, container_ref)
+    try:
+        encoded = generic.encode_pdfdocencoding(self)
+    except UnicodeEncodeError:
+        encoded = b"\xfe\xff" + self.encode("utf-16-be")
+    stream.write(literal(encoded))
+
+
 generic.DictionaryObject.write_to_stream = _write_dictionary
 generic.ArrayObject.write_to_stream = _write_array
+generic.TextStringObject.write_to_stream = _write_text_string
 
 
 class LeanWriter(IncrementalPdfFileWriter):
@@ -81,19 +107,8 @@ class LeanWriter(IncrementalPdfFileWriter):
                 kind = obj.get("/Type")
                 if kind not in ("/Metadata", "/XRef"):
                     obj.compress()
-            elif isinstance(obj, generic.DictionaryObject) and "/ByteRange" in obj:
-                _hex_text(obj, "/Reason")
-
-
-def _hex_text(obj, key):
-    """A text string that needs UTF-16 written in hex (4 characters a letter) rather than as
-    pyHanko's octal escapes (5 to 8 a letter)."""
-    value = obj.get(key)
-    if isinstance(value, generic.TextStringObject):
-        try:
-            value.encode("ascii")
-        except UnicodeEncodeError:
-            obj[generic.NameObject(key)] = generic.ByteStringObject(b"\xfe\xff" + value.encode("utf-16-be"))
+            if isinstance(obj, generic.StreamObject) and obj.get("/Subtype") == "/Form":
+                obj.pop("/Type", None)  # optional in a form XObject (ISO 32000-2 8.10.2): the stamps
 
 
 class _SigningCertificate(attributes.SigningCertificateV2Provider):

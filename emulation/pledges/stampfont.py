@@ -16,6 +16,8 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.content import PdfResources, RawContent
 from pyhanko.pdf_utils.layout import BoxConstraints
 
+from . import lean
+
 FONT_KEY = "/GUStamp"  # the font's name in /AcroForm /DR /Font
 FONT_PATHS = [
     Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"),
@@ -173,17 +175,13 @@ def shared_font(reader_root):
         return None
 
 
-_ESCAPES = {ord("\\"): b"\\\\", ord("("): b"\\(", ord(")"): b"\\)", ord("\r"): b"\\r", ord("\n"): b"\\n"}
-
-
 def _encode(text, gid, widths):
     """The glyph ids of `text` as a literal string (two bytes a glyph; hex would take four) and
     its width in ems."""
     text = unicodedata.normalize("NFC", text)
     glyphs = [gid.get(ch, 0) for ch in text]
     raw = b"".join(g.to_bytes(2, "big") for g in glyphs)
-    literal = b"(" + b"".join(_ESCAPES.get(b, bytes([b])) for b in raw) + b")"
-    return literal, sum(widths.get(g, 500) for g in glyphs) / 1000
+    return lean.literal(raw), sum(widths.get(g, 500) for g in glyphs) / 1000
 
 
 def font_chars(font_ref):
@@ -209,12 +207,15 @@ def stamp_content(font_ref, lines, width, height):
     _data, gid, widths, _a, _d = _subset(chars)
     pad, size = 5.5, 10.0
     ops = [b"q", RED, b"1 w 0.5 0.5 %.2f %.2f re S" % (width - 1, height - 1), b"BT"]
-    y = height - pad - size
-    for line in lines:
+    y, font_size = height - pad - size, None
+    ops.append(b"%.2f %.2f Td" % (pad, y))
+    for n, line in enumerate(lines):
         glyphs, em = _encode(line, gid, widths)
-        fit = min(size, (width - 2 * pad) / em) if em else size
-        ops.append(b"/FS %.2f Tf 1 0 0 1 %.2f %.2f Tm %s Tj" % (fit, pad, y, glyphs))
-        y -= size * 1.3
+        fit = round(min(size, (width - 2 * pad) / em) if em else size, 2)
+        move = b"0 %.1f Td " % (-size * 1.3) if n else b""
+        tf = b"/FS %g Tf " % fit if fit != font_size else b""  # only when the size changes
+        ops.append(move + tf + glyphs + b" Tj")
+        font_size = fit
     ops += [b"ET", b"Q"]
     resources = PdfResources()
     resources.font[generic.NameObject("/FS")] = font_ref
