@@ -54,7 +54,7 @@ def make_ca(province_name):
     # P-256 like the leaves: every certificate it issues carries its signature (a P-384 one is
     # ~31 bytes longer, twice in each pledge signature)
     key = ec.generate_private_key(ec.SECP256R1())
-    name = _name(f"CA ký giao ước {province_name}", country=None)
+    name = _name(f"CA {province_name}", country=None)
     now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()

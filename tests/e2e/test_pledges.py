@@ -102,7 +102,7 @@ def test_secretary_finalises_two_leaders_sign_and_the_signed_pdf_downloads(page,
     expect(page.locator("#check-result")).to_contain_text("Bản ở thời điểm 2/3 đơn vị đã ký", timeout=60000)
     table = page.locator("#check-signatures")
     expect(table).to_contain_text("Huyện Vĩnh Bảo")
-    expect(table).to_contain_text("CA ký giao ước")
+    expect(table).to_contain_text(f"CA {cast.province.name}")
     assert "SHA-256" not in page.locator("main").inner_text()
     assert_accessible(page, "pledge-verify-public")
 

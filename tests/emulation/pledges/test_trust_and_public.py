@@ -48,7 +48,7 @@ def test_trust_screen_names_the_province_authority_without_the_raw_distinguished
     services.authority_create(province=cast.province)
     client.login(username="admin", password=PASSWORD)
     page = client.get(reverse("pledges:trust")).content.decode()
-    assert "CA ký giao ước" in page
+    assert f"CA {cast.province.name}" in page
     assert "CN=" not in page and ",C=VN" not in page
 
 
@@ -60,7 +60,7 @@ def test_admin_imports_lists_and_retires_a_root_audited(client, cast):
     client.post(url, {"name": "CA Chính phủ", "file": SimpleUploadedFile("root.crt", pem)})
     root = TrustRoot.objects.get(province=cast.province)
     page = client.get(url).content.decode()
-    assert "CA Chính phủ" in page and "CA ký giao ước" in page and "Ngừng tin cậy" in page
+    assert "CA Chính phủ" in page and f"CA {cast.province.name}" in page and "Ngừng tin cậy" in page
     # a leaf certificate is not a root
     leaf, _ = crypto.issue_unit_certificate(cert, crypto.make_ca("x")[1], person_name="A", unit_name="B")
     response = client.post(
@@ -126,7 +126,7 @@ def test_public_page_checks_a_copy_in_a_task_and_answers_per_signature(client, s
     services.copy_check_run(check.pk)
     page = client.get(response.url).content.decode()
     assert "Bản ở thời điểm 1/3 đơn vị đã ký" in page
-    assert "Huyện Vĩnh Bảo" in page and cast.unit_a.leader_name in page and "CA ký giao ước" in page
+    assert "Huyện Vĩnh Bảo" in page and cast.unit_a.leader_name in page and f"CA {cast.province.name}" in page
     assert "toàn bộ văn bản" in page and "UTC" in page
     assert (
         "SHA-256" not in page
