@@ -70,9 +70,7 @@ def _request(province, actor, expect=None):
             return pending, False
         if pending is not None:
             check_fail(pending.pk, str(LOST))
-        stored = (
-            AuditChainHead.objects.filter(key=chain_key(province.pk)).values_list("seq", flat=True).first()
-        )
+        stored = stored_seq(province.pk)
         try:
             with transaction.atomic():  # a savepoint: a concurrent request may have won the race
                 check = AuditChainCheck.objects.create(
