@@ -52,7 +52,8 @@ _BLOCKS = {}  # what the ballot pages' blocks add to the layout, by poll data an
 
 
 def _largest_page(request, poll, candidates):
-    """The largest of the three ballot pages, rendered whole for this request."""
+    """The largest of the three ballot pages, rendered whole for this request (the ballot form
+    both as a refusal and with an error)."""
     worst = {
         "poll": poll,
         "candidates": candidates,
@@ -62,7 +63,11 @@ def _largest_page(request, poll, candidates):
         "error": "X" * 600,
         "refusal": "X" * 600,
     }
-    return max(len(render_to_string(t, worst, request).encode()) for t in PAGES)
+    # vote.html shows a refusal instead of the form: the form with every box ticked and an error
+    # (a refused ballot: too many candidates) is measured apart, it can be the largest page
+    form = {**worst, "refusal": None}
+    pages = [(t, worst) for t in PAGES] + [("awards/vote.html", form)]
+    return max(len(render_to_string(t, context, request).encode()) for t, context in pages)
 
 
 def _pad(response, size):

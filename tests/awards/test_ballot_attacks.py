@@ -235,3 +235,32 @@ def test_confirm_and_cast_responses_have_one_size_whatever_the_choice(client):
         assert r.status_code == 200 and b"receipt-code" in r.content
         cast.add(len(r.content))
     assert len(confirm) == 1 and len(cast) == 1, (confirm, cast)
+
+
+@pytest.mark.django_db
+def test_a_refused_ballot_answer_has_the_one_size_too(client):
+    """A ballot with too many candidates (or candidates and an abstention) is answered with the
+    ballot form again, each ticked candidate checked: that page too must be padded to the poll's
+    one size, or the answer's length tells how many boxes the voter ticked."""
+    province = ProvinceFactory()
+    cy, units = make_year(province=province, n_members=8, stage=Stage.VOTING)
+    secretary = make_user("tk", province=province, unit=units[0], roles=[Role.CLUSTER_SECRETARY])
+    types = award_types(province)
+    rule(cy, types["co-thanh-pho"], quota_kind="fixed", quota_count=2, quorum_num=1, quorum_den=10)
+    voters = leaders(province, units)
+    poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=secretary)
+    cands = [c.pk for c in poll.candidates.all()]
+    url = reverse("awards:vote", args=[poll.pk])
+    client.force_login(voters[0])
+    sizes = {}
+    for label, data in [
+        ("valid", {"step": "confirm", "candidate": cands[:1]}),
+        ("three", {"step": "confirm", "candidate": cands[:3]}),
+        ("all", {"step": "confirm", "candidate": cands}),
+        ("both", {"step": "confirm", "candidate": cands[:2], "abstain": "1"}),
+        ("cast-all", {"step": "cast", "candidate": cands}),
+    ]:
+        r = client.post(url, data)
+        sizes[label] = (r.status_code, len(r.content))
+    assert len({size for _status, size in sizes.values()}) == 1, sizes
+    assert not Participation.objects.filter(poll=poll).exists()
