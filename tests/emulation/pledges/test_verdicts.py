@@ -218,3 +218,65 @@ def test_a_forged_last_signature_cannot_complete_the_pledge(setup):
     _refused(cast, version, data, "không do tổ chức")
     version.pledge.refresh_from_db()
     assert version.pledge.official_document_id is None
+
+
+def _namesake(cast):
+    """Another province of the same name (names are not unique) with its own CA: the two CAs'
+    names are the same ("CA <province>") and no certificate of a unit carries a key identifier."""
+    cast.other_province.name = cast.province.name
+    cast.other_province.save(update_fields=["name"])
+    other = services.authority_create(province=cast.other_province)
+    mine = cast.province.signing_ca
+    assert crypto.load_cert(other.certificate_pem).subject == crypto.load_cert(mine.certificate_pem).subject
+    return crypto.load_cert(other.certificate_pem), crypto.decrypt_key(other.key_encrypted)
+
+
+def test_a_certificate_of_a_namesake_provinces_ca_is_refused_even_when_registered(setup):
+    """Trust is by the CA's key, not its name: the namesake's certificate for leader B, carrying
+    the namesake CA in its chain, registered and confirmed (the admin sees the issuer named like
+    their own CA), is still not trusted."""
+    cast, version = setup
+    other_cert, other_key = _namesake(cast)
+    cert, key = pki.issued_by(other_cert, other_key, cast.unit_b, person=cast.unit_b.leader_name)
+    assert cert.issuer == crypto.load_cert(cast.province.signing_ca.certificate_pem).subject
+    uc = services.external_certificate_register(
+        unit=cast.unit_b, year=cast.year.year, data=crypto.cert_pem(cert).encode(), actor=cast.leader_b
+    )
+    services.external_certificate_confirm(certificate=uc, actor=cast.admin)
+    data = pki.sign_field(
+        services.current_pdf(version), cast.unit_b, cert, key, province=cast.province, chain=[other_cert]
+    )
+    report = _refused(cast, version, data, "không do tổ chức")
+    assert not report.signatures[-1].trusted
+
+
+def test_a_revoked_certificate_stays_refused_beside_a_namesake_root(setup):
+    """The province imported its namesake's CA (a merger): a certificate its own CA revoked is
+    still refused (the CRL is matched to the CA that signed it, not to a name)."""
+    cast, version = setup
+    other_cert, _key = _namesake(cast)
+    services.trust_root_import(
+        province=cast.province, name="CA cũ", data=crypto.cert_pem(other_cert).encode(), actor=cast.admin
+    )
+    uc_b = services.unit_certificate(cast.unit_b, year=cast.year.year, person_name=cast.unit_b.leader_name)
+    services.certificate_revoke(certificate=uc_b, actor=cast.admin, reason="key_compromise")
+    uc_b.refresh_from_db()
+    data = pki.sign_field(
+        services.current_pdf(version),
+        cast.unit_b,
+        crypto.load_cert(uc_b.certificate_pem),
+        crypto.decrypt_key(uc_b.key_encrypted),
+        province=cast.province,
+    )
+    _refused(cast, version, data, "thu hồi")
+
+
+def test_a_self_signed_ca_named_like_the_province_ca_is_refused(setup):
+    """A CA anyone can make with the province CA's exact name, its certificate in the chain."""
+    cast, version = setup
+    fake_cert, fake_key = crypto.make_ca(cast.province.name)
+    cert, key = pki.issued_by(fake_cert, fake_key, cast.unit_b, person=cast.unit_b.leader_name)
+    data = pki.sign_field(
+        services.current_pdf(version), cast.unit_b, cert, key, province=cast.province, chain=[fake_cert]
+    )
+    _refused(cast, version, data, "không do tổ chức")
