@@ -474,6 +474,11 @@ class AuditChainCheck(models.Model):
         counting the check's own verdict, recorded right after it."""
         return max(0, (head_seq or 0) - self.seen_seq - 1)
 
+    def cut_since(self, head_seq):
+        """The stored head (`head_seq`) is behind what this check read: events were removed from
+        the end of the chain and its head rewound since (the chain alone cannot tell)."""
+        return (head_seq or 0) < self.seen_seq
+
     @property
     def problem(self):
         from .audit import problem_text

@@ -52,6 +52,8 @@ def audit_chain(request):
         "failed": failed,
         "pending": pending,
         "since": done.events_since(head_seq) if done else 0,
+        "cut": done.cut_since(head_seq) if done else False,
+        "head_seq": head_seq or 0,
         "age": chain_checks.age_text(done.finished_at) if done else "",
         "broken": broken,
         "form": form,

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -287,3 +287,28 @@ def test_the_page_says_how_old_the_result_is_in_vietnamese(client, cast):
         assert chain_checks.age_text(now, now) == "vừa xong"
         assert chain_checks.age_text(now - datetime.timedelta(minutes=5), now) == "5 phút trước"
         assert chain_checks.age_text(now - datetime.timedelta(days=3), now) == "3 ngày trước"
+
+
+@pytest.mark.postgres
+def test_a_chain_cut_after_the_check_is_not_shown_as_intact_and_unchanged(client, cast):
+    """Someone with the database deletes the newest events and rewinds the stored head (the
+    chain stays consistent, only a head printed on paper or an earlier check can tell): the page
+    must not keep saying "intact, nothing recorded since" for a chain shorter than it checked."""
+    from clusters.chain import chain_key
+    from clusters.models import AuditChainHead
+
+    client.force_login(cast.admin)
+    _events(cast, 6)
+    page = run_check_from_page(client)
+    assert "Không có sự kiện nào được ghi sau lần kiểm tra này" in page
+    done = AuditChainCheck.objects.get(state=ChainCheckState.DONE)
+    cut = done.seen_seq - 3
+    last = AuditEvent.objects.get(province=cast.province, seq=cut)
+    with connection.cursor() as cur:  # as the database's superuser (DDL rolls back with the test)
+        cur.execute("DROP TRIGGER clusters_audit_append_only ON clusters_auditevent")
+        cur.execute("DROP TRIGGER clusters_audit_head_forward ON clusters_auditchainhead")
+    AuditEvent.objects.filter(province=cast.province, seq__gt=cut).delete()
+    AuditChainHead.objects.filter(key=chain_key(cast.province.pk)).update(seq=cut, hash=last.hash)
+    page = client.get(URL).content.decode()
+    assert "Không có sự kiện nào được ghi sau lần kiểm tra này" not in page
+    assert "ngắn hơn" in page and 'id="chain-cut"' in page
