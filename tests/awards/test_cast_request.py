@@ -17,14 +17,14 @@ from tests.factories import ProvinceFactory, make_user, make_year
 pytestmark = pytest.mark.django_db
 
 
-def _poll(n):
+def _poll(n, prefix="ct"):
     """A poll of n candidate units and n voters (one leader per unit)."""
     province = ProvinceFactory()
     cy, units = make_year(province=province, n_members=n, stage=Stage.VOTING, year=timezone.localdate().year)
     secretary = make_user(f"tk{n}", province=province, unit=units[0], roles=[Role.CLUSTER_SECRETARY])
     types = award_types(province)
     rule(cy, types["co-thanh-pho"], quota_kind="fixed", quota_count=2)
-    voters = leaders(province, units)
+    voters = leaders(province, units, prefix=prefix)
     poll = open_poll(cy, types["co-thanh-pho"], candidates=units, voters=voters, actor=secretary)
     return poll, voters, list(poll.candidates.all())
 
@@ -143,3 +143,21 @@ def test_the_padded_size_is_the_largest_ballot_page_for_each_person():
             assert voting._padded_size(request, poll, cands) == (whole // 1024 + 2) * 1024
     assert len(layouts) == len(people)  # four different layouts
     assert all(len(share) == 1 for share in shares.values()), shares
+
+
+def test_a_candidate_of_another_poll_or_a_poll_of_another_province_writes_nothing(client):
+    """The view no longer asks beforehand: the service alone refuses a ballot naming another
+    poll's candidate, and another province's poll is not found; no participation, no envelope."""
+    poll, voters, cands = _poll(3)
+    other, other_voters, other_cands = _poll(4, prefix="kh")  # another province
+    with pytest.raises(services.VoteRefused):
+        services.ballot_cast(poll=poll, actor=voters[0], candidate_ids=[other_cands[0].pk])
+    with pytest.raises(services.VoteRefused) as refused:  # an elector of the other poll only
+        services.ballot_cast(poll=poll, actor=other_voters[0], candidate_ids=[cands[0].pk])
+    assert refused.value.refusal == Refusal.NOT_ELECTOR
+    client.force_login(voters[0])
+    r = client.post(reverse("awards:vote", args=[other.pk]), {"step": "cast", "candidate": [other_cands[0].pk]})
+    assert r.status_code == 404
+    r = client.post(reverse("awards:vote", args=[poll.pk]), {"step": "cast", "candidate": [other_cands[0].pk]})
+    assert r.status_code == 409 and 'id="receipt-code"' not in r.content.decode()
+    assert not Participation.objects.exists() and not BallotEnvelope.objects.exists()
