@@ -156,8 +156,12 @@ def test_a_candidate_of_another_poll_or_a_poll_of_another_province_writes_nothin
         services.ballot_cast(poll=poll, actor=other_voters[0], candidate_ids=[cands[0].pk])
     assert refused.value.refusal == Refusal.NOT_ELECTOR
     client.force_login(voters[0])
-    r = client.post(reverse("awards:vote", args=[other.pk]), {"step": "cast", "candidate": [other_cands[0].pk]})
+    r = client.post(
+        reverse("awards:vote", args=[other.pk]), {"step": "cast", "candidate": [other_cands[0].pk]}
+    )
     assert r.status_code == 404
-    r = client.post(reverse("awards:vote", args=[poll.pk]), {"step": "cast", "candidate": [other_cands[0].pk]})
+    r = client.post(
+        reverse("awards:vote", args=[poll.pk]), {"step": "cast", "candidate": [other_cands[0].pk]}
+    )
     assert r.status_code == 409 and 'id="receipt-code"' not in r.content.decode()
     assert not Participation.objects.exists() and not BallotEnvelope.objects.exists()
