@@ -39,6 +39,15 @@ def _leader_replaced(version, unit):
     must not sign under the old leader's name (nor be issued a certificate in it)."""
     recorded, _unit_name = version.signatory(unit)
     current = nfc(Unit.objects.filter(pk=unit.pk).values_list("leader_name", flat=True).first())  # as of now
+    if recorded and not current:  # the name was cleared since (the leader left): nobody is known
+        raise ValidationError(
+            _(
+                "The finalised pledge names %(recorded)s as the signer for %(unit)s, but the unit "
+                "has no leader on record now. Nobody can sign under another person's name: the "
+                "province administrator first records the unit's leader."
+            )
+            % {"recorded": recorded, "unit": unit.name}
+        )
     if current and recorded and not same_person(current, recorded):
         raise ValidationError(
             _(

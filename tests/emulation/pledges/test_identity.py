@@ -138,3 +138,24 @@ def test_a_leader_replaced_after_finalisation_does_not_sign_under_the_old_leader
     sig = services.signature_apply(sig.pk)
     assert sig.state == SignatureState.FAILED and "Lê Văn Mới" in sig.message, sig.message
     assert not UnitCertificate.objects.filter(unit=cast.unit_a, person_name=recorded).exists()
+
+
+def test_a_leader_removed_after_finalisation_leaves_nobody_to_sign_under_the_old_name(renamed):
+    """The leader left and the administrator cleared the unit's leader's name: whoever holds the
+    unit's leader account is not issued a certificate in the old leader's name (request, task)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    cast, version = renamed
+    recorded = version.signatories[str(cast.unit_a.pk)]["person"]
+    sig = services.signature_request(version=version, user=cast.leader_a)  # asked before the change
+    Unit.objects.filter(pk=cast.unit_a.pk).update(leader_name="")
+    with translation.override("vi"):
+        sig = services.signature_apply(sig.pk)
+    assert sig.state == SignatureState.FAILED and recorded in sig.message, sig.message
+    cast.leader_a.unit.refresh_from_db()
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        services.signature_request(version=version, user=cast.leader_a)
+    assert recorded in refused.value.messages[0] and "quản trị" in refused.value.messages[0]
+    assert not version.signatures.exclude(state=SignatureState.FAILED).exists()
+    assert not UnitCertificate.objects.filter(unit=cast.unit_a, person_name=recorded).exists()
