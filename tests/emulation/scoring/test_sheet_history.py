@@ -203,3 +203,47 @@ def test_a_year_without_criteria_says_so(client, db):
     client.force_login(cast.staff_a)
     html = client.get(reverse("scoring:sheet", args=[cast.year.pk, cast.unit_a.pk])).content.decode()
     assert "Bộ tiêu chí của năm này đang trống." in html and "<details" not in html
+
+
+def test_every_value_of_a_row_is_escaped_for_the_unit_and_the_reviewer_in_both_languages(client, sc):
+    """The row markup is built in Python: criterion code, text and guidance, the note, an
+    evidence file name, the reviewer's reason, a refused value typed back into its field and
+    the error naming it, for the unit (forms) and the reviewer, in Vietnamese and English, on
+    the page and in the htmx row answer. The marker tag must never appear unescaped."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from emulation.scoring.models import Evidence
+
+    evil = '<x-evil a="1">\'&'
+    c = sc.criteria.c11
+    Criterion.objects.filter(pk=c.pk).update(code=f"1.1{evil}", text=f"Nội dung {evil}", guidance=evil)
+    s = sheet(sc, sc.unit_a)
+    services.self_score_save(sheet=s, criterion=c, value="5", note=f"ghi chú {evil}", actor=sc.staff_a)
+    services.evidence_add(
+        sheet=s,
+        criterion=c,
+        actor=sc.staff_a,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4", "application/pdf"),
+    )
+    Evidence.objects.filter(entry__sheet=s).update(original_name=f"{evil}.pdf")
+    url = sheet_url(sc, sc.unit_a)
+    row_url = reverse("scoring:row_save", args=[sc.year.pk, sc.unit_a.pk, c.pk])
+    pages = []
+    for language in ("vi", "en"):
+        client.cookies["django_language"] = language
+        client.force_login(sc.staff_a)
+        pages.append(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+        r = client.post(row_url, {"value": evil, "note": evil}, HTTP_HX_REQUEST="true")
+        pages.append(r.content.decode())
+        assert 'role="alert"' in pages[-1]  # the refused value's error is shown
+    for crit, v in [(c, "5"), (sc.criteria.c12, "40"), (sc.criteria.c21, "có"), (sc.criteria.c22, "200")]:
+        services.self_score_save(sheet=s, criterion=crit, value=v, actor=sc.staff_a)
+    services.self_score_save(sheet=s, criterion=sc.criteria.c31, value="0", actor=sc.staff_a)
+    services.sheet_submit(sheet=s, actor=sc.staff_a)
+    services.review_adjust(sheet=s, criterion=c, value="4", reason=f"lý do {evil}", actor=sc.secretary)
+    for language in ("vi", "en"):
+        client.force_login(sc.secretary)
+        pages.append(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    for page in pages:
+        assert "<x-evil" not in page, page[page.index("<x-evil") - 300 : page.index("<x-evil") + 100]
+        assert "&lt;x-evil a=&quot;1&quot;&gt;&#x27;&amp;" in page
