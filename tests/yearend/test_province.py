@@ -192,3 +192,47 @@ def test_notifications_need_a_login_and_a_post_to_mark_read(client, cast):
     assert client.get(reverse("yearend:notifications")).status_code == 302
     login(client, cast.staff_a)
     assert client.get(reverse("yearend:notifications_read")).status_code == 405
+
+
+def test_unit_history_ranked_together_names_each_year_as_it_was(cast):
+    """rankings_for_years over several years gives each year the ranking (names of that year
+    included) that ranking_for_year gives it alone: a unit renamed twice, a year nobody scored."""
+    import datetime
+
+    from clusters.models import UnitVersion
+    from emulation.scoring.selectors import ranking_for_year, rankings_for_years
+
+    now = cast.year.year
+    scored = [_scored_earlier_year(cast, now - back, "80", "90") for back in (1, 2, 3)]
+    from clusters import services as cluster_services
+
+    empty = cluster_services.cluster_year_create(
+        cluster=cast.cluster, year=now - 4, actor=cast.admin, copy_from=cast.year
+    )
+    UnitVersion.objects.create(
+        unit=cast.unit_a,
+        name="Huyện Cũ Nhất",
+        kind=cast.unit_a.kind,
+        valid_until=datetime.date(now - 2, 1, 1),
+    )
+    UnitVersion.objects.create(
+        unit=cast.unit_a, name="Huyện Cũ", kind=cast.unit_a.kind, valid_until=datetime.date(now - 1, 7, 1)
+    )
+    years = [ClusterYear.objects.get(pk=cy.pk) for cy in [*scored, empty]]
+    together = rankings_for_years(years)
+    names = {}
+    for cy in years:
+        alone = ranking_for_year(ClusterYear.objects.get(pk=cy.pk))
+        got = together[cy.pk]
+        assert [(r.unit.pk, r.unit_name, r.total, r.rank) for r in got] == [
+            (r.unit.pk, r.unit_name, r.total, r.rank) for r in alone
+        ]
+        names[cy.year] = next((r.unit_name for r in got if r.unit.pk == cast.unit_a.pk), None)
+    cast.unit_a.refresh_from_db()
+    assert names == {
+        now - 1: cast.unit_a.name,  # renamed in the middle of that year: its name at the end
+        now - 2: "Huyện Cũ",
+        now - 3: "Huyện Cũ Nhất",
+        now - 4: None,  # nobody scored: no ranking
+    }
+    assert names[now - 3] == cast.unit_a.name_in_year(now - 3)
