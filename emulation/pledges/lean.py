@@ -111,6 +111,25 @@ class LeanWriter(IncrementalPdfFileWriter):
                 obj.pop("/Type", None)  # optional in a form XObject (ISO 32000-2 8.10.2): the stamps
 
 
+_parse_ess_cert_id = tsp.ESSCertIDv2._parse_children
+
+
+def _parse_ess_cert_id_unchanged(self, recurse=False):
+    """asn1crypto fills the defaulted hash algorithm of a parsed ESSCertIDv2 (SHA-256, absent from
+    the DER) with a newly built value that counts as a change; from then on every read of the
+    signed attributes encodes them anew, each level twice over. pyHanko reads them while it
+    packs a signature: up to ~600,000 encodings, 0.3-17 s of CPU in ~20-40 % of the signatures
+    (which ones depends on the order the attributes come in). The default read from the DER is
+    no change."""
+    _parse_ess_cert_id(self, recurse)
+    for child in self.children or ():
+        if getattr(child, "_mutated", False) and child.contents is not None:
+            child._mutated = False
+
+
+tsp.ESSCertIDv2._parse_children = _parse_ess_cert_id_unchanged
+
+
 class _SigningCertificate(attributes.SigningCertificateV2Provider):
     async def build_attr_value(self, dry_run=False):
         digest = hashlib.sha256(self.signing_cert.dump()).digest()
