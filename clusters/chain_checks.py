@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -23,6 +24,7 @@ from .models import (
     CHAIN_CHECK_PENDING,
     AuditChainCheck,
     AuditChainHead,
+    AuditEvent,
     ChainCheckState,
     Province,
 )
@@ -98,6 +100,21 @@ def _request(province, actor, expect=None):
 
 def stored_seq(province_id):
     return AuditChainHead.objects.filter(key=chain_key(province_id)).values_list("seq", flat=True).first()
+
+
+def stored_head_and_hash_at(province_id, seq):
+    """(the stored head's number, the hash event `seq` has now) in one query: the page compares
+    the second with the hash the check read there (a chain rewritten since, same length)."""
+    if not seq:
+        return stored_seq(province_id), None
+    now = AuditEvent.objects.filter(province_id=province_id, seq=seq).values("hash")[:1]
+    row = (
+        AuditChainHead.objects.filter(key=chain_key(province_id))
+        .annotate(hash_at=Subquery(now))
+        .values_list("seq", "hash_at")
+        .first()
+    )
+    return row or (None, None)
 
 
 def check_claim(check_id):

@@ -39,7 +39,8 @@ def audit_chain(request):
                 )
             return redirect("clusters:audit_chain")
     done, failed, pending = chain_checks.latest(province.pk)
-    head_seq = chain_checks.stored_seq(province.pk)
+    head_seq, hash_now = chain_checks.stored_head_and_hash_at(province.pk, done.head_seq if done else None)
+    cut = done.cut_since(head_seq) if done else False
     broken = None
     if done and done.broken_event_id:
         broken = (
@@ -52,7 +53,9 @@ def audit_chain(request):
         "failed": failed,
         "pending": pending,
         "since": done.events_since(head_seq) if done else 0,
-        "cut": done.cut_since(head_seq) if done else False,
+        "cut": cut,
+        # the event the check ended at has another hash now: rewritten since (same length)
+        "rewritten": bool(done and done.head_seq and not cut and hash_now != done.head_hash),
         "head_seq": head_seq or 0,
         "age": chain_checks.age_text(done.finished_at) if done else "",
         "broken": broken,

@@ -312,3 +312,49 @@ def test_a_chain_cut_after_the_check_is_not_shown_as_intact_and_unchanged(client
     page = client.get(URL).content.decode()
     assert "Không có sự kiện nào được ghi sau lần kiểm tra này" not in page
     assert "ngắn hơn" in page and 'id="chain-cut"' in page
+
+
+@pytest.mark.postgres
+def test_a_chain_rewritten_after_the_check_is_not_shown_as_intact(client, cast, django_assert_num_queries):
+    """A superuser rewrites an event the check covered and recomputes every later link and the
+    stored head (same length, internally consistent): the event the check ended at no longer has
+    the hash the check read, and the page says so, still in the same seven queries."""
+    from clusters.chain import chain_key, event_hash
+    from clusters.models import AuditChainHead
+
+    client.force_login(cast.admin)
+    _events(cast, 5)
+    run_check_from_page(client)
+    done = AuditChainCheck.objects.get(state=ChainCheckState.DONE)
+    with connection.cursor() as cur:  # as the database's superuser (DDL rolls back with the test)
+        cur.execute("DROP TRIGGER clusters_audit_append_only ON clusters_auditevent")
+        cur.execute("DROP TRIGGER clusters_audit_head_forward ON clusters_auditchainhead")
+    events = list(AuditEvent.objects.filter(province=cast.province).order_by("seq"))
+    prev = events[0].hash
+    for e in events[1:]:
+        if e.seq == 2:
+            e.reason = "viết lại"
+        e.prev_hash, e.hash = (
+            prev,
+            event_hash(
+                province_id=e.province_id,
+                seq=e.seq,
+                prev_hash=prev,
+                at=e.at,
+                actor_id=e.actor_id,
+                action=e.action,
+                object_type=e.object_type,
+                object_id=e.object_id,
+                data=e.data,
+                reason=e.reason,
+            ),
+        )
+        AuditEvent.objects.filter(pk=e.pk).update(reason=e.reason, prev_hash=e.prev_hash, hash=e.hash)
+        prev = e.hash
+    AuditChainHead.objects.filter(key=chain_key(cast.province.pk)).update(hash=prev)
+    assert audit.verify_chain(cast.province.pk).ok  # consistent: only the check's record tells
+    assert events[-1].seq >= done.head_seq
+    client.get(URL)
+    with django_assert_num_queries(7):
+        page = client.get(URL).content.decode()
+    assert 'id="chain-rewritten"' in page and str(done.head_seq) in page
