@@ -247,3 +247,51 @@ def test_every_value_of_a_row_is_escaped_for_the_unit_and_the_reviewer_in_both_l
     for page in pages:
         assert "<x-evil" not in page, page[page.index("<x-evil") - 300 : page.index("<x-evil") + 100]
         assert "&lt;x-evil a=&quot;1&quot;&gt;&#x27;&amp;" in page
+
+
+def test_a_submitted_sheet_its_history_and_evidence_stay_within_the_cluster(client, sc):
+    """Once submitted, the cluster's members may read a sheet; staff of a unit in another cluster
+    of the province (and its secretary) may read neither the page with its rows and histories,
+    the htmx row answer, nor an evidence file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clusters.models import Role
+    from emulation.scoring.models import Evidence
+    from tests.factories import make_user, make_year
+
+    s = sheet(sc, sc.unit_a)
+    for c, v in [
+        (sc.criteria.c11, "5"),
+        (sc.criteria.c12, "40"),
+        (sc.criteria.c21, "có"),
+        (sc.criteria.c22, "200"),
+        (sc.criteria.c31, "0"),
+    ]:
+        services.self_score_save(sheet=s, criterion=c, value=v, note="nháp riêng", actor=sc.staff_a)
+    services.evidence_add(
+        sheet=s,
+        criterion=sc.criteria.c11,
+        actor=sc.staff_a,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4", "application/pdf"),
+    )
+    services.sheet_submit(sheet=s, actor=sc.staff_a)
+    ev = Evidence.objects.get(entry__sheet=s)
+    _cy, units = make_year(province=sc.province, n_members=2, year=sc.year.year)
+    outsiders = [
+        make_user("ngoai_cum", province=sc.province, unit=units[1], roles=[Role.UNIT_STAFF]),
+        make_user("tk_cum_khac", province=sc.province, unit=units[0], roles=[Role.CLUSTER_SECRETARY]),
+    ]
+    client.force_login(sc.staff_b)  # a member of the cluster: may read the submitted sheet
+    assert "nháp riêng" in client.get(sheet_url(sc, sc.unit_a)).content.decode()
+    for user in outsiders:
+        client.force_login(user)
+        page = client.get(sheet_url(sc, sc.unit_a))
+        assert page.status_code in (403, 404) and "nháp riêng" not in page.content.decode()
+        download = client.get(reverse("scoring:evidence_download", args=[ev.pk]))
+        assert download.status_code in (403, 404)
+        row = client.post(
+            reverse("scoring:row_save", args=[sc.year.pk, sc.unit_a.pk, sc.criteria.c11.pk]),
+            {"value": "1"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert row.status_code in (403, 404) and "nháp riêng" not in row.content.decode()
