@@ -280,3 +280,36 @@ def test_a_self_signed_ca_named_like_the_province_ca_is_refused(setup):
         services.current_pdf(version), cast.unit_b, cert, key, province=cast.province, chain=[fake_cert]
     )
     _refused(cast, version, data, "không do tổ chức")
+
+
+def test_a_revoked_certificate_with_a_backdated_token_of_a_namesake_tsa_is_refused(setup, monkeypatch):
+    """The signer is judged at the token's time: a token from the namesake province's TSA (named
+    like this province's TSA, no key identifiers) dated before the revocation must not make a
+    revoked certificate count; the token is not trusted, so neither is the signature."""
+    import types
+
+    from emulation.pledges import pades
+
+    cast, version = setup
+    _namesake(cast)
+    uc_b = services.unit_certificate(cast.unit_b, year=cast.year.year, person_name=cast.unit_b.leader_name)
+    services.certificate_revoke(certificate=uc_b, actor=cast.admin, reason="key_compromise")
+    uc_b.refresh_from_db()
+    before = uc_b.revoked_at - datetime.timedelta(hours=1)
+
+    class Backdated(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return before
+
+    monkeypatch.setattr(pades, "datetime", types.SimpleNamespace(datetime=Backdated, UTC=datetime.UTC))
+    data = pki.sign_field(
+        services.current_pdf(version),
+        cast.unit_b,
+        crypto.load_cert(uc_b.certificate_pem),
+        crypto.decrypt_key(uc_b.key_encrypted),
+        province=cast.other_province,  # its TSA stamps
+    )
+    monkeypatch.undo()
+    report = _refused(cast, version, data, "")
+    assert not report.signatures[-1].trusted and not report.signatures[-1].timestamp
