@@ -32,6 +32,14 @@ def audit_chain(request):
             check, created = chain_checks.check_request(province=province, actor=request.user, expect=expect)
             if created:
                 messages.info(request, _("The check is queued; its result appears on this page."))
+            elif expect:
+                messages.warning(
+                    request,
+                    _(
+                        "A check is already queued or running; no other was started, and the head printed "
+                        "on paper was not compared. Enter it again once that check is done."
+                    ),
+                )
             else:
                 messages.warning(
                     request,

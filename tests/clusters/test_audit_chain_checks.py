@@ -65,6 +65,7 @@ def test_a_second_click_while_a_check_is_pending_queues_nothing(
         first = client.post(URL)
         second = client.post(URL, {"seq": 1, "hash": "a" * 64}, follow=True)
     assert first.status_code == 302 and second.status_code == 200
+    assert "không được so sánh" in second.content.decode()  # the paper head was not compared: said
     assert len(queued) == 1  # one task sent
     assert AuditChainCheck.objects.filter(province=cast.province).count() == 1
     assert AuditEvent.objects.filter(action="audit_chain.check_requested").count() == 1
