@@ -62,10 +62,11 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
     and a voter who has one is refused before anything else is written. (When the ballot is refused
     for another reason the participation is looked up first, so that "already voted" is said
     before the window or the ballot, as the ballot page says it.)
-    `poll_close` locks the same rows, so no vote slips in while a poll is being counted; the poll
-    is read again after the lock (the caller's copy may predate a close). Polls are locked FOR NO
-    KEY UPDATE, which does not block the foreign-key checks (FOR KEY SHARE) of the
-    Participation and envelope inserts — a plain FOR UPDATE deadlocks a vote racing the close."""
+    The cast does not lock the poll: it locks the voter's Elector row and reads the poll again
+    after that lock (the caller's copy may predate a close). `poll_close` locks the poll (FOR NO
+    KEY UPDATE, which does not block the foreign-key checks of the Participation and envelope
+    inserts — a plain FOR UPDATE deadlocks a vote racing the close) and then the electors, so a
+    vote either commits before the close counts or finds the poll closed."""
     elector = Elector.objects.select_for_update().filter(poll_id=poll.pk, user_id=actor.pk).first()
     poll = Poll.objects.select_related("cluster_year__cluster").get(pk=poll.pk)
     try:
