@@ -37,9 +37,10 @@ def key_for(poll):
     return key
 
 
-def envelope_put(*, poll, code, candidate_ids, abstain, voter_name, n_candidates):
-    """Seal one ballot to the poll's public key and drop it in the box."""
-    key = key_for(poll)
+def envelope_put(*, poll, code, candidate_ids, abstain, voter_name, n_candidates, key=None):
+    """Seal one ballot to the poll's public key and drop it in the box (`key`: the poll's, when the
+    caller has read it)."""
+    key = key or key_for(poll)
     payload = {
         "receipt": receipt_hash(code),
         "candidates": sorted(candidate_ids),

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,8 +53,46 @@ def record(*, actor, action, obj, province_id=None, data=None, reason=""):
         head = _locked_head(key)
         link = {"seq": head.seq + 1, "prev_hash": head.hash, "at": timezone.now()}
         digest = event_hash(**fields, **link)
+        if connection.vendor == "postgresql":
+            return _append_and_move_head(key, fields, link, digest)
         event = AuditEvent.objects.create(**fields, **link, hash=digest)
         AuditChainHead.objects.filter(key=key).update(seq=link["seq"], hash=digest)
+    return event
+
+
+_COLUMNS = (
+    "province_id",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "data",
+    "reason",
+    "seq",
+    "prev_hash",
+    "at",
+)
+
+
+def _append_and_move_head(key, fields, link, digest):
+    """The event's INSERT and the head's UPDATE in one statement (PostgreSQL): one round trip
+    fewer while the chain head's row lock is held, which every append of the province waits for."""
+    values = {**fields, **link}
+    params = [values[c] for c in _COLUMNS]
+    params[_COLUMNS.index("data")] = AuditEvent._meta.get_field("data").get_db_prep_save(
+        fields["data"], connection
+    )
+    event_table, head_table = AuditEvent._meta.db_table, AuditChainHead._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH e AS (INSERT INTO {event_table} ({', '.join(_COLUMNS)}, hash) "  # noqa: S608 (models' tables)
+            f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}, %s) RETURNING id) "
+            f"UPDATE {head_table} SET seq = %s, hash = %s WHERE key = %s RETURNING (SELECT id FROM e)",
+            [*params, digest, link["seq"], digest, key],
+        )
+        (event_id,) = cursor.fetchone()
+    event = AuditEvent(id=event_id, **values, hash=digest)
+    event._state.adding, event._state.db = False, connection.alias
     return event
 
 

@@ -6,6 +6,7 @@ but never the envelope or its receipt. Plaintext ballots exist only after the cl
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from clusters import audit
 from clusters.closing import refuse_if_closed
 
 from .. import ballot_box, notices
-from ..models import Elector, Participation, Poll
+from ..models import Elector, Participation, Poll, PollCandidate, PollKey
 from ..receipts import new_receipt_code
 from ..rules import Refusal, cast_refusal
 
@@ -68,14 +69,13 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
     inserts — a plain FOR UPDATE deadlocks a vote racing the close) and then the electors, so a
     vote either commits before the close counts or finds the poll closed."""
     elector = Elector.objects.select_for_update().filter(poll_id=poll.pk, user_id=actor.pk).first()
-    poll = Poll.objects.select_related("cluster_year__cluster").get(pk=poll.pk)
+    poll, valid_ids, key = _poll_under_lock(poll.pk)
     try:
         refuse_if_closed(poll)  # a closed year refuses every change, a ballot too
     except ValidationError as exc:
         raise VoteRefused(exc.messages[0]) from exc
     # "already voted" is decided by the insert below (or looked up when the vote is refused)
     refusal = cast_refusal(actor, poll, is_elector=elector is not None, has_voted=False)
-    valid_ids = list(poll.candidates.values_list("pk", flat=True))
     problem = refusal.message if refusal else poll.ballot_problem(candidate_ids, abstain, valid_ids=valid_ids)
     if problem:
         if elector is not None and Participation.objects.filter(poll_id=poll.pk, user_id=actor.pk).exists():
@@ -91,7 +91,11 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
         abstain=abstain,
         voter_name="" if poll.secret else (actor.full_name or actor.username),
         n_candidates=len(valid_ids),
+        key=key,
     )
+    notices.voted(poll, actor)
+    # last: the province's chain head stays locked from here to the commit, and every audited
+    # write of the province (every other cast of a burst) waits for it
     audit.record(
         actor=actor,
         action="poll.voted",
@@ -99,5 +103,24 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
         province_id=poll.province_id,
         data={"voter": actor.pk},
     )
-    notices.voted(poll, actor)
     return code
+
+
+def _poll_under_lock(poll_id):
+    """The poll as it is now (read after the elector's lock), its candidates' ids and its envelope
+    key (None before the first cast of a poll opened without one): one query on PostgreSQL."""
+    polls = Poll.objects.select_related("cluster_year__cluster", "envelope_key")
+    if connection.vendor != "postgresql":
+        poll = polls.get(pk=poll_id)
+        valid_ids = list(poll.candidates.values_list("pk", flat=True))
+    else:
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        ids = PollCandidate.objects.filter(poll_id=OuterRef("pk")).order_by("position", "pk").values("pk")
+        poll = polls.annotate(candidate_ids=ArraySubquery(ids)).get(pk=poll_id)
+        valid_ids = poll.candidate_ids
+    try:
+        key = poll.envelope_key
+    except PollKey.DoesNotExist:
+        key = None
+    return poll, valid_ids, key

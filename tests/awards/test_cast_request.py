@@ -30,14 +30,16 @@ def _poll(n, prefix="ct"):
 
 
 # session, user, the poll (province-scoped), its candidates; under the service: the voter's
-# elector row locked, the poll read again, the candidates' ids, the participation (INSERT … ON
-# CONFLICT DO NOTHING), the poll's key, the envelope, the audit event (3: chain head locked,
-# event, head), the notification done; the roles and the unit for the menu; 2 savepoints of the
-# test's transaction around the service's atomic block. It was 25 before the view stopped asking
-# the elector and participation questions the service asks under its lock, the service stopped
-# asking "already voted" apart from its insert (savepoint, INSERT, release) and counting the
-# candidates it had read, and the notification was resolved in one UPDATE instead of two.
-CAST_QUERIES = 18
+# elector row locked, the poll read again with its candidates' ids and its envelope key (one
+# query), the participation (INSERT … ON CONFLICT DO NOTHING), the envelope, the notification
+# done, the audit event (2: chain head locked, then the event and the head in one statement, last
+# before the commit); the roles and the unit for the menu; 2 savepoints of the test's transaction
+# around the service's atomic block. It was 25 before the view stopped asking the elector and
+# participation questions the service asks under its lock, the service stopped asking "already
+# voted" apart from its insert (savepoint, INSERT, release) and counting the candidates it had
+# read, and the notification was resolved in one UPDATE instead of two; 18 before the poll, its
+# candidates' ids and its key were read in one query and the event with the head in one.
+CAST_QUERIES = 15
 
 
 @pytest.mark.parametrize("n", [3, 9])
@@ -165,3 +167,26 @@ def test_a_candidate_of_another_poll_or_a_poll_of_another_province_writes_nothin
     )
     assert r.status_code == 409 and 'id="receipt-code"' not in r.content.decode()
     assert not Participation.objects.exists() and not BallotEnvelope.objects.exists()
+
+
+def test_the_provinces_chain_head_is_locked_last_and_held_for_two_statements():
+    """Every audited write of the province waits for the chain head's row lock until the cast
+    commits: the cast takes it after everything else it writes, and holds it for the lock's own
+    statement and one more (the event and the head moved together). The event is in the chain."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clusters.audit import verify_chain
+    from clusters.models import AuditEvent
+
+    poll, voters, cands = _poll(3)
+    with CaptureQueriesContext(connection) as ctx:
+        services.ballot_cast(poll=poll, actor=voters[0], candidate_ids=[cands[0].pk])
+    sqls = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    first = next(i for i, sql in enumerate(sqls) if "clusters_auditchainhead" in sql)
+    assert len(sqls[first:]) == 2, sqls[first:]
+    assert "FOR UPDATE" in sqls[first]
+    assert sqls[first + 1].startswith("WITH e AS (INSERT INTO clusters_auditevent")
+    event = AuditEvent.objects.filter(action="poll.voted").get()
+    assert event.actor_id == voters[0].pk and event.data == {"voter": voters[0].pk}
+    assert verify_chain(poll.province_id).ok
