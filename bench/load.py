@@ -8,7 +8,8 @@ only, bounded in count and in time. No Django here: it only reads a spec and wri
 Spec (written by bench/run.py):
     {"base": "http://127.0.0.1:PORT", "time_limit": seconds,
      "pages": [{"name", "path", "session", "csrf", "samples", "warmup",
-                "upload": {"field", "filename", "content_b64"} (optional: POSTed as a file)}],  # pages
+                "upload": {"field", "filename", "content_b64"} (optional: POSTed as a file),
+                "base" (optional: another server, bench/compare.py)}],                       # pages
      "burst": {"path", "data", "voters": [{"session", "csrf", "clicks"}]},           # burst
      "arrivals": {"path", "data", "voters": [...], "offsets": [seconds after start]}} # arrivals
 
@@ -75,13 +76,17 @@ def run_pages(spec):
     out = {p["name"]: {"path": p["path"], "samples": [], "warmup_status": []} for p in pages}
     for p in pages:
         for _ in range(p.get("warmup", 3)):
-            sample, _text = _request(base, p["path"], p["session"], p["csrf"], upload=p.get("upload"))
+            sample, _text = _request(
+                p.get("base", base), p["path"], p["session"], p["csrf"], upload=p.get("upload")
+            )
             out[p["name"]]["warmup_status"].append(sample["status"])
     rounds = max(p["samples"] for p in pages)
     for i in range(rounds):
         for p in pages:
             if i < p["samples"] and time.monotonic() < deadline:
-                sample, _text = _request(base, p["path"], p["session"], p["csrf"], upload=p.get("upload"))
+                sample, _text = _request(
+                    p.get("base", base), p["path"], p["session"], p["csrf"], upload=p.get("upload")
+                )
                 out[p["name"]]["samples"].append(sample)
     return {"pages": out, "timed_out": time.monotonic() >= deadline}
 
@@ -172,7 +177,8 @@ def main(argv):
     mode, spec_path, out_path = argv[1:4]
     with open(spec_path, encoding="utf-8") as f:
         spec = json.load(f)
-    if not all(b.startswith("http://127.0.0.1:") for b in [spec["base"], *spec.get("bases", [])]):
+    bases = [spec["base"], *spec.get("bases", []), *(p["base"] for p in spec.get("pages", []) if "base" in p)]
+    if not all(b.startswith("http://127.0.0.1:") for b in bases):
         raise SystemExit("the load generator only talks to loopback")
     runs = {"pages": run_pages, "burst": run_burst, "arrivals": run_arrivals, "throughput": run_throughput}
     result = runs[mode](spec)
