@@ -9,11 +9,11 @@ from django.utils import timezone
 from awards.models import Decision, Dossier, Nomination, Poll, PollStatus
 from awards.selectors import decisions, results_summary
 from clusters import selectors as clusters_selectors
-from clusters.models import ClusterYear, MemberRole, Membership, Stage, UnitVersion
+from clusters.models import ClusterYear, MemberRole, Membership, Stage, Unit, UnitVersion
 from clusters.selectors import year_memberships
 from emulation.pledges.models import PledgeSignature, SignatureState
 from emulation.pledges.selectors import pledge_summary
-from emulation.scoring.models import Adjustment, Criterion, ScoreSheet, SheetStatus
+from emulation.scoring.models import Adjustment, AdjustmentKind, Criterion, ScoreSheet, SheetStatus
 from emulation.scoring.selectors import ranking_for_year, rankings_for_years
 
 from .models import HandOver
@@ -21,40 +21,51 @@ from .models import HandOver
 
 def major_criteria(cluster_year):
     """[(code, text, max points)] of the year's major criteria, or []."""
+    return [(code, text, top) for _pk, code, text, top in _majors(cluster_year)]
+
+
+def _majors(cluster_year):
+    """[(pk, code, text, max points)] of the year's major criteria in order: one query."""
     return list(
         Criterion.objects.filter(table__cluster_year=cluster_year, parent__isnull=True)
         .order_by("position", "id")
-        .values_list("code", "text", "max_points")
+        .values_list("pk", "code", "text", "max_points")
     )
 
 
-def adjustments(cluster_year):
-    """Bonus and deduction points with their reasons: [(unit name, kind label, points, reason, kind)]."""
+def adjustments(cluster_year, members=None):
+    """Bonus and deduction points with their reasons: [(unit name, kind label, points, reason, kind)].
+    `members`: year_memberships(cluster_year), whose names that year name the units (one query)."""
     rows = list(
         Adjustment.objects.filter(sheet__cluster_year=cluster_year)
-        .select_related("sheet__unit")
-        .prefetch_related("sheet__unit__versions")
         .order_by("sheet__unit__name", "id")
+        .values_list("sheet__unit_id", "kind", "points", "reason")
     )
-    return [
-        (a.sheet.unit.name_in_year(cluster_year.year), a.get_kind_display(), a.points, a.reason, a.kind)
-        for a in rows
-    ]
+    year = cluster_year.year
+    names = {m.unit_id: m.display_name for m in members or ()}
+    missing = {unit_id for unit_id, *_rest in rows if unit_id not in names}
+    if missing:  # not a member that year (or no members given)
+        for unit in Unit.objects.filter(pk__in=missing).prefetch_related("versions"):
+            names[unit.pk] = unit.name_in_year(year)
+    labels = {value: str(label) for value, label in AdjustmentKind.choices}
+    return [(names[unit_id], labels[kind], pts, reason, kind) for unit_id, kind, pts, reason in rows]
 
 
 def summary(cluster_year):
-    """Every figure of the year-end report (HTML, PDF and .xlsx use the same)."""
+    """Every figure of the year-end report (HTML, PDF and .xlsx use the same): a fixed number of
+    queries; the members read once name the units of the ranking, pledge and adjustments."""
     members = year_memberships(cluster_year)
-    rows = ranking_for_year(cluster_year)
+    majors = _majors(cluster_year)
+    rows = ranking_for_year(cluster_year, majors=[(pk, code) for pk, code, *_rest in majors], members=members)
     return {
         "year": cluster_year,
         "members": members,
         "head": next((m for m in members if m.role == MemberRole.HEAD), None),
         "deputy": next((m for m in members if m.role == MemberRole.DEPUTY), None),
-        "pledge": pledge_summary(cluster_year),
+        "pledge": pledge_summary(cluster_year, members=members),
         "ranking": rows,
-        "majors": major_criteria(cluster_year) if rows else [],
-        "adjustments": adjustments(cluster_year),
+        "majors": [(code, text, top) for _pk, code, text, top in majors] if rows else [],
+        "adjustments": adjustments(cluster_year, members),
         "results": results_summary(cluster_year),
         "decisions": decisions(cluster_year),
         "handover": HandOver.objects.select_related("to_head", "to_deputy", "from_head", "next_year")

@@ -16,7 +16,7 @@ from clusters.selectors import year_memberships
 from documents.models import Document
 from documents.views import queue_year_pdf
 
-from . import charts, selectors, services
+from . import charts, pagehtml, selectors, services
 from .documents import KIND as SUMMARY_KIND
 from .documents import document_key
 from .forms import HandOverCorrectForm, NextYearForm, ProvinceFilterForm
@@ -48,12 +48,15 @@ def year_summary(request, pk):
     data = selectors.summary(cy)
     user = request.user
     can_start = data["handover"] is None and services.can_start_next_year(user, cy)
+    can_see_units = user.has_role(Role.PROVINCE_ADMIN) or user.has_role(Role.COUNCIL_MEMBER)
     context = {
         **data,
         "chart": _totals_chart(data),
+        "ranking_html": pagehtml.ranking_rows(data["ranking"], data["majors"], can_see_units),
+        "signatories_html": pagehtml.signatories(data["pledge"]["signatories"]),
         "can_start": can_start,
         "can_edit_report": user.has_perm("yearend.edit_report", cy),
-        "can_see_units": user.has_role(Role.PROVINCE_ADMIN) or user.has_role(Role.COUNCIL_MEMBER),
+        "can_see_units": can_see_units,
         "start_possible": cy.stage in services.HANDOVER_STAGES,
         "next_form": NextYearForm(members=data["members"]) if can_start else None,
         "document": Document.objects.filter(key=document_key(cy)).first(),

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from clusters.confirm import Shortfall
+from clusters.models import Unit
 from clusters.selectors import vn_sort_key, year_memberships
 
 from .models import Pledge, PledgeSignature, Registration, RegistrationTarget, SignatureState
@@ -34,31 +35,44 @@ def registrations_overview(cluster_year):
     return members, [m for m in members if m.registration is None]
 
 
-def pledge_summary(cluster_year):
-    pledge = Pledge.objects.filter(cluster_year=cluster_year).first()
-    members = len(year_memberships(cluster_year))
+def pledge_summary(cluster_year, *, members=None):
+    """Who signed the final pledge and when. `members`: the year's memberships as
+    `clusters.selectors.year_memberships` gives them, when the caller has them: their names that
+    year name the signatories (two queries instead of five)."""
+    pledge = (
+        Pledge.objects.filter(cluster_year=cluster_year)
+        .values_list("final_version_id", "official_document_id")
+        .first()
+    )
+    if members is None:
+        members = year_memberships(cluster_year)
     empty = {
         "signed": 0,
-        "members": members,
+        "members": len(members),
         "signed_on": None,
         "signatories": [],
         "official_document_id": None,
     }
-    if pledge is None or pledge.final_version_id is None:
+    if pledge is None or pledge[0] is None:
         return empty
-    sigs = list(
-        PledgeSignature.objects.filter(version_id=pledge.final_version_id, state=SignatureState.DONE)
-        .select_related("unit")
-        .prefetch_related("unit__versions")
-        .order_by("signed_at")
-    )
+    final_version_id, official_document_id = pledge
     year = cluster_year.year
+    sigs = list(
+        PledgeSignature.objects.filter(version_id=final_version_id, state=SignatureState.DONE)
+        .order_by("signed_at")
+        .values_list("unit_id", "signer_name", "signed_at")
+    )
+    names = {m.unit_id: m.display_name for m in members}
+    missing = {unit_id for unit_id, _name, _at in sigs if unit_id not in names}
+    if missing:  # a unit that signed and is no longer a member
+        for unit in Unit.objects.filter(pk__in=missing).prefetch_related("versions"):
+            names[unit.pk] = unit.name_in_year(year)
     return {
         "signed": len(sigs),
-        "members": members,
-        "signed_on": sigs[-1].signed_at.date() if sigs else None,
-        "signatories": [(s.unit.name_in_year(year), s.signer_name, s.signed_at) for s in sigs],
-        "official_document_id": pledge.official_document_id,
+        "members": len(members),
+        "signed_on": sigs[-1][2].date() if sigs else None,
+        "signatories": [(names[unit_id], signer, at) for unit_id, signer, at in sigs],
+        "official_document_id": official_document_id,
     }
 
 

@@ -64,18 +64,22 @@ class RankingRow:
     bar: int = 0
 
 
-def ranking_for_year(cluster_year, *, majors=None) -> list[RankingRow]:
+def ranking_for_year(cluster_year, *, majors=None, members=None) -> list[RankingRow]:
     """Units ranked by total (reviewed score + bonus − deduction); ties share a rank unless the
     year's tie-break rule separates them. [] when nobody has scored yet.
 
-    `majors`: the year's major criteria [(pk, code)] in order, when the caller already has them."""
+    `majors`: the year's major criteria [(pk, code)] in order, when the caller already has them;
+    `members`: the year's memberships as `clusters.selectors.year_memberships` gives them (unit
+    and `display_name`, its name that year), when the caller has them (two queries fewer)."""
     given = {cluster_year.pk: majors} if majors is not None else {}
-    return rankings_for_years([cluster_year], majors=given)[cluster_year.pk]
+    known = {cluster_year.pk: members} if members is not None else {}
+    return rankings_for_years([cluster_year], majors=given, members=known)[cluster_year.pk]
 
 
-def rankings_for_years(cluster_years, *, majors=None) -> dict[int, list[RankingRow]]:
+def rankings_for_years(cluster_years, *, majors=None, members=None) -> dict[int, list[RankingRow]]:
     """`ranking_for_year` of several cluster years (a unit's history) with the same queries as one
-    year: {cluster year id: rows}. `majors`: {cluster year id: [(pk, code)]} already known."""
+    year: {cluster year id: rows}. `majors`: {cluster year id: [(pk, code)]} already known;
+    `members`: {cluster year id: year_memberships(...)} already known."""
     sums_by_year = subtotals.stored_by_year([cy.pk for cy in cluster_years])
     result = {cy.pk: [] for cy in cluster_years}
     scored = [
@@ -104,12 +108,26 @@ def rankings_for_years(cluster_years, *, majors=None) -> dict[int, list[RankingR
     ).values_list("cluster_year_id", "unit_id", "status", "ineligible", "ineligible_reason"):
         sheets[cy_id][unit_id] = (status, ineligible, reason)
     units = defaultdict(list)
-    # no model instances: the year's id and what the readers of a line use (RankedUnit)
-    for cy_id, *fields in Unit.objects.filter(memberships__cluster_year_id__in=ids).values_list(
-        "memberships__cluster_year_id", "id", "code", "name", "short_name"
-    ):
-        units[cy_id].append(RankedUnit(*fields))
-    old_names = _names_those_years(scored)
+    old_names = {}
+    members = members or {}
+    for cy_id in ids:
+        if cy_id in members:
+            # the same lines as the query below, in its order (the units' names): today's name on
+            # the unit, the name of that year where it differs
+            names = old_names[cy_id] = {}
+            for m in sorted(members[cy_id], key=lambda m: m.unit.name):
+                u = m.unit
+                units[cy_id].append(RankedUnit(u.id, u.code, u.name, u.short_name))
+                if m.display_name != u.name:
+                    names[u.id] = m.display_name
+    unknown = [pk for pk in ids if pk not in members]
+    if unknown:
+        # no model instances: the year's id and what the readers of a line use (RankedUnit)
+        for cy_id, *fields in Unit.objects.filter(memberships__cluster_year_id__in=unknown).values_list(
+            "memberships__cluster_year_id", "id", "code", "name", "short_name"
+        ):
+            units[cy_id].append(RankedUnit(*fields))
+        old_names.update(_names_those_years([cy for cy in scored if cy.pk in set(unknown)]))
     for cy in scored:
         result[cy.pk] = _ranked_rows(
             cy,
