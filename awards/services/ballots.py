@@ -68,7 +68,12 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
     KEY UPDATE, which does not block the foreign-key checks of the Participation and envelope
     inserts — a plain FOR UPDATE deadlocks a vote racing the close) and then the electors, so a
     vote either commits before the close counts or finds the poll closed."""
-    elector = Elector.objects.select_for_update().filter(poll_id=poll.pk, user_id=actor.pk).first()
+    elector = (
+        Elector.objects.select_for_update()
+        .filter(poll_id=poll.pk, user_id=actor.pk)
+        .values_list("pk")
+        .first()
+    )
     poll, valid_ids, key = _poll_under_lock(poll.pk)
     try:
         refuse_if_closed(poll)  # a closed year refuses every change, a ballot too
