@@ -63,3 +63,72 @@ def signatories(rows):
                 day = dates[key] = date_format(local, "SHORT_DATE_FORMAT")
         out.append(html("<li>{} – {} ({})</li>", unit, leader, day or ""))
     return SafeString("".join(out))
+
+
+def _overdue_labels():
+    """yearend/_overdue.html's badges: (what) -> text with %(n)s, translated once per page."""
+    return {
+        "pledge": _("%(n)s pledge signature(s) missing"),
+        "scores": _("%(n)s score sheet(s) not submitted"),
+        "votes": _("%(n)s poll(s) not finished"),
+        "dossier": _("dossier not submitted"),
+        "stage": _("stage deadline passed"),
+    }
+
+
+def overdue(items, labels=None):
+    """What yearend/_overdue.html writes for a row's `overdue` [(what, missing count)]."""
+    if not items:
+        return "—\n"
+    labels = labels or _overdue_labels()
+    out = []
+    for what, n in items:
+        text = labels.get(what, labels["stage"])
+        if "%(n)s" in text:
+            text = text % {"n": n}
+        out.append(html('<span class="badge text-bg-danger">{}</span> ', text))
+    return "".join(out) + "\n"
+
+
+def province_rows(rows):
+    """The <tr>s of the province's table (yearend/province.html): cluster (linked to its year),
+    stage and its deadline, what is overdue, pledge, scores, votes, dossier, decisions."""
+    url = reverse("clusters:year_detail", args=[_ANY])
+    any_pk = str(_ANY)
+    deadline_label = _("deadline")
+    yes, no = html("{}", _("yes")), html("{}", _("no"))
+    labels = _overdue_labels()
+    stages, dates = {}, {}
+    out = []
+    for r in rows:
+        cy = r["year"]
+        stage = stages.get(cy.stage)
+        if stage is None:
+            stage = stages[cy.stage] = html("{}", cy.get_stage_display())
+        deadline = cy.deadline_for_stage()
+        if deadline:
+            day = dates.get(deadline)
+            if day is None:
+                day = dates[deadline] = date_format(deadline, "SHORT_DATE_FORMAT")
+            stage = html("{}<br><small>{} {}</small>", stage, deadline_label, day)
+        out.append(
+            html(
+                '\n    <tr>\n      <td><a href="{}">{}</a></td>\n      <td>{}</td>\n'
+                "      <td>{}</td>\n      <td>{}/{}</td>\n      <td>{}/{}</td>\n      <td>{}/{}</td>\n"
+                "      <td>{}</td>\n      <td>{}/{}</td>\n    </tr>\n  ",
+                url.replace(any_pk, str(cy.pk)),
+                cy.cluster.name,
+                stage,
+                SafeString(overdue(r["overdue"], labels)),
+                r["pledge_signed"],
+                r["members"],
+                r["scores_submitted"],
+                r["members"],
+                r["polls_done"],
+                r["polls"],
+                yes if r["dossier"] else no,
+                r["decisions"],
+                r["nominations"],
+            )
+        )
+    return SafeString("".join(out))

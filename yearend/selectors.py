@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
-from awards.models import Decision, Dossier, Nomination, Poll, PollStatus
+from awards.models import Dossier, Nomination, Poll, PollStatus
 from awards.selectors import decisions, results_summary
 from clusters import selectors as clusters_selectors
 from clusters.models import ClusterYear, MemberRole, Membership, Stage, Unit, UnitVersion
@@ -158,14 +158,14 @@ def province_overview(province_id, year, today=None):
             "cluster_year_id", flat=True
         )
     )
-    nominations = _counts(
-        Nomination.objects.filter(cluster_year_id__in=ids).values("cluster_year_id").annotate(n=Count("id"))
-    )
-    decisions_n = _counts(
-        Decision.objects.filter(nomination__cluster_year_id__in=ids)
-        .values(cluster_year_id=F("nomination__cluster_year_id"))
-        .annotate(n=Count("id"))
-    )
+    nominations, decisions_n = {}, {}
+    for cy_id, n, decided in (
+        Nomination.objects.filter(cluster_year_id__in=ids)
+        .values("cluster_year_id")
+        .annotate(n=Count("id"), decided=Count("decision"))  # a nomination has at most one decision
+        .values_list("cluster_year_id", "n", "decided")
+    ):
+        nominations[cy_id], decisions_n[cy_id] = n, decided
     rows = []
     for y in years:
         m = y.member_count

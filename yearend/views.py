@@ -173,7 +173,13 @@ def province_overview(request):
     return render(
         request,
         "yearend/province.html",
-        {"form": form, "rows": rows, "shown_year": year, "today": timezone.localdate()},
+        {
+            "form": form,
+            "rows": rows,
+            "rows_html": pagehtml.province_rows(rows),
+            "shown_year": year,
+            "today": timezone.localdate(),
+        },
     )
 
 

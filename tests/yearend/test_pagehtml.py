@@ -155,3 +155,62 @@ def test_signatory_and_adjustment_of_a_unit_no_longer_member_keep_that_years_nam
         cy, members
     )
     assert selectors.adjustments(cy, members) == selectors.adjustments(cy)
+
+
+# yearend/province.html's rows before they were built in Python
+PROVINCE_TEMPLATE = """{% load i18n %}{% for r in rows %}
+    <tr>
+      <td><a href="{% url 'clusters:year_detail' r.year.pk %}">{{ r.year.cluster.name }}</a></td>
+      <td>{{ r.year.get_stage_display }}{% if r.year.deadline_for_stage %}<br><small>{% trans "deadline" %} {{ r.year.deadline_for_stage|date:"SHORT_DATE_FORMAT" }}</small>{% endif %}</td>
+      <td>{% include "yearend/_overdue.html" %}</td>
+      <td>{{ r.pledge_signed }}/{{ r.members }}</td>
+      <td>{{ r.scores_submitted }}/{{ r.members }}</td>
+      <td>{{ r.polls_done }}/{{ r.polls }}</td>
+      <td>{% if r.dossier %}{% trans "yes" %}{% else %}{% trans "no" %}{% endif %}</td>
+      <td>{{ r.decisions }}/{{ r.nominations }}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_province_rows_are_the_template_rows(cast, language):
+    from clusters.models import Cluster, ClusterYear, Stage
+    from tests.yearend.test_province import add_years
+    from yearend import selectors
+
+    year = cast.year.year
+    add_years(cast.province, 4, year, members=4)
+    stages = [Stage.REGISTRATION, Stage.SCORING, Stage.VOTING, Stage.DOSSIER, Stage.CLOSED]
+    for cy, stage in zip(
+        ClusterYear.objects.filter(cluster__province=cast.province, year=year), stages, strict=False
+    ):
+        deadline = datetime.date(year - 1, 3, 9)
+        ClusterYear.objects.filter(pk=cy.pk).update(
+            stage=stage, registration_deadline=deadline, scoring_deadline=deadline, voting_deadline=deadline
+        )
+    Cluster.objects.filter(pk=cast.year.cluster_id).update(name='Cụm <b>"Một"</b> & Hai')
+    rows = selectors.province_overview(cast.province.pk, year)
+    rows[0]["dossier"], rows[0]["decisions"], rows[0]["nominations"] = True, 1, 2
+    rows[1]["overdue"] = [("votes", 2), ("dossier", 1), ("stage", 1), ("pledge", 3), ("scores", 4)]
+    assert any(r["overdue"] for r in rows[2:]) and any(not r["overdue"] for r in rows)
+    with translation.override(language):
+        expected = Template(PROVINCE_TEMPLATE).render(Context({"rows": rows}))
+        assert pagehtml.province_rows(rows) == expected
+    assert "&lt;b&gt;&quot;Một&quot;&lt;/b&gt; &amp; Hai" in expected and "09/03/" in expected
+
+
+@pytest.mark.django_db
+def test_province_row_counts_nominations_and_their_decisions():
+    from awards.models import Decision, Nomination
+    from tests.yearend.test_report import load_demo_2023
+    from yearend import selectors
+
+    cy = load_demo_2023()
+    nominations = Nomination.objects.filter(cluster_year=cy).count()
+    decided = Decision.objects.filter(nomination__cluster_year=cy).count()
+    assert nominations > decided > 0
+    row = next(
+        r for r in selectors.province_overview(cy.cluster.province_id, cy.year) if r["year"].pk == cy.pk
+    )
+    assert (row["nominations"], row["decisions"]) == (nominations, decided)

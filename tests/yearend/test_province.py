@@ -85,7 +85,7 @@ def test_province_table_query_count_is_constant(client, cast, django_assert_num_
     login(client, cast.admin)
     url = reverse("yearend:province")
     client.get(url)  # warm the session
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url, {"year": cast.year.year})
     assert response.content.decode().count('href="/clusters/years/') == n + 1
 
