@@ -190,3 +190,40 @@ def test_the_provinces_chain_head_is_locked_last_and_held_for_two_statements():
     event = AuditEvent.objects.filter(action="poll.voted").get()
     assert event.actor_id == voters[0].pk and event.data == {"voter": voters[0].pk}
     assert verify_chain(poll.province_id).ok
+
+
+def test_the_cast_decides_on_the_poll_as_it_is_under_the_lock_not_the_callers_copy():
+    """The poll read again under the elector's lock (one statement: the poll, its year's stage and
+    province, the candidates' ids, the key) is what decides: a window closed, a year closed or a
+    candidate removed after the caller read the poll refuse the ballot; a poll without a key yet
+    gets one at its first cast, and the envelope opens with it at the close."""
+    from awards import ballot_box
+    from awards.models import PollCandidate, PollKey
+    from clusters.audit import verify_chain
+    from clusters.models import ClusterYear
+
+    poll, voters, cands = _poll(4)
+    stale = Poll.objects.get(pk=poll.pk)  # the caller's copy, read before the changes below
+    PollCandidate.objects.filter(pk=cands[3].pk).delete()
+    with pytest.raises(services.VoteRefused):
+        services.ballot_cast(poll=stale, actor=voters[0], candidate_ids=[cands[3].pk])
+    PollKey.objects.filter(poll_id=poll.pk).delete()  # opened before the ballot box kept keys
+    services.ballot_cast(poll=stale, actor=voters[0], candidate_ids=[cands[0].pk])
+    assert PollKey.objects.filter(poll_id=poll.pk).count() == 1
+    ClusterYear.objects.filter(pk=poll.cluster_year_id).update(stage=Stage.CLOSED)
+    with pytest.raises(services.VoteRefused) as refused:
+        services.ballot_cast(poll=stale, actor=voters[1], candidate_ids=[cands[0].pk])
+    assert refused.value.refusal is None and str(poll.cluster_year.year) in refused.value.messages[0]
+    ClusterYear.objects.filter(pk=poll.cluster_year_id).update(stage=Stage.VOTING)
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    with pytest.raises(services.VoteRefused) as refused:
+        services.ballot_cast(poll=stale, actor=voters[1], candidate_ids=[cands[0].pk])
+    assert refused.value.refusal == Refusal.OUTSIDE_WINDOW
+    assert Participation.objects.filter(poll=poll).count() == 1
+    assert BallotEnvelope.objects.filter(poll=poll).count() == 1
+    fresh = Poll.objects.get(pk=poll.pk)
+    ballot_box.open_all(fresh)  # the envelope was sealed to the key made at the first cast
+    assert [list(b.choices.values_list("candidate_id", flat=True)) for b in fresh.ballots.all()] == [
+        [cands[0].pk]
+    ]
+    assert verify_chain(poll.province_id).ok
