@@ -37,9 +37,9 @@ def key_for(poll):
     return key
 
 
-def envelope_put(*, poll, code, candidate_ids, abstain, voter_name, n_candidates, key=None):
-    """Seal one ballot to the poll's public key and drop it in the box (`key`: the poll's, when the
-    caller has read it)."""
+def envelope_seal(*, poll, code, candidate_ids, abstain, voter_name, n_candidates, key=None):
+    """One ballot sealed to the poll's public key, not yet in the box (an unsaved envelope).
+    `key`: the poll's, when the caller has read it."""
     key = key or key_for(poll)
     payload = {
         "receipt": receipt_hash(code),
@@ -50,7 +50,7 @@ def envelope_put(*, poll, code, candidate_ids, abstain, voter_name, n_candidates
     sealed = envelopes.seal(
         bytes(key.public), payload, poll_id=poll.pk, size=envelopes.padded_size(n_candidates)
     )
-    BallotEnvelope.objects.create(id=uuid.uuid4(), poll_id=poll.pk, tag=recorded_tag(code), sealed=sealed)
+    return BallotEnvelope(id=uuid.uuid4(), poll_id=poll.pk, tag=recorded_tag(code), sealed=sealed)
 
 
 def open_all(poll):

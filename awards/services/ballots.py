@@ -14,7 +14,7 @@ from clusters.closing import refuse_if_closed
 from clusters.models import Cluster, ClusterYear
 
 from .. import ballot_box, notices
-from ..models import Elector, Participation, Poll, PollKey
+from ..models import BallotEnvelope, Elector, Participation, Poll, PollKey
 from ..receipts import new_receipt_code
 from ..rules import Refusal, cast_refusal
 
@@ -37,16 +37,29 @@ def _already_voted():
     )
 
 
-def _participation_insert(poll, actor):
-    """Write who voted; False when the voter already has a participation in the poll. One
-    statement: the unique constraint (poll, user) decides, ON CONFLICT on exactly that constraint
-    (any other error still raises)."""
+def _participation_insert(poll, actor, envelope):
+    """Write who voted and drop the sealed envelope in the box; False (and nothing written) when
+    the voter already has a participation in the poll. The unique constraint (poll, user)
+    decides, ON CONFLICT on exactly that constraint (any other error still raises). On PostgreSQL
+    one statement writes both, the envelope only when the participation was inserted: they are
+    written in one transaction anyway (see ballot_box), so the shared statement links nothing more."""
     table = Participation._meta.db_table
+    insert = (
+        f"INSERT INTO {table} (poll_id, user_id, at) VALUES (%s, %s, %s) "  # noqa: S608 (model's table)
+        "ON CONFLICT (poll_id, user_id) DO NOTHING RETURNING id"
+    )
+    params = [poll.pk, actor.pk, timezone.now()]
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(insert, params)
+            if cursor.fetchone() is None:
+                return False
+            envelope.save(force_insert=True)
+            return True
         cursor.execute(
-            f"INSERT INTO {table} (poll_id, user_id, at) VALUES (%s, %s, %s) "  # noqa: S608 (model's table)
-            "ON CONFLICT (poll_id, user_id) DO NOTHING RETURNING id",
-            [poll.pk, actor.pk, timezone.now()],
+            f"WITH p AS ({insert}) INSERT INTO {BallotEnvelope._meta.db_table} (id, poll_id, tag, sealed) "  # noqa: S608
+            "SELECT %s, %s, %s, %s WHERE EXISTS (SELECT 1 FROM p) RETURNING id",
+            [*params, envelope.id, envelope.poll_id, envelope.tag, envelope.sealed],
         )
         return cursor.fetchone() is not None
 
@@ -86,10 +99,8 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
         if elector is not None and Participation.objects.filter(poll_id=poll.pk, user_id=actor.pk).exists():
             raise _already_voted()
         raise VoteRefused(problem, refusal.code if refusal else None)
-    if not _participation_insert(poll, actor):
-        raise _already_voted()
     code = new_receipt_code()
-    ballot_box.envelope_put(
+    envelope = ballot_box.envelope_seal(
         poll=poll,
         code=code,
         candidate_ids={int(i) for i in candidate_ids},
@@ -98,6 +109,8 @@ def ballot_cast(*, poll, actor, candidate_ids=(), abstain=False):
         n_candidates=len(valid_ids),
         key=key,
     )
+    if not _participation_insert(poll, actor, envelope):
+        raise _already_voted()
     notices.voted(poll, actor)
     # last: the province's chain head stays locked from here to the commit, and every audited
     # write of the province (every other cast of a burst) waits for it
