@@ -23,7 +23,7 @@ def _grow(cast, n):
 
 # page: (url, who looks at it, queries)
 PAGES = {
-    "home_admin": (lambda c: reverse("home"), "admin", 14),
+    "home_admin": (lambda c: reverse("home"), "admin", 13),
     "home_staff": (lambda c: reverse("home"), "staff_a", 8),
     "cluster_list": (lambda c: reverse("clusters:cluster_list"), "admin", 4),
     "cluster_detail": (lambda c: reverse("clusters:cluster_detail", args=[c.cluster.pk]), "admin", 7),
