@@ -211,16 +211,17 @@ def overdue_items(cy, row, today):
 
 def unit_history(unit):
     """Per year the unit (or a unit merged into it) took part: cluster, role, total, rank, awards."""
-    unit_ids = [unit.pk, *unit.merged_units.values_list("pk", flat=True)]
+    # the unit's own and those of the units merged into it (a subquery, not a query of its own)
+    its = Q(unit_id__in=Unit.objects.filter(Q(pk=unit.pk) | Q(merged_into_id=unit.pk)).values("pk"))
     memberships = list(
-        Membership.objects.filter(unit_id__in=unit_ids)
+        Membership.objects.filter(its)
         .select_related("cluster_year__cluster", "unit")
         .prefetch_related("unit__versions")
         .order_by("cluster_year__year")
     )
     awards = defaultdict(list)
     for n in (
-        Nomination.objects.filter(unit_id__in=unit_ids)
+        Nomination.objects.filter(its)
         .select_related("award_type", "decision__granted_award", "cluster_year")
         .order_by("award_type__precedence")
     ):

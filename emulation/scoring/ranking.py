@@ -80,7 +80,14 @@ def rankings_for_years(cluster_years, *, majors=None, members=None) -> dict[int,
     """`ranking_for_year` of several cluster years (a unit's history) with the same queries as one
     year: {cluster year id: rows}. `majors`: {cluster year id: [(pk, code)]} already known;
     `members`: {cluster year id: year_memberships(...)} already known."""
-    sums_by_year = subtotals.stored_by_year([cy.pk for cy in cluster_years])
+    # the sheets first: their ids read the subtotals by index (subtotals.stored_for_sheets)
+    sheets, sheet_ids = defaultdict(dict), {}
+    for sheet_id, cy_id, unit_id, status, ineligible, reason in ScoreSheet.objects.filter(
+        cluster_year_id__in=[cy.pk for cy in cluster_years]
+    ).values_list("id", "cluster_year_id", "unit_id", "status", "ineligible", "ineligible_reason"):
+        sheets[cy_id][unit_id] = (status, ineligible, reason)
+        sheet_ids[sheet_id] = (cy_id, unit_id)
+    sums_by_year = subtotals.stored_for_sheets(sheet_ids)
     result = {cy.pk: [] for cy in cluster_years}
     scored = [
         cy
@@ -102,11 +109,6 @@ def rankings_for_years(cluster_years, *, majors=None, members=None) -> dict[int,
             .values_list("table__cluster_year_id", "pk", "code")
         ):
             majors[cy_id].append((pk, code))
-    sheets = defaultdict(dict)
-    for cy_id, unit_id, status, ineligible, reason in ScoreSheet.objects.filter(
-        cluster_year_id__in=ids
-    ).values_list("cluster_year_id", "unit_id", "status", "ineligible", "ineligible_reason"):
-        sheets[cy_id][unit_id] = (status, ineligible, reason)
     units = defaultdict(list)
     old_names = {}
     members = members or {}

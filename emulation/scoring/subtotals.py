@@ -116,19 +116,42 @@ def _sheet_line(column):
 def stored_by_year(cluster_year_ids):
     """`stored` for several cluster years in one query: {cluster year id: {unit id: line}}.
     (Plain dicts filled in place: ~6 rows per unit, 6,000 for a 1,000-unit year.)"""
-    out = {}
-    for cy_id, unit_id, major_id, points, self_points, scored, bonus, deduction in Subtotal.objects.filter(
-        sheet__cluster_year_id__in=cluster_year_ids
-    ).values_list(
-        "sheet__cluster_year_id",
-        "sheet__unit_id",
+    return _fill(
+        Subtotal.objects.filter(sheet__cluster_year_id__in=cluster_year_ids).values_list(
+            "sheet__cluster_year_id",
+            "sheet__unit_id",
+            "major_id",
+            "points",
+            _sheet_line("self_points"),
+            _sheet_line("scored"),
+            _sheet_line("bonus"),
+            _sheet_line("deduction"),
+        )
+    )
+
+
+def stored_for_sheets(sheets):
+    """`stored_by_year` of the sheets {sheet id: (cluster year id, unit id)} the caller has read:
+    one query on the subtotals by their sheet ids, no join. Joined to the years' sheets,
+    PostgreSQL read the whole table (a hash join): 2.7 ms for the 90 sheets of a unit's ten years
+    on the bench data set, 0.25 ms by the sheet ids' index."""
+    if not sheets:
+        return {}
+    rows = Subtotal.objects.filter(sheet_id__in=list(sheets)).values_list(
+        "sheet_id",
         "major_id",
         "points",
         _sheet_line("self_points"),
         _sheet_line("scored"),
         _sheet_line("bonus"),
         _sheet_line("deduction"),
-    ):
+    )
+    return _fill((*sheets[sheet_id], *rest) for sheet_id, *rest in rows)
+
+
+def _fill(rows):
+    out = {}
+    for cy_id, unit_id, major_id, points, self_points, scored, bonus, deduction in rows:
         lines = out.get(cy_id)
         if lines is None:
             lines = out[cy_id] = {}

@@ -161,7 +161,7 @@ def test_unit_history_reads_ten_years_with_the_queries_of_two(client, cast):
         years.append(_scored_earlier_year(cast, cast.year.year - back, str(50 + back), "60"))
     with CaptureQueriesContext(connection) as ten:
         html = client.get(url).content.decode()
-    assert len(ten.captured_queries) == len(two.captured_queries)
+    assert len(ten.captured_queries) == len(two.captured_queries) == 13
     assert str(cast.year.year - 10) in html
     history = {h["cluster_year"].pk: h for h in unit_history(cast.unit_a)}
     for cy in years:
@@ -236,3 +236,19 @@ def test_unit_history_ranked_together_names_each_year_as_it_was(cast):
         now - 4: None,  # nobody scored: no ranking
     }
     assert names[now - 3] == cast.unit_a.name_in_year(now - 3)
+
+
+def test_unit_history_has_the_years_of_the_units_merged_into_it(cast):
+    from clusters.models import Unit
+    from tests.factories import UnitFactory
+    from yearend.selectors import unit_history
+
+    city = UnitFactory(province=cast.province, name="Thành phố Thủy Nguyên")
+    Unit.objects.filter(pk=cast.unit_b.pk).update(
+        merged_into=city, merged_on=datetime.date(cast.year.year + 1, 1, 1)
+    )
+    rows = unit_history(city)
+    assert [(r["year"], r["name"], r["cluster_year"].pk) for r in rows] == [
+        (cast.year.year, "Huyện Thủy Nguyên", cast.year.pk)
+    ]
+    assert [r["cluster_year"].pk for r in unit_history(cast.unit_a)] == [cast.year.pk]
