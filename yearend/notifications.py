@@ -2,7 +2,7 @@
 the e-mail preference. The notifications are written in the transaction of the step that caused
 them; their e-mails go after commit through a Celery task (yearend.emails)."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -50,12 +50,25 @@ def notifier(users, message):
 
 
 def resolver(kind, ref, users):
-    """clusters.notify resolver: the step is done, its notifications leave the unread count."""
-    qs = Notification.objects.filter(kind=kind, ref=ref, done_at__isnull=True)
-    if users is not None:
-        qs = qs.filter(user_id__in=[u.pk for u in users])
+    """clusters.notify resolver: the step is done, its notifications leave the unread count.
+    One statement: read now unless read before (the earlier time is kept), and done. Plain SQL on
+    PostgreSQL: every ballot cast resolves its voter's (the ORM spent ~0.3 ms of CPU compiling it)."""
     now = timezone.now()
-    # one statement: read now unless read before (the earlier time is kept), and done
+    user_ids = None if users is None else [u.pk for u in users]
+    if connection.vendor == "postgresql":
+        sql = (
+            f"UPDATE {Notification._meta.db_table} SET done_at = %s, read_at = COALESCE(read_at, %s) "  # noqa: S608
+            "WHERE kind = %s AND ref = %s AND done_at IS NULL"
+        )
+        params = [now, now, kind, str(ref)]
+        if user_ids is not None:
+            sql, params = sql + " AND user_id = ANY(%s)", [*params, user_ids]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
+    qs = Notification.objects.filter(kind=kind, ref=ref, done_at__isnull=True)
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=user_ids)
     qs.update(done_at=now, read_at=Coalesce("read_at", Value(now)))
 
 

@@ -221,3 +221,8 @@ def test_resolving_a_step_marks_it_done_and_read_keeping_an_earlier_reading(cast
     assert b.done_at and b.read_at == earlier
     assert leader.done_at is None and leader.read_at is None
     assert Notification.objects.get(user=cast.staff_a, ref="8").done_at is None
+    notifications.resolver("poll.vote", 7, None)  # the step done for everybody (a ref as a number)
+    leader = Notification.objects.get(user=cast.leader_a, ref="7")
+    assert leader.done_at and leader.read_at == leader.done_at
+    assert Notification.objects.get(user=cast.staff_b, ref="7").read_at == earlier
+    assert Notification.objects.get(user=cast.staff_a, ref="8").done_at is None
