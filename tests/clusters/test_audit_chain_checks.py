@@ -105,7 +105,11 @@ def _request_in_thread(province, actor, barrier, results):
         connections.close_all()
 
 
-def test_parallel_clicks_queue_one_check(transactional_db):
+def test_parallel_clicks_queue_one_check(transactional_db, monkeypatch):
+    # Committed for real here: the queued check must not reach the suite's live Celery worker,
+    # which would run it while the test's tables are being truncated (a deadlock seen in CI).
+    sent = []
+    monkeypatch.setattr(chain_checks, "_enqueue", sent.append)
     province = ProvinceFactory()
     admin = make_user("rt_chain", province=province, roles=[Role.PROVINCE_ADMIN])
     barrier, results = threading.Barrier(6), []
@@ -119,6 +123,7 @@ def test_parallel_clicks_queue_one_check(transactional_db):
         t.join(30)
     assert sorted(results, key=str) == [False] * 5 + [True], results
     assert AuditChainCheck.objects.filter(province=province).count() == 1
+    assert sent == [AuditChainCheck.objects.get(province=province).pk]  # one task, after the commit
     assert AuditEvent.objects.filter(province=province, action="audit_chain.check_requested").count() == 1
 
 
@@ -261,15 +266,16 @@ def test_the_real_worker_runs_the_check_the_page_queues(client, celery_worker, c
 
     client.force_login(cast.admin)
     assert client.post(URL).status_code == 302
-    wait_for(lambda: AuditChainCheck.objects.filter(state="done").count() == 1, timeout=60)
-    check = AuditChainCheck.objects.get()
+    mine = AuditChainCheck.objects.filter(province=cast.province)
+    wait_for(lambda: mine.filter(state="done").count() == 1, timeout=60)
+    check = mine.get()
     page = client.get(URL).content.decode()
     assert check.ok and check.started_at and check.finished_at and check.count >= 1
     assert check.head_hash in page and 'class="alert alert-success"' in page
     assert "Không có sự kiện nào được ghi sau lần kiểm tra này." in page
     # against a head printed on paper that the chain no longer has
     assert client.post(URL, {"seq": 1, "hash": "d" * 64}).status_code == 302
-    wait_for(lambda: AuditChainCheck.objects.filter(state="done").count() == 2, timeout=60)
+    wait_for(lambda: mine.filter(state="done").count() == 2, timeout=60)
     page = client.get(URL).content.decode()
     assert (
         'class="alert alert-danger"' in page and "mã băm của nó khác với mã băm in trên văn bản giấy" in page
