@@ -236,3 +236,49 @@ def national_lines(national, province):
             }
         )
     return lines
+
+
+def markdown(results, national=None):
+    """The figures of results.json (and results-national.json) as the tables of bench/README.md."""
+    out = [
+        "| page | server median / p95 ms | CPU ms | queries | × baseline | national: median / p95 ms, "
+        "× baseline | interleaved p95 national / province |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    comparison = results.get("national_comparison", {}).get("pages", {})
+    for name, f in results["pages"].items():
+        s = f["server_ms"]
+        n = (national or {}).get("pages", {}).get(name)
+        c = comparison.get(name)
+        ns = n["server_ms"] if n else None
+        out.append(
+            f"| {name} | {fmt(s['median'])} / {fmt(s['p95'])} (n={s['samples']}) | "
+            f"{fmt(f['cpu_ms']['median'])} | {f['queries_max']} | {fmt(f['ratio_to_baseline'], 2)} | "
+            + (f"{fmt(ns['median'])} / {fmt(ns['p95'])}, {fmt(n['ratio_to_baseline'], 2)}" if n else "—")
+            + " | "
+            + (
+                f"{fmt(c['national']['server_ms']['p95'])} / {fmt(c['province']['server_ms']['p95'])} ms = "
+                f"{c['p95_ratio']}× (queries {c['national']['queries']} / {c['province']['queries']})"
+                if c
+                else "—"
+            )
+            + " |"
+        )
+    out += ["", "| target | measured | |", "|---|---|---|"]
+    for line in results["targets"]:
+        out.append(f"| {line['what']} | {line['measured']} | {'met' if line['met'] else '**missed**'} |")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import json
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    national_path = here / "results-national.json"
+    print(
+        markdown(
+            json.loads((here / "results.json").read_text()),
+            json.loads(national_path.read_text()) if national_path.exists() else None,
+        )
+    )
