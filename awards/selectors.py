@@ -24,7 +24,9 @@ from .models import (
     Nomination,
     Participation,
     Poll,
+    PollCandidate,
     PollStatus,
+    outcome_text,
 )
 from .progress import (  # noqa: F401 (read here by the views, the services and the stage guard)
     higher_awards_pending,
@@ -185,64 +187,80 @@ def results_summary(cluster_year):
     candidates: (unit name, votes, share %, met_threshold) of the first round; proposed: names of
     the units proposed over all rounds; published: the first round is published and no run-off
     is pending."""
+    # two plain queries (values, the candidates grouped here): no model instances, no prefetch
     polls = list(
         Poll.objects.filter(cluster_year=cluster_year)
-        .select_related("award_type")
-        .prefetch_related("candidates")
         .order_by("award_type__precedence", "round")
+        .values_list("pk", "award_type_id", "award_type__name", "status", "runoff_seats")
     )
+    candidates = {pk: [] for pk, *_rest in polls}
+    if polls:
+        for row in (
+            PollCandidate.objects.filter(poll_id__in=list(candidates))
+            .order_by("position", "pk")
+            .values_list("poll_id", "name", "votes", "share", "met_threshold", "proposed", "tied")
+        ):
+            candidates[row[0]].append(row[1:])
     by_award = {}
     for p in polls:
-        by_award.setdefault(p.award_type_id, []).append(p)
+        by_award.setdefault(p[1], []).append(p)
+    counted_states = (PollStatus.CLOSED, PollStatus.PUBLISHED)
     summary = []
     for chain in by_award.values():
-        main = chain[0]
-        last = chain[-1]
-        counted = main.is_counted
+        main_pk, _type, award, main_status, _seats = chain[0]
+        last_pk, _type, _award, last_status, last_seats = chain[-1]
+        counted = main_status in counted_states
         summary.append(
             {
-                "award": main.award_type.name,
+                "award": award,
                 "candidates": [
                     (
-                        c.name,
-                        c.votes if counted else None,
-                        c.share if counted else None,
-                        bool(c.met_threshold) if counted else None,
+                        name,
+                        votes if counted else None,
+                        share if counted else None,
+                        bool(met) if counted else None,
                     )
-                    for c in main.candidates.all()
+                    for name, votes, share, met, _proposed, _tied in candidates[main_pk]
                 ],
                 "proposed": [
-                    c.name
-                    for p in chain
-                    if p.status == PollStatus.PUBLISHED
-                    for c in p.candidates.all()
-                    if c.proposed
+                    c[0]
+                    for pk, _type, _award, status, _seats in chain
+                    if status == PollStatus.PUBLISHED
+                    for c in candidates[pk]
+                    if c[4]
                 ],
-                "published": last.status == PollStatus.PUBLISHED
-                and not (last.runoff_seats and any(c.tied for c in last.candidates.all())),
+                "published": last_status == PollStatus.PUBLISHED
+                and not (last_seats and any(c[5] for c in candidates[last_pk])),
             }
         )
     return summary
 
 
 def decisions(cluster_year):
-    """The province's decisions recorded for the year's nominations."""
+    """The province's decisions recorded for the year's nominations (one query, values)."""
     rows = (
         Decision.objects.filter(nomination__cluster_year=cluster_year)
-        .select_related("nomination__award_type", "granted_award")
         .order_by("nomination__award_type__precedence", "nomination__unit_name")
+        .values_list(
+            "nomination__unit_name",
+            "nomination__award_type__name",
+            "number",
+            "date",
+            "outcome",
+            "granted_award__name",
+        )
     )
     return [
         {
-            "unit": d.nomination.unit_name,
-            "award": d.nomination.award_type.name,
-            "number": d.number,
-            "date": d.date,
-            "outcome": d.outcome,
-            "outcome_label": d.outcome_text,
-            "granted_award": d.granted_award.name if d.granted_award else None,
+            "unit": unit,
+            "award": award,
+            "number": number,
+            "date": date,
+            "outcome": outcome,
+            "outcome_label": outcome_text(outcome, granted or ""),
+            "granted_award": granted,
         }
-        for d in rows
+        for unit, award, number, date, outcome, granted in rows
     ]
 
 
