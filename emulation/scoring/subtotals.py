@@ -101,8 +101,14 @@ def rebuild(cluster_year_ids=None):
 
 def stored(cluster_year):
     """{unit id: {"majors": {major id: points}, "self": …, "total": …, "scored": …, "bonus": …,
-    "deduction": …}} from the subtotals; one query."""
-    return stored_by_year([cluster_year.pk]).get(cluster_year.pk, {})
+    "deduction": …}} from the subtotals of the year's sheets (`stored_for_sheets`); two queries."""
+    sheets = {
+        sheet_id: (cluster_year.pk, unit_id)
+        for sheet_id, unit_id in ScoreSheet.objects.filter(cluster_year=cluster_year).values_list(
+            "id", "unit_id"
+        )
+    }
+    return stored_for_sheets(sheets).get(cluster_year.pk, {})
 
 
 def _sheet_line(column):
@@ -113,28 +119,11 @@ def _sheet_line(column):
     return Case(When(major_id=None, then=F(column)), output_field=Field())
 
 
-def stored_by_year(cluster_year_ids):
-    """`stored` for several cluster years in one query: {cluster year id: {unit id: line}}.
-    (Plain dicts filled in place: ~6 rows per unit, 6,000 for a 1,000-unit year.)"""
-    return _fill(
-        Subtotal.objects.filter(sheet__cluster_year_id__in=cluster_year_ids).values_list(
-            "sheet__cluster_year_id",
-            "sheet__unit_id",
-            "major_id",
-            "points",
-            _sheet_line("self_points"),
-            _sheet_line("scored"),
-            _sheet_line("bonus"),
-            _sheet_line("deduction"),
-        )
-    )
-
-
 def stored_for_sheets(sheets):
-    """`stored_by_year` of the sheets {sheet id: (cluster year id, unit id)} the caller has read:
-    one query on the subtotals by their sheet ids, no join. Joined to the years' sheets,
-    PostgreSQL read the whole table (a hash join): 2.7 ms for the 90 sheets of a unit's ten years
-    on the bench data set, 0.25 ms by the sheet ids' index."""
+    """`stored` of the sheets {sheet id: (cluster year id, unit id)} the caller has read, by
+    year: {cluster year id: {unit id: line}}; one query on the subtotals by their sheet ids, no
+    join. Joined to the years' sheets, PostgreSQL read the whole table (a hash join): 2.7 ms for
+    the 90 sheets of a unit's ten years on the bench data set, 0.25 ms by the sheet ids' index."""
     if not sheets:
         return {}
     rows = Subtotal.objects.filter(sheet_id__in=list(sheets)).values_list(
