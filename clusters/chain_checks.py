@@ -9,16 +9,18 @@ request returns the pending one (row lock, and a partial unique constraint for t
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from documents import queue
 
-from . import audit
+from . import audit, notify
 from .chain import chain_key
 from .models import (
     CHAIN_CHECK_PENDING,
@@ -161,7 +163,25 @@ def check_finish(check_id, result):
                 "problem_code": check.broken_code,
             },
         )
+        _tell_admins(check, result.ok)
     return check
+
+
+def _tell_admins(check, intact):
+    """A broken chain waits on the province admins (the nightly job finds it while nobody looks
+    at the page); the next intact check clears it."""
+    if intact:
+        notify.resolve(kind="audit_chain.broken", ref=check.province_id)
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        notify.notify(
+            notify.province_admins(check.province_id),
+            kind="audit_chain.broken",
+            ref=check.province_id,
+            text=_("The audit trail check found a problem at event %(seq)s: see the check's result")
+            % {"seq": check.broken_seq or "?"},
+            url=reverse("clusters:audit_chain"),
+        )
 
 
 def check_fail(check_id, message):

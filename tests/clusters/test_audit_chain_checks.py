@@ -365,3 +365,21 @@ def test_a_chain_rewritten_after_the_check_is_not_shown_as_intact(client, cast, 
     with django_assert_num_queries(7):
         page = client.get(URL).content.decode()
     assert 'id="chain-rewritten"' in page and str(done.head_seq) in page
+
+
+def test_a_check_that_finds_a_problem_tells_the_province_admins_and_a_clean_one_clears_it(client, cast):
+    """The nightly job finds a problem while nobody looks at the page: the province's admins get a
+    notification (not another province's); the next intact check marks it done."""
+    from yearend.models import Notification
+
+    _events(cast, 4)
+    client.force_login(cast.admin)
+    run_check_from_page(client, {"seq": 2, "hash": "b" * 64})
+    told = Notification.objects.filter(kind="audit_chain.broken")
+    assert list(told.values_list("user_id", "ref", "done_at")) == [
+        (cast.admin.pk, str(cast.province.pk), None)
+    ]
+    assert "sự kiện 2" in told.get().text and told.get().url == URL
+    assert not Notification.objects.filter(user=cast.other).exists()
+    run_check_from_page(client)
+    assert told.get().done_at is not None
