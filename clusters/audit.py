@@ -74,18 +74,9 @@ def record(*, actor, action, obj, province_id=None, data=None, reason=""):
     return event
 
 
-_COLUMNS = (
-    "province_id",
-    "actor_id",
-    "action",
-    "object_type",
-    "object_id",
-    "data",
-    "reason",
-    "seq",
-    "prev_hash",
-    "at",
-)
+# what an event's hash covers besides its province (clusters.chain.event_hash's arguments)
+HASHED = ("seq", "prev_hash", "at", "actor_id", "action", "object_type", "object_id", "data", "reason")
+_COLUMNS = ("province_id", *HASHED)  # what record() inserts (the hash and the id aside)
 
 
 def _append_and_move_head(key, fields, link, digest):
@@ -188,19 +179,7 @@ class ChainCheck:
         return not self.problem
 
 
-FIELDS = (
-    "id",
-    "seq",
-    "prev_hash",
-    "hash",
-    "at",
-    "actor_id",
-    "action",
-    "object_type",
-    "object_id",
-    "data",
-    "reason",
-)
+FIELDS = ("id", "hash", *HASHED)  # what verify_chain reads of each event
 
 
 def problem_text(code, seq=None, other_seq=None, *, event_found=True):
@@ -257,7 +236,7 @@ def verify_chain(province_id, *, expect=None, progress=None):
             return _break(check, row, "missing", expected_seq)
         if row["prev_hash"] != prev:
             return _break(check, row, "link")
-        fields = {k: row[k] for k in FIELDS if k not in ("id", "hash")}
+        fields = {k: row[k] for k in HASHED}
         if event_hash(province_id=province_id, **fields) != row["hash"]:
             return _break(check, row, "content")
         if expect and row["seq"] == expect[0] and row["hash"] != expect[1]:
