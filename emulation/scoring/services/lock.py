@@ -7,23 +7,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clusters import audit, confirm
-from clusters.models import Membership, Stage
-from clusters.selectors import vn_sort_key
+from clusters.models import Stage
+from clusters.selectors import vn_sort_key, year_memberships
 
 from ..models import CriteriaTable, ScoreSheet, SheetStatus
 from ._base import _locked_table, _province, _reason, _require
 
 
-def unsubmitted_units(cluster_year):
-    """The member units (as named that year) whose self-score is not submitted, in order."""
+def unsubmitted_units(cluster_year, members=None):
+    """The member units (as named that year) whose self-score is not submitted, in order.
+    `members`: year_memberships(cluster_year) when the caller has them; constant queries."""
     submitted = set(
         ScoreSheet.objects.filter(cluster_year=cluster_year, status=SheetStatus.SUBMITTED).values_list(
             "unit_id", flat=True
         )
     )
-    members = Membership.objects.filter(cluster_year=cluster_year).select_related("unit")
-    missing = [m.unit.name_in_year(cluster_year.year) for m in members if m.unit_id not in submitted]
-    return sorted(missing, key=vn_sort_key)
+    members = year_memberships(cluster_year) if members is None else members
+    return sorted((m.display_name for m in members if m.unit_id not in submitted), key=vn_sort_key)
 
 
 def unsubmitted_shortfall(missing, members):
@@ -53,9 +53,9 @@ def scores_lock(*, cluster_year, actor, reason=""):
         raise ValidationError(_("The scores are already locked."))
     if cluster_year.stage != Stage.SCORING:
         raise ValidationError(_("Scores can only be locked during the scoring stage."))
-    missing = unsubmitted_units(cluster_year)
-    members = Membership.objects.filter(cluster_year=cluster_year).count()
-    reason = confirm.reason_to_go_on([unsubmitted_shortfall(missing, members)], reason)
+    members = year_memberships(cluster_year)
+    missing = unsubmitted_units(cluster_year, members)
+    reason = confirm.reason_to_go_on([unsubmitted_shortfall(missing, len(members))], reason)
     drafts = len(missing)
     table.locked, table.locked_at, table.locked_by = True, timezone.now(), actor
     table.save(update_fields=["locked", "locked_at", "locked_by"])

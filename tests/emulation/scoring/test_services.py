@@ -290,3 +290,17 @@ def test_copy_forward_keeps_tree_and_tie_break(sc):
     codes = list(Criterion.objects.filter(table=table).values_list("code", "parent__code", "is_leaf"))
     assert ("1.2", "1", True) in codes and ("1", None, False) in codes and len(codes) == 8
     assert table.tie_break == "criterion_bonus" and table.tie_break_criterion.code == "1.2"
+
+
+def test_the_units_left_out_by_a_lock_are_read_in_constant_queries(sc):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cy = fresh(sc.year)
+    members = cy.memberships.count()
+    assert members >= 3
+    with CaptureQueriesContext(connection) as queries:
+        missing = services.unsubmitted_units(cy)
+    assert len(missing) == members
+    # the submitted sheets, the members with their units, the units' past names: not one per unit
+    assert len(queries) == 3
