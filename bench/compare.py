@@ -11,7 +11,6 @@ Needs the data sets of the last `bench.run` and `bench.run --national` (their ma
 """
 
 import argparse
-import base64
 import json
 import os
 import subprocess
@@ -31,24 +30,11 @@ SIZES = {"province": "thidua_bench", "national": "thidua_bench_national"}
 def write_specs(db, out):
     """In a process of its own (Django is set up once per process): the pages of `db`'s data set
     with logged-in sessions, as the load process reads them."""
-    from bench.pages import complete_manifest, page_list
-    from bench.sessions import session_for
+    from bench.pages import complete_manifest, load_specs, page_list, sessions
 
     manifest = json.loads((ROOT / "var" / f"{db}-manifest.json").read_text())
     Stack(db).configure_django()
-    sessions = {}
-    pages = []
-    for name, path, user, upload in page_list(complete_manifest(manifest)):
-        s = sessions.setdefault(user, session_for(user))
-        page = {"name": name, "path": path, "session": s["session"], "csrf": s["csrf"]}
-        if upload:
-            page["upload"] = {
-                "field": upload["field"],
-                "filename": upload["filename"],
-                "content_b64": base64.b64encode(upload["content"]).decode(),
-            }
-        pages.append(page)
-    Path(out).write_text(json.dumps(pages))
+    Path(out).write_text(json.dumps(load_specs(page_list(complete_manifest(manifest)), sessions())))
 
 
 def specs_for(db):

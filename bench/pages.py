@@ -89,40 +89,44 @@ def page_list(manifest, overview_path="/year-end/province/"):
     ]
 
 
+def load_specs(pages, session_of):
+    """The pages as the load process reads them (bench/load.py): the person's session, the
+    upload base64-encoded. `session_of(username)` gives a logged-in session."""
+    specs = []
+    for name, path, user, upload in pages:
+        s = session_of(user)
+        spec = {"name": name, "path": path, "session": s["session"], "csrf": s["csrf"]}
+        if upload:
+            spec["upload"] = {
+                "field": upload["field"],
+                "filename": upload["filename"],
+                "content_b64": base64.b64encode(upload["content"]).decode(),
+            }
+        specs.append(spec)
+    return specs
+
+
+def sessions():
+    """session_for, once per person."""
+    made = {}
+
+    def session_of(username):
+        if username not in made:
+            made[username] = session_for(username)
+        return made[username]
+
+    return session_of
+
+
 def measure_pages(manifest, stack, samples, time_limit):
-    users = {}
-
-    def s(username):
-        if username not in users:
-            users[username] = session_for(username)
-        return users[username]
-
+    s = sessions()
     m = complete_manifest(manifest)
     pages = page_list(m, pick_overview(stack, s(m["admin"])))
     spec = {
         "base": stack.url,
         "time_limit": time_limit,
         "pages": [
-            {
-                "name": name,
-                "path": path,
-                "session": s(user)["session"],
-                "csrf": s(user)["csrf"],
-                "samples": samples,
-                "warmup": 2 * stack.web_workers,
-                **(
-                    {
-                        "upload": {
-                            "field": upload["field"],
-                            "filename": upload["filename"],
-                            "content_b64": base64.b64encode(upload["content"]).decode(),
-                        }
-                    }
-                    if upload
-                    else {}
-                ),
-            }
-            for name, path, user, upload in pages
+            {**page, "samples": samples, "warmup": 2 * stack.web_workers} for page in load_specs(pages, s)
         ],
     }
     raw = run_load("pages", spec, stack, "pages")
