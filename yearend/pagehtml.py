@@ -66,7 +66,7 @@ def signatories(rows):
 
 
 def _overdue_labels():
-    """yearend/_overdue.html's badges: (what) -> text with %(n)s, translated once per page."""
+    """The overdue badges' texts: (what) -> text with %(n)s, translated once per page."""
     return {
         "pledge": _("%(n)s pledge signature(s) missing"),
         "scores": _("%(n)s score sheet(s) not submitted"),
@@ -77,7 +77,8 @@ def _overdue_labels():
 
 
 def overdue(items, labels=None):
-    """What yearend/_overdue.html writes for a row's `overdue` [(what, missing count)]."""
+    """The badges (or "—") of a row's `overdue` [(what, missing count)]: the province's table and
+    its home page dashboard (yearend_tags.overdue_badges)."""
     if not items:
         return "—\n"
     labels = labels or _overdue_labels()

@@ -162,7 +162,8 @@ PROVINCE_TEMPLATE = """{% load i18n %}{% for r in rows %}
     <tr>
       <td><a href="{% url 'clusters:year_detail' r.year.pk %}">{{ r.year.cluster.name }}</a></td>
       <td>{{ r.year.get_stage_display }}{% if r.year.deadline_for_stage %}<br><small>{% trans "deadline" %} {{ r.year.deadline_for_stage|date:"SHORT_DATE_FORMAT" }}</small>{% endif %}</td>
-      <td>{% include "yearend/_overdue.html" %}</td>
+      <td>{% for what, n in r.overdue %}<span class="badge text-bg-danger">{% if what == "pledge" %}{% blocktrans %}{{ n }} pledge signature(s) missing{% endblocktrans %}{% elif what == "scores" %}{% blocktrans %}{{ n }} score sheet(s) not submitted{% endblocktrans %}{% elif what == "votes" %}{% blocktrans %}{{ n }} poll(s) not finished{% endblocktrans %}{% elif what == "dossier" %}{% trans "dossier not submitted" %}{% else %}{% trans "stage deadline passed" %}{% endif %}</span> {% empty %}—{% endfor %}
+</td>
       <td>{{ r.pledge_signed }}/{{ r.members }}</td>
       <td>{{ r.scores_submitted }}/{{ r.members }}</td>
       <td>{{ r.polls_done }}/{{ r.polls }}</td>
